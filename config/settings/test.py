@@ -1,0 +1,23 @@
+"""Settings for the test suite: the base settings with fast, deterministic choices.
+
+`DATABASE_URL` still decides the engine, so the same suite runs on SQLite (default,
+in-memory) and PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")  # noqa: S105
+os.environ.setdefault("HANJARI_ENV_FILE", "/nonexistent")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = "sqlite://:memory:"
+
+from .base import *  # noqa: E402,F403
+from .base import BASE_DIR, STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+AXES_ENABLED = True

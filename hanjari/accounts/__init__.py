@@ -1,0 +1,1 @@
+"""Users, memberships (user ↔ organisation) and staff roles."""

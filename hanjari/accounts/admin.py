@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import CouncilRole, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class CouncilRoleInline(admin.TabularInline):
+    model = CouncilRole
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("Hanjari", {"fields": ("display_name",)}),
+    )
+    inlines = [MembershipInline, CouncilRoleInline]
+    list_display = ("username", "display_name", "email", "is_staff", "is_active")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role", "created_at")
+    list_filter = ("role",)
+    autocomplete_fields = ["user", "organization"]
+    search_fields = ("user__username", "organization__name")
+
+
+@admin.register(CouncilRole)
+class CouncilRoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "council", "role")
+    autocomplete_fields = ["user"]

@@ -1,0 +1,1 @@
+"""Shared primitives: base models, Korean text helpers, identifiers, audit log, mixins."""

@@ -1,0 +1,1 @@
+"""The registry (명부): organisations, designations, councils, source records, imports."""

@@ -1,0 +1,99 @@
+"""Registry forms: they validate input; services save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from hanjari.core import identifiers, regions
+
+from .importers.layouts import LAYOUTS
+from .models import Organization
+
+DATASET_CHOICES = [("auto", _("자동 인식"))] + [
+    (layout.key, f"{layout.title} ({layout.dataset_id})") for layout in LAYOUTS.values()
+]
+
+
+class ImportForm(forms.Form):
+    """Staff upload of one official file (XLSX or CSV)."""
+
+    file = forms.FileField(label=_("파일 (XLSX 또는 CSV)"))
+    dataset = forms.ChoiceField(label=_("데이터 종류"), choices=DATASET_CHOICES, initial="auto")
+    reference_date = forms.DateField(
+        label=_("기준일"),
+        required=False,
+        help_text=_("비워 두면 파일 제목 줄이나 파일 이름에서 찾습니다."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("시험 실행 (저장하지 않고 보고서만 보기)"), required=False
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("XLSX 또는 CSV 파일만 올릴 수 있습니다."))
+        if upload.size > settings.HANJARI_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("파일이 너무 큽니다 (최대 %(mb)d MB).")
+                % {"mb": settings.HANJARI_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+class OrganizationForm(forms.ModelForm):
+    """Profile edit by staff or the organisation's members."""
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name", "legal_form", "brn", "crn", "address", "sido", "sigungu", "industry",
+            "products", "description", "website", "phone", "founded_on", "status", "logo",
+        ]
+        widgets = {
+            "founded_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "products": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_brn(self) -> str:
+        value = identifiers.normalize_digits(self.cleaned_data.get("brn", ""))
+        if value and not identifiers.brn_is_valid(value):
+            raise forms.ValidationError(_("올바른 사업자등록번호가 아닙니다 (검증번호 불일치)."))
+        return value
+
+    def clean_crn(self) -> str:
+        value = identifiers.normalize_digits(self.cleaned_data.get("crn", ""))
+        if value and not identifiers.crn_is_valid(value):
+            raise forms.ValidationError(_("올바른 법인등록번호가 아닙니다 (검증번호 불일치)."))
+        return value
+
+    def clean_sigungu(self) -> str:
+        sido_name = self.cleaned_data.get("sido", "")
+        sido = regions.resolve_sido(sido_name) if sido_name else None
+        text = self.cleaned_data.get("sigungu", "")
+        return regions.normalize_sigungu(sido, text) if sido else text.strip()
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "size") and logo.size > settings.HANJARI_LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("로고 파일이 너무 큽니다 (최대 %(mb)d MB).")
+                % {"mb": settings.HANJARI_LOGO_MAX_BYTES // (1024 * 1024)}
+            )
+        return logo
+
+
+class MergeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("keep_left", _("왼쪽으로 합치기")),
+            ("keep_right", _("오른쪽으로 합치기")),
+            ("distinct", _("다른 조직입니다")),
+        ]
+    )

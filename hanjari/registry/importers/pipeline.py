@@ -1,0 +1,737 @@
+"""Validate an official file row by row and apply it to the registry.
+
+The whole file is one transaction: any error (missing header, unknown layout, a row
+without a name, an unreadable row or date, an older snapshot) imports nothing and
+returns a row-by-row report. Warnings (bad 사업자등록번호 check digit, unknown 시도,
+address in another 시도) import but are flagged.
+
+Matching the same organisation across lists (DOMAIN.md §9): an existing designation
+with the same source key → same organisation; same valid 사업자등록번호 → same
+organisation; same normalised name in the same 시도 and 시군구 → same organisation;
+a near-identical name there, or the same name where one side has no 시군구 → a new
+organisation and a merge candidate for staff review. The same name in another city is
+another organisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hanjari.core import identifiers, regions
+from hanjari.core.audit import log_action, set_history_user
+from hanjari.core.csvsafe import rows_to_csv
+from hanjari.core.names import detect_legal_form, name_similarity, normalize_name
+
+from ..models import (
+    Designation,
+    DesignationKind,
+    ImportRun,
+    MergeCandidate,
+    Organization,
+    SourceDataset,
+    SourceRecord,
+)
+from .layouts import LAYOUTS, Layout, best_layout
+from .reading import FileReadError, Table, read_table
+
+# Name similarity (rapidfuzz ratio, 0–100) from which two organisations in the same
+# 시군구 are queued for review rather than kept apart silently.
+REVIEW_SIMILARITY = 90.0
+
+ORG_FIELDS = (
+    "name",
+    "address",
+    "sido",
+    "sigungu",
+    "industry",
+    "products",
+    "description",
+    "website",
+    "phone",
+    "representative",
+)
+DESIGNATION_FIELDS = ("kind", "subtype", "number", "issuer", "start_date")
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class Issue:
+    """One line of the report: `row` (1-based file row; 0 = the file), `column`,
+    `value` as read, `reason` in Korean."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would do. `errors` non-empty means nothing was imported."""
+
+    file_name: str
+    sha256: str
+    dataset: str = ""
+    dataset_id: str = ""
+    reference_date: dt.date | None = None
+    header_row: int = 0
+    encoding: str = ""
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    organizations_created: int = 0
+    linked: int = 0
+    queued: int = 0
+    missing: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    run_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def issues_csv(self) -> str:
+        """The errors and warnings as CSV (level, row, column, value, reason)."""
+        rows = [("error", i.row, i.column, i.value, i.reason) for i in self.errors]
+        rows += [("warning", i.row, i.column, i.value, i.reason) for i in self.warnings]
+        return rows_to_csv(["level", "row", "column", "value", "reason"], rows)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["reference_date"] = self.reference_date.isoformat() if self.reference_date else None
+        return data
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    raw: dict[str, str]
+    values: dict[str, str]
+    org: dict[str, str]
+    designation: dict[str, Any]
+    key: str
+    brn: str = ""
+    brn_valid: bool = False
+    address_sigungu: str = ""
+    warnings: list[Issue] = field(default_factory=list)
+
+
+_WS = re.compile(r"\s+")
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$"),
+    re.compile(r"^(\d{4})\.\s*(\d{1,2})\.\s*(\d{1,2})\.?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일$"),
+)
+_FILE_DATE = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
+_TITLE_DATE = re.compile(r"(20\d{2})\s*[.\-년]\s*(\d{1,2})\s*[.\-월]\s*(\d{1,2})\s*[.일]?\s*기준")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Parse a Korean list date (`2025-12-31`, `2025.12.31`, `2025. 12. 31.`,
+    `20251231`, `2025년 12월 31일`). Returns None for "", raises ValueError otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    raise ValueError(text)
+
+
+def clean(text: str) -> str:
+    """Cell text for a field: line breaks become ", ", other whitespace runs one space."""
+    parts = [_WS.sub(" ", p).strip() for p in text.replace("\r", "\n").split("\n")]
+    return ", ".join(p for p in parts if p)
+
+
+def reference_date_from(file_name: str, title_lines: list[str]) -> dt.date | None:
+    """The snapshot's reference date (기준일) from a title line such as
+    "(2025. 12. 31. 기준)" or from a date in the file name; None if neither has one."""
+    for line in title_lines:
+        m = _TITLE_DATE.search(line)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    m = _FILE_DATE.search(file_name)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def _kind_for(layout: Layout, values: dict[str, str]) -> tuple[str, str]:
+    """(designation kind, issuer) for a row; issuer per the kind's legal basis."""
+    if layout.key == "village":
+        return DesignationKind.VILLAGE_ENTERPRISE, "행정안전부"
+    if layout.key == "self_sufficiency":
+        tier = values.get("tier", "")
+        if tier == "광역":
+            return DesignationKind.SELF_SUFFICIENCY_REGIONAL, values.get("sido", "")
+        if tier == "전국":
+            return DesignationKind.SELF_SUFFICIENCY_NATIONAL, "보건복지부"
+        issuer = " ".join(p for p in (values.get("sido", ""), values.get("sigungu", "")) if p)
+        return DesignationKind.SELF_SUFFICIENCY_LOCAL, issuer
+    if layout.key == "social_enterprise":
+        return DesignationKind.SOCIAL_ENTERPRISE, "고용노동부"
+    coop = values.get("coop_type", "").replace(" ", "")
+    if "이종" in coop:
+        return DesignationKind.MIXED_COOPERATIVE_FEDERATION, "기획예산처"
+    if "사회적" in coop and "연합회" in coop:
+        return DesignationKind.SOCIAL_COOPERATIVE_FEDERATION, "기획예산처"
+    if "사회적" in coop:
+        return DesignationKind.SOCIAL_COOPERATIVE, "기획예산처"
+    if "연합회" in coop:
+        return DesignationKind.COOPERATIVE_FEDERATION, values.get("sido", "")
+    return DesignationKind.COOPERATIVE, values.get("sido", "")
+
+
+def parse_rows(
+    layout: Layout, table: Table, report: ImportReport
+) -> list[ParsedRow]:
+    """Validate every row of `table`; errors and warnings go into `report`."""
+    columns = layout.match(table.headers)
+    for row_number, reason in table.row_errors:
+        report.errors.append(Issue(row_number, "", "", _("읽을 수 없는 행: %s") % reason))
+    parsed: list[ParsedRow] = []
+    header_names = {f: table.headers[i] for f, i in columns.items()}
+    for row_number, cells in table.rows:
+        raw = {h: cells[i] for i, h in enumerate(table.headers) if h}
+        values = {f: clean(cells[i]) for f, i in columns.items()}
+        name = values.get("name", "")
+        if not name:
+            report.errors.append(
+                Issue(row_number, header_names.get("name", ""), "", _("이름이 없습니다."))
+            )
+            continue
+        row = ParsedRow(row_number, raw, values, {}, {}, "")
+        bad_date = False
+        for date_field in layout.date_fields:
+            text = values.get(date_field, "")
+            try:
+                parse_date(text)
+            except ValueError:
+                bad_date = True
+                report.errors.append(
+                    Issue(
+                        row_number,
+                        header_names.get(date_field, date_field),
+                        text,
+                        _("날짜를 읽을 수 없습니다 (예: 2025-12-31)."),
+                    )
+                )
+        if bad_date:
+            continue
+        _fill_region(row, header_names)
+        _fill_fields(layout, row, header_names)
+        parsed.append(row)
+    _assign_keys(layout, parsed)
+    for row in parsed:
+        report.warnings.extend(row.warnings)
+    return parsed
+
+
+def _fill_region(row: ParsedRow, header_names: dict[str, str]) -> None:
+    values = row.values
+    sido_text = values.get("sido", "")
+    sido = regions.resolve_sido(sido_text) if sido_text else None
+    address = values.get("address", "") or values.get("address_lot", "")
+    addr_sido, addr_sigungu, _rest = regions.split_address(address)
+    if sido_text and sido is None:
+        row.warnings.append(
+            Issue(
+                row.row,
+                header_names.get("sido", ""),
+                sido_text,
+                _("알 수 없는 시도입니다. 시도 없이 가져옵니다."),
+            )
+        )
+    if sido and addr_sido and addr_sido.name != sido.name:
+        row.warnings.append(
+            Issue(
+                row.row,
+                header_names.get("address", ""),
+                address,
+                _("주소의 시도(%(addr)s)가 시도 열(%(col)s)과 다릅니다.")
+                % {"addr": addr_sido.name, "col": sido.name},
+            )
+        )
+    if sido is None and not sido_text:
+        sido = addr_sido
+    sido_name = sido.name if sido else ""
+    if "sigungu" in values:
+        sigungu = regions.normalize_sigungu(sido, values["sigungu"]) if sido else values["sigungu"]
+    else:
+        sigungu = addr_sigungu if (addr_sido is None or sido is None or addr_sido == sido) else ""
+    row.org["sido"] = sido_name
+    row.org["sigungu"] = sigungu
+    row.org["address"] = address
+    row.address_sigungu = addr_sigungu
+
+
+def _fill_fields(layout: Layout, row: ParsedRow, header_names: dict[str, str]) -> None:
+    values = row.values
+    for name in ("name", "industry", "products", "description", "website", "phone"):
+        row.org[name] = values.get(name, "")
+    row.org["representative"] = values.get("representative", "")
+    if row.org["website"] and not re.match(r"^https?://", row.org["website"], re.I):
+        row.org["website"] = "http://" + row.org["website"]
+    brn_text = values.get("brn", "")
+    if brn_text:
+        row.brn = identifiers.normalize_digits(brn_text)
+        row.brn_valid = identifiers.brn_is_valid(row.brn)
+        if not row.brn_valid:
+            row.warnings.append(
+                Issue(
+                    row.row,
+                    header_names.get("brn", ""),
+                    brn_text,
+                    _("사업자등록번호 검증번호가 맞지 않습니다. 확인 안 됨으로 표시하고, "
+                      "같은 조직 찾기에는 쓰지 않습니다."),
+                )
+            )
+    kind, issuer = _kind_for(layout, {**values, **row.org})
+    start = values.get("start_date", "")
+    row.designation = {
+        "kind": kind,
+        "subtype": values.get("subtype", "") or values.get("coop_type", ""),
+        "number": values.get("number", ""),
+        "issuer": issuer,
+        "start_date": parse_date(start) if start else None,
+    }
+
+
+def _assign_keys(layout: Layout, rows: list[ParsedRow]) -> None:
+    """Give each row a key that finds the same designation in a later snapshot."""
+    def base_key(row: ParsedRow) -> str:
+        if layout.key == "social_enterprise" and row.designation["number"]:
+            return "no:" + row.designation["number"].replace(" ", "")
+        if row.brn_valid:
+            return "brn:" + row.brn
+        name = normalize_name(row.org["name"]) or row.org["name"]
+        return f"{row.org['sido']}|{row.org['sigungu']}|{name}"
+
+    groups: dict[str, list[ParsedRow]] = defaultdict(list)
+    for row in rows:
+        groups[base_key(row)].append(row)
+    for key, members in groups.items():
+        if len(members) == 1:
+            members[0].key = key
+            continue
+        seen: dict[str, int] = defaultdict(int)
+        for row in members:
+            addr = _WS.sub("", row.org["address"])
+            seen[addr] += 1
+            row.key = f"{key}|{addr}" + (f"|{seen[addr]}" if seen[addr] > 1 else "")
+
+
+def read_and_validate(
+    data: bytes,
+    file_name: str,
+    *,
+    dataset: str = "auto",
+    reference_date: dt.date | None = None,
+) -> tuple[Layout | None, list[ParsedRow], ImportReport]:
+    """Read and validate a file without touching the database.
+
+    Returns the recognised layout (None when unknown), the parsed rows and the report
+    (with errors and warnings). Never raises for bad input: every problem is an Issue.
+    """
+    report = ImportReport(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    only = None if dataset in ("", "auto") else dataset
+    if only and only not in LAYOUTS:
+        report.errors.append(Issue(0, "", dataset, _("알 수 없는 데이터 종류입니다.")))
+        return None, [], report
+    if not data:
+        report.errors.append(Issue(0, "", "", _("빈 파일입니다.")))
+        return None, [], report
+    found: dict[str, Layout] = {}
+
+    def is_header(cells: list[str]) -> bool:
+        layout = best_layout(cells, only)
+        if layout:
+            found["layout"] = layout
+        return layout is not None
+
+    try:
+        table = read_table(data, file_name, is_header)
+    except FileReadError as exc:
+        reason = str(exc)
+        if "머리글" in reason:
+            expected = ", ".join(
+                f"{lay.title}({lay.dataset_id})"
+                for lay in ([LAYOUTS[only]] if only else LAYOUTS.values())
+            )
+            reason += " " + _("알려진 형식: %s") % expected
+        report.errors.append(Issue(0, "", "", reason))
+        return None, [], report
+    layout = found["layout"]
+    report.dataset, report.dataset_id = layout.key, layout.dataset_id
+    report.header_row, report.encoding = table.header_row, table.encoding
+    for header in layout.missing(table.headers):
+        report.errors.append(
+            Issue(table.header_row, header, "", _("필수 열이 없습니다."))
+        )
+    if report.errors:
+        return layout, [], report
+    rows = parse_rows(layout, table, report)
+    report.rows = len(table.rows) + len(table.row_errors)
+    report.reference_date = reference_date or reference_date_from(file_name, table.title_lines)
+    if report.reference_date is None:
+        report.errors.append(
+            Issue(0, "", "", _("기준일을 알 수 없습니다. --reference-date YYYY-MM-DD 로 알려 주세요."))
+        )
+    if not rows and not report.errors:
+        report.errors.append(Issue(0, "", "", _("데이터 행이 없습니다.")))
+    return layout, rows, report
+
+
+class _Matcher:
+    """In-memory index of organisations for matching rows of one file."""
+
+    def __init__(self) -> None:
+        self.by_brn: dict[str, int] = {}
+        self.by_region: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        self.by_sido_name: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for pk, norm, sido, sigungu, brn, brn_ok in Organization.objects.values_list(
+            "pk", "name_normalized", "sido", "sigungu", "brn", "brn_verified"
+        ):
+            self.add(pk, norm, sido, sigungu, brn if brn_ok else "")
+
+    def add(self, pk: int, norm: str, sido: str, sigungu: str, brn: str) -> None:
+        if brn:
+            self.by_brn.setdefault(brn, pk)
+        self.by_region[(sido, sigungu)].append((pk, norm))
+        self.by_sido_name[(sido, norm)].append((pk, sigungu))
+
+
+def apply_rows(
+    layout: Layout,
+    rows: list[ParsedRow],
+    report: ImportReport,
+    *,
+    user: Any = None,
+    progress: ProgressCallback | None = None,
+) -> ImportRun:
+    """Write validated rows to the registry (call inside a transaction)."""
+    assert report.reference_date is not None
+    ref_date = report.reference_date
+    dataset, _created = SourceDataset.objects.get_or_create(
+        dataset_id=layout.dataset_id,
+        defaults={
+            "layout": layout.key,
+            "title": layout.title,
+            "publisher": layout.publisher,
+            "url": layout.url,
+        },
+    )
+    run = ImportRun.objects.create(
+        dataset=dataset,
+        reference_date=ref_date,
+        file_name=report.file_name,
+        sha256=report.sha256,
+        started_by=user if getattr(user, "pk", None) else None,
+        status=ImportRun.Status.DRY_RUN if report.dry_run else ImportRun.Status.SUCCEEDED,
+        rows=report.rows,
+    )
+    existing = {
+        d.source_key: d
+        for d in Designation.objects.filter(dataset=dataset)
+        .exclude(source_key="")
+        .select_related("organization", "source_record")
+    }
+    records = {
+        r.row_number: r for r in SourceRecord.objects.filter(sha256=report.sha256)
+    }
+    matcher = _Matcher()
+    orgs_in_dataset = {d.organization_id for d in existing.values()}
+    total = len(rows)
+    for index, row in enumerate(rows, start=1):
+        record = records.get(row.row)
+        if record is None:
+            record = SourceRecord.objects.create(
+                dataset=dataset,
+                import_run=run,
+                reference_date=ref_date,
+                file_name=report.file_name,
+                sha256=report.sha256,
+                row_number=row.row,
+                raw=row.raw,
+                values={**row.org, "brn": row.brn, **{k: str(v or "") for k, v in row.designation.items()}},
+                warnings=[asdict(w) for w in row.warnings],
+            )
+        designation = existing.get(row.key)
+        if designation is not None:
+            _update_existing(designation, row, record, ref_date, report, user)
+        else:
+            org = _match_or_create(row, matcher, orgs_in_dataset, report, user)
+            designation = Designation(
+                organization=org,
+                dataset=dataset,
+                source_key=row.key,
+                source_record=record,
+                last_seen_on=ref_date,
+                **row.designation,
+            )
+            set_history_user(designation, user)
+            designation.full_clean(validate_unique=False)
+            designation.save()
+            orgs_in_dataset.add(org.pk)
+            existing[row.key] = designation
+            report.created += 1
+        if record.organization_id != designation.organization_id:
+            SourceRecord.objects.filter(pk=record.pk).update(organization=designation.organization)
+        if progress:
+            progress(index, total)
+    latest = dataset.import_runs.filter(status=ImportRun.Status.SUCCEEDED).exclude(pk=run.pk)
+    latest_date = latest.aggregate(m=Max("reference_date"))["m"]
+    if latest_date is None or ref_date >= latest_date:
+        for d in Designation.objects.filter(
+            dataset=dataset, status=Designation.Status.ACTIVE, last_seen_on__lt=ref_date
+        ):
+            d.status = Designation.Status.NOT_IN_LATEST
+            d.not_in_latest_since = ref_date
+            set_history_user(d, user)
+            d.save(update_fields=["status", "not_in_latest_since", "updated_at"])
+            report.missing += 1
+    for name in ("created", "changed", "unchanged", "organizations_created", "linked",
+                 "queued", "missing"):
+        setattr(run, name, getattr(report, name))
+    run.warning_count = len(report.warnings)
+    run.finished_at = timezone.now()
+    run.report = report.as_dict()
+    run.save()
+    log_action(
+        "registry.import.dry_run" if report.dry_run else "registry.import.succeeded",
+        user=user,
+        target=run,
+        data={"created": report.created, "changed": report.changed, "missing": report.missing},
+    )
+    return run
+
+
+def _update_existing(
+    designation: Designation,
+    row: ParsedRow,
+    record: SourceRecord,
+    ref_date: dt.date,
+    report: ImportReport,
+    user: Any,
+) -> None:
+    """Update a designation (and its organisation's list-sourced fields) from a row.
+
+    An organisation field is overwritten only when it still holds what this list said
+    last time (or is empty): edits by staff or members, and values from other lists,
+    are kept.
+    """
+    changed = False
+    org = designation.organization
+    previous = designation.source_record.values if designation.source_record else {}
+    org_changes = []
+    for name in ORG_FIELDS:
+        new = row.org.get(name, "")
+        current = getattr(org, name)
+        if new and new != current and (not current or current == previous.get(name)):
+            setattr(org, name, new)
+            org_changes.append(name)
+    if row.brn and not org.brn:
+        org.brn = row.brn
+        org_changes.append("brn")
+    if org_changes:
+        set_history_user(org, user)
+        org.save()
+        changed = True
+    for name in DESIGNATION_FIELDS:
+        if getattr(designation, name) != row.designation[name]:
+            setattr(designation, name, row.designation[name])
+            changed = True
+    if designation.status != Designation.Status.ACTIVE:
+        if designation.last_seen_on and designation.last_seen_on > ref_date:
+            pass  # an older snapshot does not revive what a newer one dropped
+        else:
+            designation.status = Designation.Status.ACTIVE
+            designation.not_in_latest_since = None
+            changed = True
+    if changed:
+        designation.source_record = record
+        designation.last_seen_on = max(filter(None, [designation.last_seen_on, ref_date]))
+        set_history_user(designation, user)
+        designation.save()
+        report.changed += 1
+        return
+    report.unchanged += 1
+    bookkeeping: dict[str, Any] = {}
+    if designation.source_record_id != record.pk and (
+        not designation.last_seen_on or ref_date >= designation.last_seen_on
+    ):
+        bookkeeping["source_record"] = record
+    if not designation.last_seen_on or ref_date > designation.last_seen_on:
+        bookkeeping["last_seen_on"] = ref_date
+    if bookkeeping:
+        Designation.objects.filter(pk=designation.pk).update(**bookkeeping)
+        for k, v in bookkeeping.items():
+            setattr(designation, k, v)
+
+
+def _match_or_create(
+    row: ParsedRow,
+    matcher: _Matcher,
+    orgs_in_dataset: set[int],
+    report: ImportReport,
+    user: Any,
+) -> Organization:
+    sido, sigungu = row.org["sido"], row.org["sigungu"]
+    norm = normalize_name(row.org["name"])
+    if row.brn_valid and row.brn in matcher.by_brn:
+        report.linked += 1
+        return Organization.objects.get(pk=matcher.by_brn[row.brn])
+    review: list[tuple[int, float, str]] = []
+    if sido and sigungu:
+        for pk, other in matcher.by_region.get((sido, sigungu), []):
+            if other == norm:
+                if pk in orgs_in_dataset:
+                    # It already holds a row of this very list: two rows of one list
+                    # are two entries unless staff decide otherwise.
+                    review.append((pk, 100.0, _("같은 목록에 같은 시군구, 같은 이름이 두 번 있습니다.")))
+                    continue
+                report.linked += 1
+                return Organization.objects.get(pk=pk)
+            score = name_similarity(norm, other)
+            if score >= REVIEW_SIMILARITY:
+                review.append((pk, score, _("같은 시군구에 이름이 매우 비슷한 조직이 있습니다.")))
+    if sido:
+        for pk, other_sigungu in matcher.by_sido_name.get((sido, norm), []):
+            if other_sigungu == sigungu:
+                continue
+            if not other_sigungu or not sigungu:
+                review.append(
+                    (pk, 100.0, _("같은 시도에 같은 이름이 있지만 한쪽의 시군구를 알 수 없습니다."))
+                )
+    org = Organization(
+        name=row.org["name"],
+        legal_form=detect_legal_form(row.org["name"]) or "",
+        brn=row.brn,
+        address=row.org["address"],
+        sido=sido,
+        sigungu=sigungu,
+        industry=row.org["industry"],
+        products=row.org["products"],
+        description=row.org["description"],
+        website=row.org["website"][:300],
+        phone=row.org["phone"][:30],
+        representative=row.org["representative"][:100],
+    )
+    set_history_user(org, user)
+    org.save()
+    report.organizations_created += 1
+    matcher.add(org.pk, org.name_normalized, sido, sigungu, row.brn if row.brn_valid else "")
+    seen: set[int] = set()
+    for pk, score, reason in review:
+        if pk in seen:
+            continue
+        seen.add(pk)
+        other_org = Organization.objects.get(pk=pk)
+        MergeCandidate.objects.get_or_create(
+            left=other_org,
+            right=org,
+            defaults={
+                "score": score,
+                "reason": reason,
+                "left_name": other_org.name,
+                "right_name": org.name,
+            },
+        )
+        report.queued += 1
+    return org
+
+
+def import_file(
+    data: bytes,
+    file_name: str,
+    *,
+    dataset: str = "auto",
+    reference_date: dt.date | None = None,
+    dry_run: bool = False,
+    user: Any = None,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Validate `data` and, if it has no errors, apply it in one transaction.
+
+    Returns the report. With `dry_run` everything is computed and rolled back. A file
+    with errors imports nothing; its failed run is still recorded (who, when, report)
+    unless `dry_run`.
+    """
+    layout, rows, report = read_and_validate(
+        data, file_name, dataset=dataset, reference_date=reference_date
+    )
+    report.dry_run = dry_run
+    if not report.errors and layout is not None:
+        _check_snapshot_order(layout, report)
+    if report.errors or layout is None:
+        if not dry_run:
+            _record_failure(report, user)
+        return report
+    with transaction.atomic():
+        run = apply_rows(layout, rows, report, user=user, progress=progress)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.run_id = run.pk
+    return report
+
+
+def _check_snapshot_order(layout: Layout, report: ImportReport) -> None:
+    latest = ImportRun.objects.filter(
+        dataset__dataset_id=layout.dataset_id, status=ImportRun.Status.SUCCEEDED
+    ).aggregate(m=Max("reference_date"))["m"]
+    if latest and report.reference_date and report.reference_date < latest:
+        report.errors.append(
+            Issue(
+                0,
+                "",
+                report.reference_date.isoformat(),
+                _("이미 더 새로운 기준일(%s)의 목록을 가져왔습니다. 옛 목록은 가져오지 않습니다.")
+                % latest.isoformat(),
+            )
+        )
+
+
+def _record_failure(report: ImportReport, user: Any) -> None:
+    dataset = None
+    if report.dataset_id:
+        dataset = SourceDataset.objects.filter(dataset_id=report.dataset_id).first()
+    run = ImportRun.objects.create(
+        dataset=dataset,
+        reference_date=report.reference_date,
+        file_name=report.file_name[:255],
+        sha256=report.sha256,
+        started_by=user if getattr(user, "pk", None) else None,
+        status=ImportRun.Status.FAILED,
+        rows=report.rows,
+        error_count=len(report.errors),
+        warning_count=len(report.warnings),
+        finished_at=timezone.now(),
+        report=report.as_dict(),
+    )
+    report.run_id = run.pk
+    log_action(
+        "registry.import.failed", user=user, target=run, data={"errors": len(report.errors)}
+    )

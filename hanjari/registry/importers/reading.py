@@ -1,0 +1,171 @@
+"""Reading official XLSX and CSV files into a header row and data rows.
+
+Official files put title lines above the header (the village-enterprise file's
+header is on row 5), write CSV in UTF-8 (with or without BOM) or cp949, and write
+numbers as Excel floats. `read_table` hides all of that.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+HEADER_SCAN_ROWS = 20
+CSV_ENCODINGS = ("utf-8-sig", "cp949")
+
+
+class FileReadError(Exception):
+    """The file cannot be read as a table (not XLSX/CSV, bad encoding, corrupt)."""
+
+
+@dataclass
+class Table:
+    """A file read as text cells.
+
+    `header_row` is the 1-based row number of the header in the file; `rows` holds
+    ``(row_number, cells)`` for every row below it (1-based file row numbers, cells as
+    text); `title_lines` the non-empty text above the header (e.g. "(2025. 12. 31. 기준)");
+    `row_errors` rows that could not be read at all, as ``(row_number, reason)``.
+    """
+
+    headers: list[str]
+    header_row: int
+    rows: list[tuple[int, list[str]]]
+    title_lines: list[str] = field(default_factory=list)
+    row_errors: list[tuple[int, str]] = field(default_factory=list)
+    encoding: str = ""
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_header(text: str) -> str:
+    """Collapse every run of whitespace (spaces, line breaks, NBSP) to one space, strip."""
+    return _WS.sub(" ", text.replace("\ufeff", "")).strip()
+
+
+def header_key(text: str) -> str:
+    """A header with all whitespace removed, for comparing headers loosely."""
+    return _WS.sub("", text.replace("\ufeff", ""))
+
+
+def cell_text(value: Any) -> str:
+    """One cell as text: floats that are whole numbers lose their `.0`, dates become
+    ISO `YYYY-MM-DD`, None becomes "". Text is returned as read (not stripped)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileReadError(f"XLSX 파일을 열 수 없습니다: {exc}") from exc
+    try:
+        ws = wb.worksheets[0]
+        return [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    except Exception as exc:  # openpyxl raises many kinds on corrupt sheets
+        raise FileReadError(f"XLSX 시트를 읽을 수 없습니다: {exc}") from exc
+    finally:
+        wb.close()
+
+
+def _decode_csv(data: bytes) -> tuple[str, str]:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise FileReadError("CSV 파일의 문자 인코딩을 알 수 없습니다 (UTF-8 또는 CP949만 읽습니다).")
+
+
+def _read_csv(data: bytes) -> tuple[list[list[str]], str]:
+    text, encoding = _decode_csv(data)
+    if "\x00" in text:
+        raise FileReadError("CSV 파일에 NUL 문자가 있습니다. 텍스트 CSV가 아닙니다.")
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""))), encoding
+    except csv.Error as exc:
+        raise FileReadError(f"CSV 파일을 읽을 수 없습니다: {exc}") from exc
+
+
+def sniff_format(data: bytes, file_name: str) -> str:
+    """'xlsx' or 'csv' from the content (ZIP magic) and the name; raises FileReadError."""
+    lower = file_name.lower()
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if lower.endswith((".xlsx", ".xlsm")):
+        raise FileReadError("확장자는 .xlsx 이지만 XLSX(ZIP) 파일이 아닙니다.")
+    if lower.endswith(".xls"):
+        raise FileReadError("옛 엑셀(.xls) 형식은 읽지 않습니다. .xlsx 또는 .csv로 저장해 주세요.")
+    if lower.endswith((".csv", ".txt")) or not lower.rpartition(".")[1]:
+        return "csv"
+    raise FileReadError("XLSX 또는 CSV 파일만 가져올 수 있습니다.")
+
+
+def read_table(
+    data: bytes, file_name: str, is_header: Callable[[list[str]], bool]
+) -> Table:
+    """Read `data` (the bytes of `file_name`) and find its header row.
+
+    `is_header(cells)` decides whether a row (whitespace-normalised cells) is the
+    header; the first such row within the first `HEADER_SCAN_ROWS` rows wins. Rows
+    below it become data rows; entirely empty rows are dropped. Raises FileReadError
+    when the file cannot be read or no header is found.
+    """
+    fmt = sniff_format(data, file_name)
+    encoding = ""
+    if fmt == "xlsx":
+        grid = _read_xlsx(data)
+    else:
+        grid, encoding = _read_csv(data)
+    title_lines: list[str] = []
+    for index, raw in enumerate(grid[:HEADER_SCAN_ROWS]):
+        cells = [normalize_header(c) for c in raw]
+        if is_header(cells):
+            while cells and not cells[-1]:
+                cells.pop()
+            table = Table(
+                headers=cells,
+                header_row=index + 1,
+                rows=[],
+                title_lines=title_lines,
+                encoding=encoding,
+            )
+            width = len(cells)
+            for offset, row in enumerate(grid[index + 1 :], start=index + 2):
+                if not any(c.strip() for c in row):
+                    continue
+                extra = [c for c in row[width:] if c.strip()]
+                if extra:
+                    table.row_errors.append(
+                        (offset, f"머리글보다 칸이 많습니다 ({len(row)}칸, 머리글 {width}칸).")
+                    )
+                    continue
+                table.rows.append((offset, list(row[:width]) + [""] * (width - len(row))))
+            return table
+        text = " ".join(c for c in cells if c)
+        if text:
+            title_lines.append(text)
+    raise FileReadError(
+        f"처음 {HEADER_SCAN_ROWS}행 안에서 알려진 형식의 머리글 행을 찾지 못했습니다."
+    )
