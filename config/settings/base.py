@@ -80,9 +80,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # DATABASE_URL unset → the embedded SQLite default in var/ (WAL mode).
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hanjari.sqlite3'}"
-    )
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hanjari.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(

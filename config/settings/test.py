@@ -6,12 +6,12 @@ in-memory) and PostgreSQL.
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-not-secret")  # noqa: S105
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("HANJARI_ENV_FILE", "/nonexistent")
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = "sqlite://:memory:"
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 from .base import BASE_DIR, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,7 +18,7 @@ class CouncilRoleInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Hanjari", {"fields": ("display_name",)}),
     )
     inlines = [MembershipInline, CouncilRoleInline]

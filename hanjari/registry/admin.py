@@ -58,7 +58,15 @@ class SourceDatasetAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ("file_name", "dataset", "reference_date", "status", "created", "changed", "started_at")
+    list_display = (
+        "file_name",
+        "dataset",
+        "reference_date",
+        "status",
+        "created",
+        "changed",
+        "started_at",
+    )
     list_filter = ("status", "dataset")
     readonly_fields = [f.name for f in ImportRun._meta.fields]
 

@@ -29,9 +29,7 @@ class ImportForm(forms.Form):
         help_text=_("비워 두면 파일 제목 줄이나 파일 이름에서 찾습니다."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    dry_run = forms.BooleanField(
-        label=_("시험 실행 (저장하지 않고 보고서만 보기)"), required=False
-    )
+    dry_run = forms.BooleanField(label=_("시험 실행 (저장하지 않고 보고서만 보기)"), required=False)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -52,8 +50,21 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = [
-            "name", "legal_form", "brn", "crn", "address", "sido", "sigungu", "industry",
-            "products", "description", "website", "phone", "founded_on", "status", "logo",
+            "name",
+            "legal_form",
+            "brn",
+            "crn",
+            "address",
+            "sido",
+            "sigungu",
+            "industry",
+            "products",
+            "description",
+            "website",
+            "phone",
+            "founded_on",
+            "status",
+            "logo",
         ]
         widgets = {
             "founded_on": forms.DateInput(attrs={"type": "date"}),

@@ -24,7 +24,6 @@ from hanjari.core.models import TimeStampedModel
 from hanjari.core.names import LEGAL_FORMS, normalize_name
 from hanjari.core.regions import SIDOS
 
-
 # Legal forms (법인격) from `hanjari.core.names.LEGAL_FORMS`, plus "other".
 LEGAL_FORM_CHOICES = [(f.code, f.name) for f in LEGAL_FORMS] + [("other", _("기타"))]
 # 시도 by canonical name (광역자치단체), from `hanjari.core.regions.SIDOS`.
@@ -90,9 +89,7 @@ class Organization(TimeStampedModel):
     aliases = models.JSONField(
         _("다른 이름"), default=list, blank=True, help_text=_("다른 목록에 쓰인 이름")
     )
-    merged_from = models.JSONField(
-        _("병합된 조직 ID"), default=list, blank=True, editable=False
-    )
+    merged_from = models.JSONField(_("병합된 조직 ID"), default=list, blank=True, editable=False)
     logo = models.ImageField(
         _("로고"),
         upload_to="logos/%Y/",
@@ -292,7 +289,7 @@ class Council(TimeStampedModel):
     sido = models.CharField(_("시도"), max_length=20, choices=SIDO_CHOICES, blank=True)
     sigungu = models.CharField(_("시군구"), max_length=40, blank=True)
     description = models.TextField(_("소개"), blank=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Organization, CouncilMembership] = models.ManyToManyField(
         Organization, through="CouncilMembership", related_name="councils", blank=True
     )
 

@@ -29,16 +29,16 @@ def can_edit_organization(user: Any, org: Any) -> bool:
         return True
     if Membership.objects.filter(user=user, organization=org, role__in=EDIT_ROLES).exists():
         return True
-    return CouncilRole.objects.filter(
-        user=user, council__memberships__organization=org
-    ).exists()
+    return CouncilRole.objects.filter(user=user, council__memberships__organization=org).exists()
 
 
 def can_manage_council(user: Any, council: Any) -> bool:
     """Whether `user` may change `council`'s member list: staff or its council admin."""
     if not getattr(user, "is_authenticated", False) or council is None:
         return False
-    return bool(user.is_centre_staff or CouncilRole.objects.filter(user=user, council=council).exists())
+    return bool(
+        user.is_centre_staff or CouncilRole.objects.filter(user=user, council=council).exists()
+    )
 
 
 def can_view_history(user: Any, org: Any = None) -> bool:

@@ -113,9 +113,7 @@ def sector_counts(*, sido: str = "", sigungu: str = "") -> dict[str, int]:
         qs = qs.filter(organization__sigungu=sigungu)
     counts: dict[str, int] = {}
     for key, (_label, kinds) in SECTORS.items():
-        counts[key] = (
-            qs.filter(kind__in=kinds).values("organization").distinct().count()
-        )
+        counts[key] = qs.filter(kind__in=kinds).values("organization").distinct().count()
     counts["total"] = qs.values("organization").distinct().count()
     return counts
 
@@ -143,8 +141,8 @@ def sigungu_choices(sido: str) -> list[str]:
     """Distinct 시군구 names of organisations in `sido`, sorted."""
     if not sido:
         return []
-    values = Organization.objects.filter(sido=sido).exclude(sigungu="").values_list(
-        "sigungu", flat=True
+    values = (
+        Organization.objects.filter(sido=sido).exclude(sigungu="").values_list("sigungu", flat=True)
     )
     return sorted(set(values))
 
@@ -152,29 +150,29 @@ def sigungu_choices(sido: str) -> list[str]:
 def organization_profile(*, pk: int) -> Organization:
     """One organisation with designations (and their sources) and councils loaded.
     Raises Organization.DoesNotExist."""
-    return (
-        Organization.objects.prefetch_related(
-            "designations__dataset",
-            "designations__source_record__import_run",
-            "councils",
-        ).get(pk=pk)
-    )
+    return Organization.objects.prefetch_related(
+        "designations__dataset",
+        "designations__source_record__import_run",
+        "councils",
+    ).get(pk=pk)
 
 
 def newest_organizations(limit: int = 8) -> QuerySet[Organization]:
     """The most recently added organisations."""
-    return Organization.objects.order_by("-created_at", "-id").prefetch_related(
-        "designations"
-    )[:limit]
+    return Organization.objects.order_by("-created_at", "-id").prefetch_related("designations")[
+        :limit
+    ]
 
 
 def merge_queue() -> QuerySet[Any]:
     """Pending merge candidates with both sides and their designations."""
     from .models import MergeCandidate
 
-    return MergeCandidate.objects.filter(status=MergeCandidate.Status.PENDING).select_related(
-        "left", "right"
-    ).prefetch_related("left__designations__dataset", "right__designations__dataset")
+    return (
+        MergeCandidate.objects.filter(status=MergeCandidate.Status.PENDING)
+        .select_related("left", "right")
+        .prefetch_related("left__designations__dataset", "right__designations__dataset")
+    )
 
 
 def council_list() -> QuerySet[Any]:

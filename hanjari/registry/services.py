@@ -90,8 +90,19 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
             m.organization = keep
             m.save(update_fields=["organization"])
     for name in (
-        "legal_form", "brn", "crn", "address", "sido", "sigungu", "industry", "products",
-        "description", "website", "phone", "representative", "founded_on",
+        "legal_form",
+        "brn",
+        "crn",
+        "address",
+        "sido",
+        "sigungu",
+        "industry",
+        "products",
+        "description",
+        "website",
+        "phone",
+        "representative",
+        "founded_on",
     ):
         if not getattr(keep, name) and getattr(drop, name):
             setattr(keep, name, getattr(drop, name))
@@ -155,13 +166,28 @@ def merge_candidate_decide(
 
 
 EDITABLE_FIELDS = (
-    "name", "legal_form", "brn", "crn", "address", "sido", "sigungu", "industry",
-    "products", "description", "website", "phone", "founded_on", "status", "logo",
+    "name",
+    "legal_form",
+    "brn",
+    "crn",
+    "address",
+    "sido",
+    "sigungu",
+    "industry",
+    "products",
+    "description",
+    "website",
+    "phone",
+    "founded_on",
+    "status",
+    "logo",
 )
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, data: dict[str, Any], by: Any) -> Organization:
+def organization_update(
+    *, organization: Organization, data: dict[str, Any], by: Any
+) -> Organization:
     """Change an organisation's profile fields (`EDITABLE_FIELDS` only).
 
     Validates with `full_clean()` (raises `ValidationError` with field messages),

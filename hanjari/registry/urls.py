@@ -8,7 +8,11 @@ urlpatterns = [
     path("organizations/", views.DirectoryView.as_view(), name="directory"),
     path("organizations/export.csv", views.DirectoryExportView.as_view(), name="directory-export"),
     path("organizations/<int:pk>/", views.OrganizationView.as_view(), name="organization"),
-    path("organizations/<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization-edit"),
+    path(
+        "organizations/<int:pk>/edit/",
+        views.OrganizationEditView.as_view(),
+        name="organization-edit",
+    ),
     path(
         "organizations/<int:pk>/history/",
         views.OrganizationHistoryView.as_view(),
@@ -18,7 +22,9 @@ urlpatterns = [
     path("councils/<int:pk>/", views.CouncilView.as_view(), name="council"),
     path("staff/imports/", views.ImportView.as_view(), name="import"),
     path("staff/imports/<int:pk>/", views.ImportRunView.as_view(), name="import-run"),
-    path("staff/imports/<int:pk>/report.csv", views.ImportRunCsvView.as_view(), name="import-run-csv"),
+    path(
+        "staff/imports/<int:pk>/report.csv", views.ImportRunCsvView.as_view(), name="import-run-csv"
+    ),
     path("staff/merge/", views.MergeQueueView.as_view(), name="merge-queue"),
     path("staff/merge/<int:pk>/", views.MergeDecisionView.as_view(), name="merge-decide"),
 ]

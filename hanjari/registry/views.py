@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -54,8 +55,8 @@ class HomeView(TemplateView):
         ctx["national_total"] = national["total"]
         ctx["local_total"] = local["total"]
         ctx["home_sido"], ctx["home_sigungu"] = sido, sigungu
-        ctx["home_url"] = reverse("registry:directory") + "?" + urlencode(
-            {"sido": sido, "sigungu": sigungu}
+        ctx["home_url"] = (
+            reverse("registry:directory") + "?" + urlencode({"sido": sido, "sigungu": sigungu})
         )
         ctx["newest"] = selectors.newest_organizations()
         return ctx
@@ -76,7 +77,10 @@ class DirectoryView(ListView):
     context_object_name = "organizations"
 
     def get_queryset(self) -> Any:
-        self.filters = selectors.DirectoryFilters.from_query(self.request.GET)
+        filters = selectors.DirectoryFilters.from_query(self.request.GET)
+        if filters.sigungu and filters.sigungu not in selectors.sigungu_choices(filters.sido):
+            filters = dataclasses.replace(filters, sigungu="")
+        self.filters = filters
         return selectors.organization_directory(filters=self.filters)
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
@@ -124,8 +128,17 @@ class DirectoryExportView(View):
         filters = selectors.DirectoryFilters.from_query(request.GET)
         qs = selectors.organization_directory(filters=filters)[:EXPORT_LIMIT]
         header = [
-            _("이름"), _("인증·지정"), _("세부 유형"), _("시도"), _("시군구"), _("주소"),
-            _("업종"), _("주 생산품·서비스"), _("누리집"), _("대표 전화"), _("주소 링크"),
+            _("이름"),
+            _("인증·지정"),
+            _("세부 유형"),
+            _("시도"),
+            _("시군구"),
+            _("주소"),
+            _("업종"),
+            _("주 생산품·서비스"),
+            _("누리집"),
+            _("대표 전화"),
+            _("주소 링크"),
         ]
         rows = []
         for org in qs:
@@ -194,7 +207,9 @@ def _jsonld(request: HttpRequest, org: Organization) -> dict[str, Any]:
     if org.phone:
         data["telephone"] = org.phone
     if org.products or org.industry:
-        data["description"] = org.description or ", ".join(p for p in (org.industry, org.products) if p)
+        data["description"] = org.description or ", ".join(
+            p for p in (org.industry, org.products) if p
+        )
     if org.brn_display:
         data["taxID"] = org.brn_display
     certs = []
@@ -228,11 +243,15 @@ class OrganizationEditView(ObjectPermissionMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         org = self.get_object()
-        return render(request, self.template_name, {"org": org, "form": OrganizationForm(instance=org)})
+        return render(
+            request, self.template_name, {"org": org, "form": OrganizationForm(instance=org)}
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         org = self.get_object()
-        form = OrganizationForm(request.POST, request.FILES, instance=Organization.objects.get(pk=pk))
+        form = OrganizationForm(
+            request.POST, request.FILES, instance=Organization.objects.get(pk=pk)
+        )
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in form.changed_data}
             if "logo" in data and data["logo"] is False:
@@ -322,10 +341,14 @@ class ImportView(ObjectPermissionMixin, View):
         )
         if report.ok and not report.dry_run and report.run_id:
             messages.success(request, _("가져오기를 마쳤습니다."))
-            return HttpResponseRedirect(reverse("registry:import-run", kwargs={"pk": report.run_id}))
+            return HttpResponseRedirect(
+                reverse("registry:import-run", kwargs={"pk": report.run_id})
+            )
         return self._render(request, form, report, 200 if report.ok else 422)
 
-    def _render(self, request: HttpRequest, form: ImportForm, report: ImportReport | None, status: int) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, form: ImportForm, report: ImportReport | None, status: int
+    ) -> HttpResponse:
         runs = ImportRun.objects.select_related("dataset", "started_by")[:30]
         return render(
             request,

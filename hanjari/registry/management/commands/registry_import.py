@@ -35,18 +35,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path)
         parser.add_argument(
-            "--dataset", default="auto", choices=["auto", *LAYOUTS.keys()],
+            "--dataset",
+            default="auto",
+            choices=["auto", *LAYOUTS.keys()],
             help="layout of the file (default: recognise from the headers)",
         )
         parser.add_argument("--reference-date", type=_date, default=None, help="YYYY-MM-DD")
         parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
         parser.add_argument("--user", default=None, help="username to record as the importer")
         parser.add_argument(
-            "--skip-imported", action="store_true",
+            "--skip-imported",
+            action="store_true",
             help="skip a file whose exact content was already imported successfully",
         )
-        parser.add_argument("--report-csv", type=Path, default=None,
-                            help="write the row-by-row report of the (last) file here")
+        parser.add_argument(
+            "--report-csv",
+            type=Path,
+            default=None,
+            help="write the row-by-row report of the (last) file here",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         console = Console(stderr=False, force_terminal=None)
@@ -60,14 +67,21 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
             data = path.read_bytes()
-            if opts["skip_imported"] and ImportRun.objects.filter(
-                sha256=hashlib.sha256(data).hexdigest(), status=ImportRun.Status.SUCCEEDED
-            ).exists():
+            if (
+                opts["skip_imported"]
+                and ImportRun.objects.filter(
+                    sha256=hashlib.sha256(data).hexdigest(), status=ImportRun.Status.SUCCEEDED
+                ).exists()
+            ):
                 self.stdout.write(f"{path.name}: already imported, skipped.")
                 continue
             with Progress(
-                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), console=console, transient=True,
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
             ) as progress:
                 task = progress.add_task(path.name, total=None)
 
@@ -101,11 +115,15 @@ class Command(BaseCommand):
                 self.stderr.write(
                     f"{path.name}: {len(report.errors)} errors — nothing was imported."
                 )
-            issues = [("error", i) for i in report.errors] + [("warning", i) for i in report.warnings]
+            issues = [("error", i) for i in report.errors] + [
+                ("warning", i) for i in report.warnings
+            ]
             if issues:
                 table = Table("level", "row", "column", "value", "reason", show_lines=False)
                 for level, issue in issues[:200]:
-                    table.add_row(level, str(issue.row or "-"), issue.column, issue.value[:60], issue.reason)
+                    table.add_row(
+                        level, str(issue.row or "-"), issue.column, issue.value[:60], issue.reason
+                    )
                 console.print(table)
                 if len(issues) > 200:
                     console.print(f"… {len(issues) - 200} more (use --report-csv)")

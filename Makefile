@@ -1,0 +1,76 @@
+# Hanjari — set-up and everyday commands. `make run` and `make test` do everything
+# on a fresh machine (Debian/Ubuntu with Python >= 3.11 and Node.js >= 20).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.base
+
+.PHONY: run test lint setup data serve e2e-deps clean help
+
+help:
+	@echo "make run   — install, migrate, import the shipped official data, serve on http://$(HOST):$(PORT)"
+	@echo "make test  — install test dependencies and run the whole suite"
+	@echo "make lint  — ruff and mypy"
+
+# --- installation (stamps make a second run skip finished work) -----------------------
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+var/.env:
+	mkdir -p var
+	@echo "# Local settings written by 'make run'. Secrets stay out of git (var/ is ignored)." > $@
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> $@
+	@echo "Wrote var/.env with a generated SECRET_KEY."
+
+# Debian's gettext compiles the translations; Chromium runs the browser tests.
+/usr/bin/msgfmt:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+
+/usr/bin/chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+setup: $(VENV)/.installed node_modules/.installed var/.env /usr/bin/msgfmt
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py migrate --noinput -v0
+
+data: setup
+	$(PY) manage.py registry_import --skip-imported data/official/*.xlsx data/official/*.csv
+	$(PY) manage.py create_demo_staff
+
+serve:
+	@echo "Hanjari: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	$(PY) -m gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+run: data serve
+
+# --- tests ----------------------------------------------------------------------------
+test: $(VENV)/.installed-test node_modules/.installed /usr/bin/msgfmt /usr/bin/chromium
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy hanjari config
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,44 @@
+"""`manage.py create_demo_staff`: a centre-staff account for trying Hanjari locally."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo centre-staff account (username 'demo' by default) with a random "
+        "password and print the password once. Does nothing if the account exists."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--username", default="demo")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        User = get_user_model()
+        username = opts["username"]
+        if User.objects.filter(username=username).exists():
+            self.stdout.write(
+                f"Demo staff account '{username}' already exists (its password was printed "
+                "when it was created; reset it with `manage.py changepassword "
+                f"{username}`)."
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        User.objects.create_user(
+            username=username,
+            password=password,
+            is_staff=True,
+            is_superuser=True,
+            display_name="센터 관리자(데모)",
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created demo centre-staff account: username '{username}', "
+                f"password '{password}' (shown only this once)."
+            )
+        )

@@ -1,0 +1,58 @@
+"""Shared fixtures: users for each role, the real official files shipped in data/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.factories import (
+    CouncilMembershipFactory,
+    CouncilRoleFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+OFFICIAL = REPO / "data" / "official"
+VILLAGE_XLSX = OFFICIAL / "village_enterprises_15080745_2025-12-31.xlsx"
+SELF_SUFFICIENCY_CSV = OFFICIAL / "self_sufficiency_enterprises_15091502_2025-12-31.csv"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganizationFactory(name="가나다협동조합")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganizationFactory(name="라마바영농조합법인")
+
+
+@pytest.fixture
+def member_a(db, org_a):
+    """An editor member (기업 회원) of org_a."""
+    return MembershipFactory(user=UserFactory(username="member_a"), organization=org_a).user
+
+
+@pytest.fixture
+def council_admin_a(db, org_a):
+    """The admin of a council that org_a belongs to."""
+    cm = CouncilMembershipFactory(organization=org_a)
+    return CouncilRoleFactory(user=UserFactory(username="council_admin"), council=cm.council).user
+
+
+@pytest.fixture
+def plain_user(db):
+    return UserFactory(username="plain")
