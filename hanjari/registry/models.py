@@ -9,7 +9,7 @@ of a `SourceDataset`, so each designation can say where it came from.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -21,6 +21,9 @@ from simple_history.models import HistoricalRecords
 
 from hanjari.core import identifiers
 from hanjari.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from hanjari.core.names import LEGAL_FORMS, normalize_name
 from hanjari.core.regions import SIDOS
 
@@ -166,18 +169,18 @@ class DesignationKind(models.TextChoices):
 
 
 # Kinds grouped into the four sectors (유형) the directory and home page count by.
-SECTORS: dict[str, tuple[str, list[str]]] = {
+SECTORS: dict[str, tuple[StrOrPromise, list[str]]] = {
     "social_enterprise": (
-        str(_("사회적기업")),
+        _("사회적기업"),
         [
             DesignationKind.SOCIAL_ENTERPRISE,
             DesignationKind.PRE_SOCIAL_ENTERPRISE_REGIONAL,
             DesignationKind.PRE_SOCIAL_ENTERPRISE_MINISTRY,
         ],
     ),
-    "village": (str(_("마을기업")), [DesignationKind.VILLAGE_ENTERPRISE]),
+    "village": (_("마을기업"), [DesignationKind.VILLAGE_ENTERPRISE]),
     "self_sufficiency": (
-        str(_("자활기업")),
+        _("자활기업"),
         [
             DesignationKind.SELF_SUFFICIENCY_LOCAL,
             DesignationKind.SELF_SUFFICIENCY_REGIONAL,
@@ -185,7 +188,7 @@ SECTORS: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "cooperative": (
-        str(_("협동조합")),
+        _("협동조합"),
         [
             DesignationKind.COOPERATIVE,
             DesignationKind.SOCIAL_COOPERATIVE,
