@@ -1,0 +1,1 @@
+"""News desk (소식): articles with editorial approval, comments, readership, press import."""

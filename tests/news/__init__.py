@@ -1,0 +1,1 @@
+"""Tests for the news desk (소식)."""
