@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,8 +64,10 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
     Moves every designation, source record, council membership and user membership
     to `keep`, fills `keep`'s empty fields from `drop`, remembers `drop`'s name as an
     alias and its id in `keep.merged_from` (so its history stays reachable), marks
-    pending merge candidates between the two as merged, writes the audit log and
-    deletes `drop`. Raises `MergeError` when both have different valid
+    pending merge candidates between the two as merged (those pairing `drop` with a
+    third organisation now pair `keep` with it), writes the audit log and
+    deletes `drop`. A verified 사업자등록번호/법인등록번호 of `drop` replaces an
+    unverified one of `keep`. Raises `MergeError` when both have different valid
     사업자등록번호 (two legal entities) or when `keep` is `drop`.
     """
     if keep.pk == drop.pk:
@@ -89,6 +92,11 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
         if not Membership.objects.filter(user=m.user, organization=keep).exists():
             m.organization = keep
             m.save(update_fields=["organization"])
+    # A verified number beats an unverified one (a typo in one of the lists).
+    if drop.brn_verified and not keep.brn_verified:
+        keep.brn = drop.brn
+    if drop.crn_verified and not keep.crn_verified:
+        keep.crn = drop.crn
     for name in (
         "legal_form",
         "brn",
@@ -118,6 +126,7 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
     MergeCandidate.objects.filter(
         status=MergeCandidate.Status.PENDING, left__in=[keep, drop], right__in=[keep, drop]
     ).update(status=MergeCandidate.Status.MERGED, decided_by=by, decided_at=now)
+    _move_pending_candidates(keep, drop)
     log_action(
         "registry.organization.merged",
         user=by,
@@ -127,6 +136,29 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
     set_history_user(drop, by)
     drop.delete()
     return keep
+
+
+def _move_pending_candidates(keep: Organization, drop: Organization) -> None:
+    """Point pending candidates that pair `drop` with a third organisation at `keep`
+    (the question "is X the same as drop?" becomes "is X the same as keep?"), so none
+    is left with an empty side. One that would repeat a pair already asked about
+    `keep` is deleted."""
+    pending = MergeCandidate.objects.filter(status=MergeCandidate.Status.PENDING)
+    for candidate in pending.filter(Q(left=drop) | Q(right=drop)).select_related("left", "right"):
+        other = candidate.right if candidate.left_id == drop.pk else candidate.left
+        if (
+            other is None
+            or MergeCandidate.objects.filter(
+                Q(left=keep, right=other) | Q(left=other, right=keep)
+            ).exists()
+        ):
+            candidate.delete()
+            continue
+        if candidate.left_id == drop.pk:
+            candidate.left, candidate.left_name = keep, keep.name
+        else:
+            candidate.right, candidate.right_name = keep, keep.name
+        candidate.save(update_fields=["left", "left_name", "right", "right_name", "updated_at"])
 
 
 @transaction.atomic

@@ -8,9 +8,15 @@ address in another 시도) import but are flagged.
 Matching the same organisation across lists (DOMAIN.md §9): an existing designation
 with the same source key → same organisation; same valid 사업자등록번호 → same
 organisation; same normalised name in the same 시도 and 시군구 → same organisation;
-a near-identical name there, or the same name where one side has no 시군구 → a new
-organisation and a merge candidate for staff review. The same name in another city is
-another organisation.
+a near-identical name there, or the same name where one side (or both) has no 시군구 →
+a new organisation and a merge candidate for staff review. The same name in another
+city is another organisation, and so is the same name with another valid
+사업자등록번호. Linking fills the organisation's empty fields from the row and keeps
+the row's spelling of the name as an alias.
+
+A row whose source key changed between snapshots (the list now gives, or no longer
+gives, a 사업자등록번호; a second row with the same name appeared) is matched to its
+designation by name, region and address (`_Rekeyer`).
 """
 
 from __future__ import annotations
@@ -127,6 +133,7 @@ class ParsedRow:
     key: str
     brn: str = ""
     brn_valid: bool = False
+    crn: str = ""
     address_sigungu: str = ""
     warnings: list[Issue] = field(default_factory=list)
 
@@ -165,16 +172,13 @@ def clean(text: str) -> str:
 def reference_date_from(file_name: str, title_lines: list[str]) -> dt.date | None:
     """The snapshot's reference date (기준일) from a title line such as
     "(2025. 12. 31. 기준)" or from a date in the file name; None if neither has one."""
-    for line in title_lines:
-        m = _TITLE_DATE.search(line)
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    m = _FILE_DATE.search(file_name)
-    if m:
+    found = [m for line in title_lines for m in _TITLE_DATE.finditer(line)]
+    found += list(_FILE_DATE.finditer(file_name))
+    for m in found:
         try:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
+        except ValueError:  # "2025. 13. 31. 기준": not a date, look further
+            continue
     return None
 
 
@@ -204,9 +208,7 @@ def _kind_for(layout: Layout, values: dict[str, str]) -> tuple[str, str]:
     return DesignationKind.COOPERATIVE, values.get("sido", "")
 
 
-def parse_rows(
-    layout: Layout, table: Table, report: ImportReport
-) -> list[ParsedRow]:
+def parse_rows(layout: Layout, table: Table, report: ImportReport) -> list[ParsedRow]:
     """Validate every row of `table`; errors and warnings go into `report`."""
     columns = layout.match(table.headers)
     for row_number, reason in table.row_errors:
@@ -242,6 +244,8 @@ def parse_rows(
             continue
         _fill_region(row, header_names)
         _fill_fields(layout, row, header_names)
+        if not _fit_lengths(row, header_names, report):
+            continue
         parsed.append(row)
     _assign_keys(layout, parsed)
     for row in parsed:
@@ -294,20 +298,22 @@ def _fill_fields(layout: Layout, row: ParsedRow, header_names: dict[str, str]) -
     row.org["representative"] = values.get("representative", "")
     if row.org["website"] and not re.match(r"^https?://", row.org["website"], re.I):
         row.org["website"] = "http://" + row.org["website"]
-    brn_text = values.get("brn", "")
-    if brn_text:
-        row.brn = identifiers.normalize_digits(brn_text)
-        row.brn_valid = identifiers.brn_is_valid(row.brn)
-        if not row.brn_valid:
-            row.warnings.append(
-                Issue(
-                    row.row,
-                    header_names.get("brn", ""),
-                    brn_text,
-                    _("사업자등록번호 검증번호가 맞지 않습니다. 확인 안 됨으로 표시하고, "
-                      "같은 조직 찾기에는 쓰지 않습니다."),
-                )
-            )
+    row.brn, row.brn_valid = _identifier(
+        row,
+        header_names,
+        "brn",
+        identifiers.BRN_LENGTH,
+        identifiers.brn_is_valid,
+        _("사업자등록번호"),
+    )
+    row.crn, _crn_valid = _identifier(
+        row,
+        header_names,
+        "crn",
+        identifiers.CRN_LENGTH,
+        identifiers.crn_is_valid,
+        _("법인등록번호"),
+    )
     kind, issuer = _kind_for(layout, {**values, **row.org})
     start = values.get("start_date", "")
     row.designation = {
@@ -319,28 +325,157 @@ def _fill_fields(layout: Layout, row: ParsedRow, header_names: dict[str, str]) -
     }
 
 
+def _identifier(
+    row: ParsedRow,
+    header_names: dict[str, str],
+    field_name: str,
+    length: int,
+    is_valid: Callable[[str], bool],
+    label: str,
+) -> tuple[str, bool]:
+    """(digits, valid) of a 사업자등록번호/법인등록번호 cell, with warnings.
+
+    A cell without digits ("-", "없음") is no number. Digits with a wrong check digit
+    are kept but unverified; more digits than the number has cannot be stored and are
+    dropped (the source record keeps the cell).
+    """
+    text = row.values.get(field_name, "")
+    digits = identifiers.normalize_digits(text)
+    if not digits:
+        return "", False
+    if is_valid(digits):
+        return digits, True
+    column = header_names.get(field_name, "")
+    if len(digits) != length:
+        row.warnings.append(
+            Issue(
+                row.row,
+                column,
+                text,
+                _(
+                    "%(label)s는 %(length)d자리여야 합니다 (%(found)d자리). 확인 안 됨으로 "
+                    "표시하고, 같은 조직 찾기에는 쓰지 않습니다."
+                )
+                % {"label": label, "length": length, "found": len(digits)},
+            )
+        )
+        return (digits if len(digits) < length else ""), False
+    row.warnings.append(
+        Issue(
+            row.row,
+            column,
+            text,
+            _(
+                "%s 검증번호가 맞지 않습니다. 확인 안 됨으로 표시하고, "
+                "같은 조직 찾기에는 쓰지 않습니다."
+            )
+            % label,
+        )
+    )
+    return digits, False
+
+
+_FALLBACK_SOURCES = {"subtype": ("coop_type",), "address": ("address_lot",)}
+
+
+def _max_length(model: type[Any], field_name: str) -> int:
+    return int(model._meta.get_field(field_name).max_length)
+
+
+def _fit_lengths(row: ParsedRow, header_names: dict[str, str], report: ImportReport) -> bool:
+    """Check text against the database column sizes.
+
+    A name or certification number that does not fit is an error (returns False: the
+    row is not imported); other text is cut to fit, with a warning. The source record
+    keeps the full cell either way.
+    """
+    fits = True
+    Target = tuple[dict[str, Any], str, type[Organization] | type[Designation]]
+    identifying: list[Target] = [
+        (row.org, "name", Organization),
+        (row.designation, "number", Designation),
+    ]
+    descriptive: list[Target] = [
+        *((row.org, f, Organization) for f in ORG_FIELDS if f != "name"),
+        (row.designation, "subtype", Designation),
+    ]
+    for target, field_name, model in identifying:
+        limit = _max_length(model, field_name)
+        value = target[field_name]
+        if len(value) > limit:
+            fits = False
+            report.errors.append(
+                Issue(
+                    row.row,
+                    header_names.get(field_name, field_name),
+                    value,
+                    _("너무 깁니다 (%(limit)d자까지, %(length)d자).")
+                    % {"limit": limit, "length": len(value)},
+                )
+            )
+    for target, field_name, model in descriptive:
+        max_length = getattr(model._meta.get_field(field_name), "max_length", None)
+        value = target[field_name]
+        if max_length is None or len(value) <= max_length:
+            continue
+        target[field_name] = value[:max_length]
+        # The column the value came from (subtype may be 협동조합유형, address 지번주소).
+        sources = [field_name, *_FALLBACK_SOURCES.get(field_name, ())]
+        column = next((header_names[f] for f in sources if f in header_names), "")
+        row.warnings.append(
+            Issue(
+                row.row,
+                column,
+                value,
+                _("너무 길어 앞 %(limit)d자만 가져옵니다 (%(length)d자).")
+                % {"limit": max_length, "length": len(value)},
+            )
+        )
+    issuer_limit = _max_length(Designation, "issuer")
+    row.designation["issuer"] = row.designation["issuer"][:issuer_limit]
+    return fits
+
+
+def _identity(org: dict[str, str]) -> tuple[str, str]:
+    """A row's (or a source record's) name-and-region key, and the same with the
+    address: what finds a designation again when its source key changed."""
+    name = normalize_name(org.get("name", "")) or org.get("name", "")
+    base = f"{org.get('sido', '')}|{org.get('sigungu', '')}|{name}"
+    return base, f"{base}|{_WS.sub('', org.get('address', ''))}"
+
+
+_KEY_LENGTH = 400  # Designation.source_key
+
+
+def _fit_key(key: str) -> str:
+    if len(key) <= _KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"{key[: _KEY_LENGTH - len(digest) - 1]}#{digest}"
+
+
 def _assign_keys(layout: Layout, rows: list[ParsedRow]) -> None:
     """Give each row a key that finds the same designation in a later snapshot."""
+
     def base_key(row: ParsedRow) -> str:
         if layout.key == "social_enterprise" and row.designation["number"]:
             return "no:" + row.designation["number"].replace(" ", "")
         if row.brn_valid:
             return "brn:" + row.brn
-        name = normalize_name(row.org["name"]) or row.org["name"]
-        return f"{row.org['sido']}|{row.org['sigungu']}|{name}"
+        return _identity(row.org)[0]
 
     groups: dict[str, list[ParsedRow]] = defaultdict(list)
     for row in rows:
         groups[base_key(row)].append(row)
     for key, members in groups.items():
         if len(members) == 1:
-            members[0].key = key
+            members[0].key = _fit_key(key)
             continue
         seen: dict[str, int] = defaultdict(int)
         for row in members:
             addr = _WS.sub("", row.org["address"])
             seen[addr] += 1
-            row.key = f"{key}|{addr}" + (f"|{seen[addr]}" if seen[addr] > 1 else "")
+            row.key = _fit_key(f"{key}|{addr}" + (f"|{seen[addr]}" if seen[addr] > 1 else ""))
 
 
 def read_and_validate(
@@ -387,9 +522,7 @@ def read_and_validate(
     report.dataset, report.dataset_id = layout.key, layout.dataset_id
     report.header_row, report.encoding = table.header_row, table.encoding
     for header in layout.missing(table.headers):
-        report.errors.append(
-            Issue(table.header_row, header, "", _("필수 열이 없습니다."))
-        )
+        report.errors.append(Issue(table.header_row, header, "", _("필수 열이 없습니다.")))
     if report.errors:
         return layout, [], report
     rows = parse_rows(layout, table, report)
@@ -397,7 +530,12 @@ def read_and_validate(
     report.reference_date = reference_date or reference_date_from(file_name, table.title_lines)
     if report.reference_date is None:
         report.errors.append(
-            Issue(0, "", "", _("기준일을 알 수 없습니다. --reference-date YYYY-MM-DD 로 알려 주세요."))
+            Issue(
+                0,
+                "",
+                "",
+                _("기준일을 알 수 없습니다. --reference-date YYYY-MM-DD 로 알려 주세요."),
+            )
         )
     if not rows and not report.errors:
         report.errors.append(Issue(0, "", "", _("데이터 행이 없습니다.")))
@@ -409,6 +547,7 @@ class _Matcher:
 
     def __init__(self) -> None:
         self.by_brn: dict[str, int] = {}
+        self.brn_of: dict[int, str] = {}
         self.by_region: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
         self.by_sido_name: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
         for pk, norm, sido, sigungu, brn, brn_ok in Organization.objects.values_list(
@@ -417,10 +556,67 @@ class _Matcher:
             self.add(pk, norm, sido, sigungu, brn if brn_ok else "")
 
     def add(self, pk: int, norm: str, sido: str, sigungu: str, brn: str) -> None:
-        if brn:
-            self.by_brn.setdefault(brn, pk)
+        self.set_brn(pk, brn)
         self.by_region[(sido, sigungu)].append((pk, norm))
         self.by_sido_name[(sido, norm)].append((pk, sigungu))
+
+    def set_brn(self, pk: int, brn: str) -> None:
+        """Record `pk`'s verified 사업자등록번호 (pass "" when it has none)."""
+        if brn:
+            self.by_brn.setdefault(brn, pk)
+            self.brn_of[pk] = brn
+
+    def other_entity(self, pk: int, row: ParsedRow) -> bool:
+        """Whether `pk` and the row carry different verified 사업자등록번호: two legal
+        entities, never the same organisation whatever their names."""
+        other = self.brn_of.get(pk, "")
+        return bool(row.brn_valid and other and other != row.brn)
+
+
+class _Rekeyer:
+    """Finds the designation of a row whose source key changed between snapshots.
+
+    A key is the SE 인증번호, else a verified 사업자등록번호, else name and region (with
+    the address when one list has the same name twice). When a newer list adds or drops
+    a 사업자등록번호, or a second row with the same name appears, the key changes while
+    the row is the same. Such a row is matched to the designation (of this dataset,
+    not claimed by its own key) whose source row had the same name and region, or the
+    same name, region and address, when exactly one designation and one row share it.
+    """
+
+    def __init__(self, existing: dict[str, Designation], rows: list[ParsedRow]) -> None:
+        keys = {row.key for row in rows}
+        self.open: dict[str, list[Designation]] = defaultdict(list)
+        for key, designation in existing.items():
+            record = designation.source_record
+            if key in keys or record is None:
+                continue
+            for identity in _identity(record.values):
+                self.open[identity].append(designation)
+        self.wanted: dict[str, int] = defaultdict(int)
+        for row in rows:
+            if row.key not in existing:
+                for identity in _identity(row.org):
+                    self.wanted[identity] += 1
+        self.claimed: set[int] = set()
+
+    def claim(self, row: ParsedRow) -> Designation | None:
+        for identity in _identity(row.org):
+            candidates = self.open.get(identity, [])
+            if len(candidates) == 1 and self.wanted[identity] == 1:
+                designation = candidates[0]
+                if designation.pk in self.claimed or self._other_entity(designation, row):
+                    continue
+                self.claimed.add(designation.pk)
+                return designation
+        return None
+
+    @staticmethod
+    def _other_entity(designation: Designation, row: ParsedRow) -> bool:
+        """Different verified 사업자등록번호: another legal entity of the same name."""
+        record = designation.source_record
+        before = record.values.get("brn", "") if record is not None else ""
+        return row.brn_valid and identifiers.brn_is_valid(before) and before != row.brn
 
 
 def apply_rows(
@@ -432,7 +628,8 @@ def apply_rows(
     progress: ProgressCallback | None = None,
 ) -> ImportRun:
     """Write validated rows to the registry (call inside a transaction)."""
-    assert report.reference_date is not None
+    if report.reference_date is None:
+        raise ValueError("apply_rows needs a report with a reference date")
     ref_date = report.reference_date
     dataset, _created = SourceDataset.objects.get_or_create(
         dataset_id=layout.dataset_id,
@@ -443,10 +640,11 @@ def apply_rows(
             "url": layout.url,
         },
     )
+    file_name = report.file_name[: _max_length(ImportRun, "file_name")]
     run = ImportRun.objects.create(
         dataset=dataset,
         reference_date=ref_date,
-        file_name=report.file_name,
+        file_name=file_name,
         sha256=report.sha256,
         started_by=user if getattr(user, "pk", None) else None,
         status=ImportRun.Status.DRY_RUN if report.dry_run else ImportRun.Status.SUCCEEDED,
@@ -458,11 +656,16 @@ def apply_rows(
         .exclude(source_key="")
         .select_related("organization", "source_record")
     }
-    records = {
-        r.row_number: r for r in SourceRecord.objects.filter(sha256=report.sha256)
-    }
+    records = {r.row_number: r for r in SourceRecord.objects.filter(sha256=report.sha256)}
+    # One instance per organisation, shared by all its designations, so that an update
+    # made for one row is not undone by saving a stale copy for another.
+    orgs: dict[int, Organization] = {}
+    for d in existing.values():
+        d.organization = orgs.setdefault(d.organization_id, d.organization)
     matcher = _Matcher()
+    rekeyer = _Rekeyer(existing, rows)
     orgs_in_dataset = {d.organization_id for d in existing.values()}
+    seen: set[int] = set()  # designations listed in this file
     total = len(rows)
     for index, row in enumerate(rows, start=1):
         record = records.get(row.row)
@@ -471,18 +674,30 @@ def apply_rows(
                 dataset=dataset,
                 import_run=run,
                 reference_date=ref_date,
-                file_name=report.file_name,
+                file_name=file_name,
                 sha256=report.sha256,
                 row_number=row.row,
                 raw=row.raw,
-                values={**row.org, "brn": row.brn, **{k: str(v or "") for k, v in row.designation.items()}},
+                values={
+                    **row.org,
+                    "brn": row.brn,
+                    "crn": row.crn,
+                    **{k: str(v or "") for k, v in row.designation.items()},
+                },
                 warnings=[asdict(w) for w in row.warnings],
             )
         designation = existing.get(row.key)
+        if designation is None:
+            designation = rekeyer.claim(row)
+            if designation is not None:
+                # Same row, new key (e.g. the list now gives its 사업자등록번호).
+                existing[row.key] = existing.pop(designation.source_key)
+                designation.source_key = row.key
+                Designation.objects.filter(pk=designation.pk).update(source_key=row.key)
         if designation is not None:
             _update_existing(designation, row, record, ref_date, report, user)
         else:
-            org = _match_or_create(row, matcher, orgs_in_dataset, report, user)
+            org = _match_or_create(row, matcher, orgs_in_dataset, orgs, report, user)
             designation = Designation(
                 organization=org,
                 dataset=dataset,
@@ -492,11 +707,18 @@ def apply_rows(
                 **row.designation,
             )
             set_history_user(designation, user)
-            designation.full_clean(validate_unique=False)
+            # Field values only: the foreign keys were just read or written, and the
+            # source key is unique per file (checking either costs a query per row).
+            designation.full_clean(
+                exclude=["organization", "dataset", "source_record"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
             designation.save()
             orgs_in_dataset.add(org.pk)
             existing[row.key] = designation
             report.created += 1
+        seen.add(designation.pk)
         if record.organization_id != designation.organization_id:
             SourceRecord.objects.filter(pk=record.pk).update(organization=designation.organization)
         if progress:
@@ -504,16 +726,26 @@ def apply_rows(
     latest = dataset.import_runs.filter(status=ImportRun.Status.SUCCEEDED).exclude(pk=run.pk)
     latest_date = latest.aggregate(m=Max("reference_date"))["m"]
     if latest_date is None or ref_date >= latest_date:
-        for d in Designation.objects.filter(
-            dataset=dataset, status=Designation.Status.ACTIVE, last_seen_on__lt=ref_date
-        ):
-            d.status = Designation.Status.NOT_IN_LATEST
-            d.not_in_latest_since = ref_date
-            set_history_user(d, user)
-            d.save(update_fields=["status", "not_in_latest_since", "updated_at"])
-            report.missing += 1
-    for name in ("created", "changed", "unchanged", "organizations_created", "linked",
-                 "queued", "missing"):
+        # Everything of this dataset that this file did not list (also when it is a
+        # corrected file for the same reference date) is no longer in the latest list.
+        current = Designation.objects.filter(dataset=dataset, status=Designation.Status.ACTIVE)
+        gone = sorted(set(current.values_list("pk", flat=True)) - seen)
+        for start in range(0, len(gone), 500):
+            for d in current.filter(pk__in=gone[start : start + 500]):
+                d.status = Designation.Status.NOT_IN_LATEST
+                d.not_in_latest_since = ref_date
+                set_history_user(d, user)
+                d.save(update_fields=["status", "not_in_latest_since", "updated_at"])
+                report.missing += 1
+    for name in (
+        "created",
+        "changed",
+        "unchanged",
+        "organizations_created",
+        "linked",
+        "queued",
+        "missing",
+    ):
         setattr(run, name, getattr(report, name))
     run.warning_count = len(report.warnings)
     run.finished_at = timezone.now()
@@ -546,15 +778,11 @@ def _update_existing(
     org = designation.organization
     previous = designation.source_record.values if designation.source_record else {}
     org_changes = []
-    for name in ORG_FIELDS:
-        new = row.org.get(name, "")
+    for name, new in _list_values(row).items():
         current = getattr(org, name)
         if new and new != current and (not current or current == previous.get(name)):
             setattr(org, name, new)
             org_changes.append(name)
-    if row.brn and not org.brn:
-        org.brn = row.brn
-        org_changes.append("brn")
     if org_changes:
         set_history_user(org, user)
         org.save()
@@ -563,10 +791,10 @@ def _update_existing(
         if getattr(designation, name) != row.designation[name]:
             setattr(designation, name, row.designation[name])
             changed = True
-    if designation.status != Designation.Status.ACTIVE:
-        if designation.last_seen_on and designation.last_seen_on > ref_date:
-            pass  # an older snapshot does not revive what a newer one dropped
-        else:
+    if designation.status == Designation.Status.NOT_IN_LATEST:
+        # Back in the list: active again. An older snapshot does not revive what a
+        # newer one dropped, and statuses set by staff (ended, revoked) are kept.
+        if not (designation.last_seen_on and designation.last_seen_on > ref_date):
             designation.status = Designation.Status.ACTIVE
             designation.not_in_latest_since = None
             changed = True
@@ -591,56 +819,96 @@ def _update_existing(
             setattr(designation, k, v)
 
 
+def _list_values(row: ParsedRow) -> dict[str, str]:
+    """The organisation fields a row gives (list-sourced; empty = not given)."""
+    return {**{name: row.org.get(name, "") for name in ORG_FIELDS}, "brn": row.brn, "crn": row.crn}
+
+
+def _link(
+    pk: int,
+    row: ParsedRow,
+    matcher: _Matcher,
+    orgs: dict[int, Organization],
+    report: ImportReport,
+    user: Any,
+) -> Organization:
+    """Attach a row to an existing organisation: fill its empty fields from the row
+    (so that re-importing the file changes nothing) and remember the row's spelling of
+    the name as an alias."""
+    org = orgs.get(pk) or orgs.setdefault(pk, Organization.objects.get(pk=pk))
+    changed = False
+    for name, value in _list_values(row).items():
+        if value and not getattr(org, name):
+            setattr(org, name, value)
+            changed = True
+    name = row.org["name"]
+    if name != org.name and name not in org.aliases:
+        org.aliases = [*org.aliases, name]
+        changed = True
+    if changed:
+        set_history_user(org, user)
+        org.save()
+        if org.brn_verified:
+            matcher.set_brn(org.pk, org.brn)
+    report.linked += 1
+    return org
+
+
 def _match_or_create(
     row: ParsedRow,
     matcher: _Matcher,
     orgs_in_dataset: set[int],
+    orgs: dict[int, Organization],
     report: ImportReport,
     user: Any,
 ) -> Organization:
     sido, sigungu = row.org["sido"], row.org["sigungu"]
     norm = normalize_name(row.org["name"])
     if row.brn_valid and row.brn in matcher.by_brn:
-        report.linked += 1
-        return Organization.objects.get(pk=matcher.by_brn[row.brn])
+        return _link(matcher.by_brn[row.brn], row, matcher, orgs, report, user)
     review: list[tuple[int, float, str]] = []
     if sido and sigungu:
         for pk, other in matcher.by_region.get((sido, sigungu), []):
+            if matcher.other_entity(pk, row):
+                continue
             if other == norm:
                 if pk in orgs_in_dataset:
                     # It already holds a row of this very list: two rows of one list
                     # are two entries unless staff decide otherwise.
-                    review.append((pk, 100.0, _("같은 목록에 같은 시군구, 같은 이름이 두 번 있습니다.")))
+                    reason = _("같은 목록에 같은 시군구, 같은 이름이 두 번 있습니다.")
+                    review.append((pk, 100.0, reason))
                     continue
-                report.linked += 1
-                return Organization.objects.get(pk=pk)
+                return _link(pk, row, matcher, orgs, report, user)
             score = name_similarity(norm, other)
             if score >= REVIEW_SIMILARITY:
                 review.append((pk, score, _("같은 시군구에 이름이 매우 비슷한 조직이 있습니다.")))
     if sido:
         for pk, other_sigungu in matcher.by_sido_name.get((sido, norm), []):
-            if other_sigungu == sigungu:
+            if matcher.other_entity(pk, row):
                 continue
-            if not other_sigungu or not sigungu:
-                review.append(
-                    (pk, 100.0, _("같은 시도에 같은 이름이 있지만 한쪽의 시군구를 알 수 없습니다."))
-                )
+            if other_sigungu and sigungu:
+                continue  # same 시군구: handled above; another 시군구: another organisation
+            review.append(
+                (pk, 100.0, _("같은 시도에 같은 이름이 있지만 한쪽의 시군구를 알 수 없습니다."))
+            )
     org = Organization(
         name=row.org["name"],
         legal_form=detect_legal_form(row.org["name"]) or "",
         brn=row.brn,
+        crn=row.crn,
         address=row.org["address"],
         sido=sido,
         sigungu=sigungu,
         industry=row.org["industry"],
         products=row.org["products"],
         description=row.org["description"],
-        website=row.org["website"][:300],
-        phone=row.org["phone"][:30],
-        representative=row.org["representative"][:100],
+        website=row.org["website"],
+        phone=row.org["phone"],
+        representative=row.org["representative"],
     )
     set_history_user(org, user)
     org.save()
+    orgs[org.pk] = org
     report.organizations_created += 1
     matcher.add(org.pk, org.name_normalized, sido, sigungu, row.brn if row.brn_valid else "")
     seen: set[int] = set()
@@ -732,6 +1000,4 @@ def _record_failure(report: ImportReport, user: Any) -> None:
         report=report.as_dict(),
     )
     report.run_id = run.pk
-    log_action(
-        "registry.import.failed", user=user, target=run, data={"errors": len(report.errors)}
-    )
+    log_action("registry.import.failed", user=user, target=run, data={"errors": len(report.errors)})

@@ -122,14 +122,13 @@ def sniff_format(data: bytes, file_name: str) -> str:
     raise FileReadError("XLSX 또는 CSV 파일만 가져올 수 있습니다.")
 
 
-def read_table(
-    data: bytes, file_name: str, is_header: Callable[[list[str]], bool]
-) -> Table:
+def read_table(data: bytes, file_name: str, is_header: Callable[[list[str]], bool]) -> Table:
     """Read `data` (the bytes of `file_name`) and find its header row.
 
     `is_header(cells)` decides whether a row (whitespace-normalised cells) is the
     header; the first such row within the first `HEADER_SCAN_ROWS` rows wins. Rows
-    below it become data rows; entirely empty rows are dropped. Raises FileReadError
+    below it become data rows; entirely empty rows and repeats of the header row are
+    dropped. Raises FileReadError
     when the file cannot be read or no header is found.
     """
     fmt = sniff_format(data, file_name)
@@ -155,6 +154,8 @@ def read_table(
             for offset, row in enumerate(grid[index + 1 :], start=index + 2):
                 if not any(c.strip() for c in row):
                     continue
+                if [normalize_header(c) for c in row[:width]] == cells:
+                    continue  # the header repeated (e.g. on every printed page)
                 extra = [c for c in row[width:] if c.strip()]
                 if extra:
                     table.row_errors.append(

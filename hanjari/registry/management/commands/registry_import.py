@@ -56,7 +56,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        console = Console(stderr=False, force_terminal=None)
+        console = Console(file=self.stdout)
+        progress_console = Console(file=self.stderr)
         user = None
         if opts["user"]:
             user = get_user_model().objects.filter(username=opts["user"]).first()
@@ -80,8 +81,9 @@ class Command(BaseCommand):
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                console=console,
+                console=progress_console,
                 transient=True,
+                disable=not progress_console.is_terminal,
             ) as progress:
                 task = progress.add_task(path.name, total=None)
 

@@ -1,0 +1,418 @@
+"""Merging two records of one organisation (services.organization_merge) and staff
+decisions on merge candidates (services.merge_candidate_decide)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hanjari.accounts.models import Membership
+from hanjari.core.models import AuditEntry
+from hanjari.registry.models import (
+    CouncilMembership,
+    Designation,
+    DesignationKind,
+    MergeCandidate,
+    Organization,
+    SourceRecord,
+)
+from hanjari.registry.services import (
+    MergeError,
+    merge_candidate_decide,
+    organization_merge,
+    organization_update,
+    registry_import,
+)
+from tests.factories import (
+    CouncilFactory,
+    CouncilMembershipFactory,
+    DesignationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+
+from .importdata import (
+    BRN_A,
+    BRN_B,
+    BRN_BAD,
+    SELF_SUFFICIENCY_NAME,
+    VILLAGE_NAME,
+    VILLAGE_NAME_2026,
+    registry_counts,
+    self_sufficiency,
+    self_sufficiency_csv,
+    village,
+    village_xlsx,
+)
+
+pytestmark = pytest.mark.django_db
+
+VILLAGE = village_xlsx([village("한솔두부마을", industry="", products="두부")])
+SELF_SUFFICIENCY = self_sufficiency_csv(
+    [
+        self_sufficiency(
+            "한솔두부마을점", industry="청소(학교)", address="서울특별시 강남구 테헤란로 9"
+        )
+    ]
+)
+
+
+def ok(data, file_name, **kwargs):
+    report = registry_import(data=data, file_name=file_name, **kwargs)
+    assert report.ok, report.errors
+    return report
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def candidate(staff):
+    """Two imported organisations with a pending merge candidate between them: the
+    village enterprise 한솔두부마을 (left) and the self-sufficiency enterprise
+    한솔두부마을점 (right), both in 서울 강남구. The right one has a council membership,
+    a user membership and a staff edit in its history."""
+    ok(VILLAGE, VILLAGE_NAME)
+    ok(SELF_SUFFICIENCY, SELF_SUFFICIENCY_NAME)
+    c = MergeCandidate.objects.get()
+    right = c.right
+    CouncilMembershipFactory(organization=right)
+    MembershipFactory(user=UserFactory(username="member"), organization=right)
+    organization_update(organization=right, data={"phone": "02-555-0101"}, by=staff)
+    return c
+
+
+def test_merge_keeps_everything(candidate, staff):
+    keep, drop = candidate.left, candidate.right
+    drop_pk = drop.pk
+    drop_designation = drop.designations.get()
+    drop_record = SourceRecord.objects.get(organization=drop)
+    council = drop.council_memberships.get().council
+    member = drop.memberships.get().user
+    drop_history = list(
+        Organization.history.filter(id=drop_pk)
+        .order_by("history_date", "history_id")
+        .values_list("history_id", flat=True)
+    )
+    assert len(drop_history) == 2  # created by the import, edited by staff
+
+    kept = organization_merge(keep=keep, drop=drop, by=staff)
+
+    assert kept.pk == keep.pk
+    assert not Organization.objects.filter(pk=drop_pk).exists()
+    keep.refresh_from_db()
+    # Designations.
+    assert sorted(keep.designations.values_list("kind", flat=True)) == [
+        DesignationKind.SELF_SUFFICIENCY_LOCAL,
+        DesignationKind.VILLAGE_ENTERPRISE,
+    ]
+    drop_designation.refresh_from_db()
+    assert drop_designation.organization_id == keep.pk
+    latest = drop_designation.history.latest()
+    assert (latest.organization_id, latest.history_user) == (keep.pk, staff)
+    # Source records.
+    drop_record.refresh_from_db()
+    assert drop_record.organization_id == keep.pk
+    assert SourceRecord.objects.filter(organization=keep).count() == 2
+    # Council and user memberships.
+    assert list(keep.council_memberships.values_list("council", flat=True)) == [council.pk]
+    assert list(keep.memberships.values_list("user", flat=True)) == [member.pk]
+    # History of the dropped organisation stays, plus its deletion.
+    history = Organization.history.filter(id=drop_pk).order_by("history_date", "history_id")
+    assert [h.history_id for h in history][:2] == drop_history
+    assert [h.history_type for h in history] == ["+", "~", "-"]
+    assert history.last().history_user == staff
+    assert history.filter(phone="02-555-0101").exists()
+    assert keep.merged_from == [drop_pk]
+    # Names and empty fields.
+    assert keep.name == "한솔두부마을"
+    assert keep.aliases == ["한솔두부마을점"]
+    assert keep.industry == "청소(학교)"  # was empty: taken from the dropped record
+    assert keep.products == "두부"
+    assert keep.address == "서울시 강남구 일원로5길 68, 104호"  # kept its own
+    assert keep.phone == "02-555-0101"
+    assert keep.history.latest().history_user == staff
+    # The candidate is decided, the merge is in the audit log.
+    candidate.refresh_from_db()
+    assert candidate.status == MergeCandidate.Status.MERGED
+    assert candidate.decided_by == staff
+    assert candidate.decided_at is not None
+    entry = AuditEntry.objects.get(action="registry.organization.merged")
+    assert (entry.user, entry.target_type, entry.target_id) == (
+        staff,
+        "registry.organization",
+        str(keep.pk),
+    )
+    assert entry.data == {
+        "dropped": drop_pk,
+        "dropped_name": "한솔두부마을점",
+        "designations": [drop_designation.pk],
+    }
+
+
+def test_shared_council_and_user_are_not_duplicated(staff):
+    keep, drop = OrganizationFactory(name="가"), OrganizationFactory(name="나")
+    council = CouncilFactory()
+    user = UserFactory(username="both")
+    CouncilMembershipFactory(council=council, organization=keep)
+    CouncilMembershipFactory(council=council, organization=drop)
+    MembershipFactory(user=user, organization=keep, role=Membership.Role.EDITOR)
+    MembershipFactory(user=user, organization=drop, role=Membership.Role.OWNER)
+
+    organization_merge(keep=keep, drop=drop, by=staff)
+
+    assert CouncilMembership.objects.filter(council=council).count() == 1
+    assert CouncilMembership.objects.get(council=council).organization == keep
+    assert Membership.objects.filter(user=user).count() == 1
+    assert Membership.objects.get(user=user).organization == keep
+
+
+def test_aliases_and_merged_ids_accumulate(staff):
+    a = OrganizationFactory(name="코이로", aliases=["코이로 주식회사"])
+    b = OrganizationFactory(name="㈜코이로", aliases=["(주)코이로", "코이로"])
+    c = OrganizationFactory(name="주식회사 코이로")
+    b_pk, c_pk = b.pk, c.pk
+    organization_merge(keep=b, drop=c, by=staff)
+    b.refresh_from_db()
+    organization_merge(keep=a, drop=b, by=staff)
+    a.refresh_from_db()
+    assert a.aliases == ["코이로 주식회사", "㈜코이로", "(주)코이로", "주식회사 코이로"]
+    assert a.merged_from == [b_pk, c_pk]
+    assert Organization.history.filter(id=c_pk, history_type="-").exists()
+
+
+def test_different_valid_brns_are_refused(staff):
+    keep = OrganizationFactory(name="행복마을", brn=BRN_A)
+    drop = OrganizationFactory(name="행복마을", brn=BRN_B)
+    DesignationFactory(organization=drop)
+    before = registry_counts()
+    with pytest.raises(MergeError, match="사업자등록번호"):
+        organization_merge(keep=keep, drop=drop, by=None)
+    assert registry_counts() == before
+    assert drop.designations.count() == 1
+    assert not AuditEntry.objects.exists()
+
+
+def test_different_valid_crns_are_refused(staff):
+    keep = OrganizationFactory(crn="130111-0006246")
+    drop = OrganizationFactory(crn="110111-0085450")
+    with pytest.raises(MergeError, match="법인등록번호"):
+        organization_merge(keep=keep, drop=drop, by=staff)
+
+
+def test_same_or_unverified_brns_are_merged(staff):
+    keep = OrganizationFactory(brn=BRN_A)
+    drop = OrganizationFactory(brn=BRN_A)
+    organization_merge(keep=keep, drop=drop, by=staff)
+    other = OrganizationFactory(brn=BRN_BAD)
+    organization_merge(keep=keep, drop=other, by=staff)
+    keep.refresh_from_db()
+    assert (keep.brn, keep.brn_verified) == ("1248100998", True)
+
+
+def test_verified_brn_of_the_dropped_record_wins_over_an_unverified_one(staff):
+    keep = OrganizationFactory(brn=BRN_BAD)
+    drop = OrganizationFactory(brn=BRN_A)
+    organization_merge(keep=keep, drop=drop, by=staff)
+    keep.refresh_from_db()
+    assert (keep.brn, keep.brn_verified) == ("1248100998", True)
+
+
+def test_an_organisation_cannot_be_merged_into_itself(staff):
+    org = OrganizationFactory()
+    with pytest.raises(MergeError):
+        organization_merge(keep=org, drop=org, by=staff)
+    assert Organization.objects.filter(pk=org.pk).exists()
+
+
+# --- decisions on merge candidates ---------------------------------------------------------
+
+
+def test_decide_keep_left(candidate, staff):
+    left, right = candidate.left, candidate.right
+    kept = merge_candidate_decide(candidate=candidate, decision="keep_left", by=staff)
+    assert kept == left
+    assert not Organization.objects.filter(pk=right.pk).exists()
+    candidate.refresh_from_db()
+    assert (candidate.status, candidate.decided_by) == (MergeCandidate.Status.MERGED, staff)
+    # The pair is remembered by name even though one side is gone.
+    assert (candidate.left_name, candidate.right_name) == ("한솔두부마을", "한솔두부마을점")
+    assert candidate.right is None
+    assert left.designations.count() == 2
+
+
+def test_decide_keep_right(candidate, staff):
+    left, right = candidate.left, candidate.right
+    kept = merge_candidate_decide(candidate=candidate, decision="keep_right", by=staff)
+    assert kept == right
+    assert not Organization.objects.filter(pk=left.pk).exists()
+    right.refresh_from_db()
+    assert right.aliases == ["한솔두부마을"]
+    assert right.merged_from == [left.pk]
+    assert right.designations.count() == 2
+
+
+def test_decide_distinct_keeps_both(candidate, staff):
+    before = registry_counts()
+    result = merge_candidate_decide(candidate=candidate, decision="distinct", by=staff)
+    assert result is None
+    assert registry_counts() == before
+    candidate.refresh_from_db()
+    assert candidate.status == MergeCandidate.Status.DISTINCT
+    assert candidate.decided_by == staff
+    assert candidate.decided_at is not None
+    entry = AuditEntry.objects.get(action="registry.merge_candidate.distinct")
+    assert (entry.user, entry.target_type, entry.target_id) == (
+        staff,
+        "registry.mergecandidate",
+        str(candidate.pk),
+    )
+
+
+@pytest.mark.parametrize("first", ["keep_left", "keep_right", "distinct"])
+@pytest.mark.parametrize("second", ["keep_left", "distinct"])
+def test_deciding_twice_is_refused(candidate, staff, first, second):
+    merge_candidate_decide(candidate=candidate, decision=first, by=staff)
+    before = registry_counts()
+    with pytest.raises(MergeError, match="이미 결정한"):
+        merge_candidate_decide(candidate=candidate, decision=second, by=staff)
+    assert registry_counts() == before
+
+
+def test_unknown_decision_is_refused(candidate, staff):
+    with pytest.raises(MergeError):
+        merge_candidate_decide(candidate=candidate, decision="merge", by=staff)
+    candidate.refresh_from_db()
+    assert candidate.status == MergeCandidate.Status.PENDING
+    assert Organization.objects.count() == 2
+
+
+def test_refused_merge_leaves_the_candidate_pending(staff):
+    left = OrganizationFactory(name="행복마을", brn=BRN_A)
+    right = OrganizationFactory(name="행복마을", brn=BRN_B)
+    c = MergeCandidate.objects.create(
+        left=left, right=right, left_name=left.name, right_name=right.name, score=100, reason="x"
+    )
+    with pytest.raises(MergeError):
+        merge_candidate_decide(candidate=c, decision="keep_left", by=staff)
+    c.refresh_from_db()
+    assert c.status == MergeCandidate.Status.PENDING
+    assert Organization.objects.count() == 2
+
+
+def test_candidate_whose_side_was_deleted(staff):
+    left, right = OrganizationFactory(), OrganizationFactory()
+    c = MergeCandidate.objects.create(
+        left=left, right=right, left_name=left.name, right_name=right.name, score=95, reason="x"
+    )
+    right.delete()
+    with pytest.raises(MergeError, match="한쪽 조직"):
+        merge_candidate_decide(candidate=c, decision="keep_left", by=staff)
+    # It can still be closed as distinct.
+    merge_candidate_decide(candidate=c, decision="distinct", by=staff)
+
+
+def test_other_pending_candidates_of_the_dropped_record_move_to_the_kept_one(staff):
+    a, b, c = (OrganizationFactory(name=n) for n in ("한빛마을", "한빛마을점", "한빛마을협동"))
+
+    def pair(left, right):
+        return MergeCandidate.objects.create(
+            left=left,
+            right=right,
+            left_name=left.name,
+            right_name=right.name,
+            score=91,
+            reason="x",
+        )
+
+    ab, bc = pair(a, b), pair(b, c)
+    b_pk, c_pk = b.pk, c.pk
+    merge_candidate_decide(candidate=ab, decision="keep_left", by=staff)
+    bc.refresh_from_db()
+    # "Is 한빛마을협동 the same as 한빛마을점?" is now "… the same as 한빛마을?".
+    assert bc.status == MergeCandidate.Status.PENDING
+    assert (bc.left, bc.right) == (a, c)
+    assert (bc.left_name, bc.right_name) == ("한빛마을", "한빛마을협동")
+    merge_candidate_decide(candidate=bc, decision="keep_left", by=staff)
+    a.refresh_from_db()
+    assert a.merged_from == [b_pk, c_pk]
+
+
+def test_moved_candidate_that_would_duplicate_a_pair_is_dropped(staff):
+    a, b, c = (OrganizationFactory() for _ in range(3))
+    for left, right in ((a, b), (b, c), (a, c)):
+        MergeCandidate.objects.create(
+            left=left,
+            right=right,
+            left_name=left.name,
+            right_name=right.name,
+            score=91,
+            reason="x",
+        )
+    merge_candidate_decide(
+        candidate=MergeCandidate.objects.get(left=a, right=b), decision="keep_left", by=staff
+    )
+    pending = MergeCandidate.objects.filter(status=MergeCandidate.Status.PENDING)
+    assert [(m.left, m.right) for m in pending] == [(a, c)]
+
+
+# --- merging and later imports ---------------------------------------------------------------
+
+
+def test_reimport_after_a_merge_changes_nothing(candidate, staff):
+    merge_candidate_decide(candidate=candidate, decision="keep_left", by=staff)
+    before = registry_counts()
+    for data, name in ((VILLAGE, VILLAGE_NAME), (SELF_SUFFICIENCY, SELF_SUFFICIENCY_NAME)):
+        report = ok(data, name)
+        assert (report.created, report.changed, report.organizations_created) == (0, 0, 0)
+        assert report.queued == 0
+    assert registry_counts() == before
+    assert Organization.objects.count() == 1
+
+
+def test_newer_snapshot_after_a_merge_updates_only_list_values(candidate, staff):
+    merge_candidate_decide(candidate=candidate, decision="keep_left", by=staff)
+    keep = Organization.objects.get()
+    assert keep.industry == "청소(학교)"  # filled from the dropped record
+    ok(
+        self_sufficiency_csv(
+            [
+                self_sufficiency(
+                    "한솔두부마을점",
+                    industry="청소(일반건물)",
+                    address="서울특별시 강남구 테헤란로 10",
+                )
+            ]
+        ),
+        "self_sufficiency_2026-12-31.csv",
+    )
+    keep.refresh_from_db()
+    # Still the self-sufficiency list's old value: follows the list.
+    assert keep.industry == "청소(일반건물)"
+    # The village list's address is not the self-sufficiency list's to change.
+    assert keep.address == "서울시 강남구 일원로5길 68, 104호"
+    assert keep.name == "한솔두부마을"
+    assert Organization.objects.count() == 1
+
+
+def test_merged_organisation_with_two_rows_of_one_list_gets_both_updates(staff):
+    rows = [
+        village("행복마을", address="서울시 강남구 1", industry="제조업", products="두부"),
+        village("행복마을", address="서울시 강남구 2", industry="제조업", products="두부"),
+    ]
+    ok(village_xlsx(rows), VILLAGE_NAME)
+    c = MergeCandidate.objects.get()
+    keep = merge_candidate_decide(candidate=c, decision="keep_left", by=staff)
+    assert keep.designations.count() == 2
+
+    rows = [
+        village("행복마을", address="서울시 강남구 1", industry="서비스업", products="두부"),
+        village("행복마을", address="서울시 강남구 2", industry="제조업", products="두부, 된장"),
+    ]
+    report = ok(village_xlsx(rows), VILLAGE_NAME_2026)
+    assert report.changed == 2
+    keep.refresh_from_db()
+    assert (keep.industry, keep.products) == ("서비스업", "두부, 된장")
+    assert Designation.objects.filter(organization=keep, last_seen_on__year=2026).count() == 2
