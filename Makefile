@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.base
 .PHONY: run test lint setup data serve e2e-deps clean help
 
 help:
-	@echo "make run   — install, migrate, import the shipped official data, serve on http://$(HOST):$(PORT)"
+	@echo "make run   — install, migrate, import the shipped official data and the reference news article, serve on http://$(HOST):$(PORT)"
 	@echo "make test  — install test dependencies and run the whole suite"
 	@echo "make lint  — ruff and mypy"
 
@@ -53,6 +53,7 @@ setup: $(VENV)/.installed node_modules/.installed var/.env /usr/bin/msgfmt
 
 data: setup
 	$(PY) manage.py registry_import --skip-imported data/official/*.xlsx data/official/*.csv
+	$(PY) manage.py news_import --publish --skip-existing data/news/jeonju_workshop_2023-12-11.txt
 	$(PY) manage.py create_demo_staff
 
 serve:
@@ -63,7 +64,7 @@ run: data serve
 
 # --- tests ----------------------------------------------------------------------------
 test: $(VENV)/.installed-test node_modules/.installed /usr/bin/msgfmt /usr/bin/chromium
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
 

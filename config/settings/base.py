@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hanjari.core",
     "hanjari.accounts",
     "hanjari.registry",
+    "hanjari.news",
 ]
 
 MIDDLEWARE = [
@@ -195,3 +196,5 @@ LOGGING = {
 # The support centre's home region: "시도" or "시도 시군구" (canonical or alias names).
 HANJARI_HOME_REGION = env.str("HANJARI_HOME_REGION", default="전북특별자치도 전주시")
 HANJARI_SITE_NAME = env.str("HANJARI_SITE_NAME", default="한자리")
+# Allow comments from named guests without an account (with a simple check question).
+HANJARI_GUEST_COMMENTS = env.bool("HANJARI_GUEST_COMMENTS", default=False)

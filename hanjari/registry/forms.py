@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core import identifiers, regions
+from hanjari.core.forms import KrdsWidgetsMixin
 
 from .importers.layouts import LAYOUTS
 from .models import Organization
@@ -18,7 +19,7 @@ DATASET_CHOICES = [("auto", _("자동 인식"))] + [
 ]
 
 
-class ImportForm(forms.Form):
+class ImportForm(KrdsWidgetsMixin, forms.Form):
     """Staff upload of one official file (XLSX or CSV)."""
 
     file = forms.FileField(label=_("파일 (XLSX 또는 CSV)"))
@@ -44,8 +45,32 @@ class ImportForm(forms.Form):
         return upload
 
 
-class OrganizationForm(forms.ModelForm):
-    """Profile edit by staff or the organisation's members."""
+class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
+    """Profile edit by staff or the organisation's members.
+
+    A 사업자등록번호/법인등록번호 must pass its check digit when it is typed in; an
+    unverified number kept from an official list does not block other changes.
+    """
+
+    # Longer than the stored digits: people type the hyphens (124-81-00998).
+    brn = forms.CharField(
+        label=Organization._meta.get_field("brn").verbose_name,
+        max_length=20,
+        required=False,
+        help_text=_("10자리 숫자. 하이픈은 있어도 됩니다 (예: 124-81-00998)."),
+    )
+    crn = forms.CharField(
+        label=Organization._meta.get_field("crn").verbose_name,
+        max_length=20,
+        required=False,
+        help_text=_("13자리 숫자. 하이픈은 있어도 됩니다 (예: 130111-0006246)."),
+    )
+    website = forms.URLField(
+        label=Organization._meta.get_field("website").verbose_name,
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+    )
 
     class Meta:
         model = Organization
@@ -74,13 +99,13 @@ class OrganizationForm(forms.ModelForm):
 
     def clean_brn(self) -> str:
         value = identifiers.normalize_digits(self.cleaned_data.get("brn", ""))
-        if value and not identifiers.brn_is_valid(value):
+        if value and value != self.instance.brn and not identifiers.brn_is_valid(value):
             raise forms.ValidationError(_("올바른 사업자등록번호가 아닙니다 (검증번호 불일치)."))
         return value
 
     def clean_crn(self) -> str:
         value = identifiers.normalize_digits(self.cleaned_data.get("crn", ""))
-        if value and not identifiers.crn_is_valid(value):
+        if value and value != self.instance.crn and not identifiers.crn_is_valid(value):
             raise forms.ValidationError(_("올바른 법인등록번호가 아닙니다 (검증번호 불일치)."))
         return value
 

@@ -130,11 +130,12 @@ class Organization(TimeStampedModel):
     def brn_display(self) -> str:
         """The 사업자등록번호 formatted `XXX-XX-XXXXX` when it may be public, else "".
 
-        A sole trader's number identifies a person and is not shown (DOMAIN.md §8).
+        A sole trader's number identifies a person and is not shown (DOMAIN.md §8); a
+        number that is not 10 digits (kept as given from a list) is not shown either.
         """
-        if not self.brn or identifiers.brn_is_sole_trader(self.brn):
+        if len(self.brn) != 10 or identifiers.brn_is_sole_trader(self.brn):
             return ""
-        return identifiers.brn_format(self.brn) if len(self.brn) == 10 else self.brn
+        return identifiers.brn_format(self.brn)
 
     @property
     def crn_display(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.http import QueryDict
 from hanjari.core import regions
 
 from .models import SECTORS, Designation, DesignationKind, Organization
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 SORTS = {
     "name": ("name", "id"),
@@ -41,7 +44,9 @@ class DirectoryFilters:
     @classmethod
     def from_query(cls, query: QueryDict) -> DirectoryFilters:
         def get(name: str, limit: int = 100) -> str:
-            return (query.get(name) or "").strip()[:limit]
+            # Control characters (e.g. NUL, which PostgreSQL refuses) are dropped.
+            text = _CONTROL.sub("", query.get(name) or "")
+            return text.strip()[:limit]
 
         sido_text = get("sido")
         sido = regions.resolve_sido(sido_text) if sido_text else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +17,7 @@ from hanjari.core.audit import log_action, set_history_user
 
 from .importers.pipeline import ImportReport, ProgressCallback, import_file
 from .models import (
+    Council,
     CouncilMembership,
     MergeCandidate,
     Organization,
@@ -240,3 +241,46 @@ def organization_update(
             "registry.organization.updated", user=by, target=organization, data={"fields": changed}
         )
     return organization
+
+
+@transaction.atomic
+def council_member_add(*, council: Council, organization: Organization, by: Any) -> bool:
+    """Add `organization` to `council` (협의회 회원사). Returns False when it already is
+    a member. Raises PermissionDenied unless `by` may manage the council (staff or its
+    council admin)."""
+    from .permissions import can_manage_council
+
+    if not can_manage_council(by, council):
+        raise PermissionDenied(_("이 협의회의 회원을 관리할 권한이 없습니다."))
+    _membership, created = CouncilMembership.objects.get_or_create(
+        council=council, organization=organization
+    )
+    if created:
+        log_action(
+            "registry.council.member_added",
+            user=by,
+            target=council,
+            data={"organization": organization.pk, "name": organization.name},
+        )
+    return created
+
+
+@transaction.atomic
+def council_member_remove(*, council: Council, organization: Organization, by: Any) -> bool:
+    """Remove `organization` from `council`. Returns False when it was not a member.
+    Raises PermissionDenied unless `by` may manage the council."""
+    from .permissions import can_manage_council
+
+    if not can_manage_council(by, council):
+        raise PermissionDenied(_("이 협의회의 회원을 관리할 권한이 없습니다."))
+    deleted, _rows = CouncilMembership.objects.filter(
+        council=council, organization=organization
+    ).delete()
+    if deleted:
+        log_action(
+            "registry.council.member_removed",
+            user=by,
+            target=council,
+            data={"organization": organization.pk, "name": organization.name},
+        )
+    return bool(deleted)

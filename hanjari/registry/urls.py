@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("councils/", views.CouncilListView.as_view(), name="councils"),
     path("councils/<int:pk>/", views.CouncilView.as_view(), name="council"),
+    path("councils/<int:pk>/members/", views.CouncilMemberView.as_view(), name="council-members"),
     path("staff/imports/", views.ImportView.as_view(), name="import"),
     path("staff/imports/<int:pk>/", views.ImportRunView.as_view(), name="import-run"),
     path(

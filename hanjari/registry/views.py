@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from hanjari.core import identifiers, regions
 from hanjari.core.csvsafe import rows_to_csv
 from hanjari.core.mixins import ObjectPermissionMixin
+from hanjari.news import selectors as news_selectors
 
 from . import permissions, selectors, services
 from .forms import ImportForm, MergeDecisionForm, OrganizationForm
+from .importers.layouts import LAYOUTS
 from .importers.pipeline import ImportReport, Issue
 from .models import SECTORS, Council, DesignationKind, ImportRun, MergeCandidate, Organization
 
@@ -59,14 +63,57 @@ class HomeView(TemplateView):
             reverse("registry:directory") + "?" + urlencode({"sido": sido, "sigungu": sigungu})
         )
         ctx["newest"] = selectors.newest_organizations()
+        ctx["latest_news"] = list(news_selectors.latest()[:5])
         return ctx
 
 
-def _querystring(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
-    query = request.GET.copy()
-    for key in drop:
-        query.pop(key, None)
-    return query.urlencode()
+# Characters a text column cannot hold (PostgreSQL refuses NUL) or that no filter needs.
+_CONTROL_CHARS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def _clean_query(query: QueryDict) -> QueryDict:
+    """`query` without control characters (``?q=%00`` must not reach the database)."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in query.lists():
+        cleaned.setlist(key, [v.translate(_CONTROL_CHARS) for v in values])
+    return cleaned
+
+
+def directory_filters(query: QueryDict) -> selectors.DirectoryFilters:
+    """The directory's filters from a query string, as the page shows them.
+
+    On top of `DirectoryFilters.from_query`: a 시군구 written with its 구
+    (``전주시 덕진구``) means the 시; a 시군구 that no organisation of the chosen 시도
+    has, and a 세부 유형 not used by the chosen kind (or given without a kind), are
+    dropped, so the filters applied are always the ones the form shows selected.
+    """
+    filters = selectors.DirectoryFilters.from_query(_clean_query(query))
+    sigungu, subtype = filters.sigungu, filters.subtype
+    if sigungu:
+        sido = regions.resolve_sido(filters.sido)
+        sigungu = regions.normalize_sigungu(sido, sigungu) or sigungu
+        if sigungu not in selectors.sigungu_choices(filters.sido):
+            sigungu = ""
+    if subtype and (not filters.kind or subtype not in selectors.subtype_choices(filters.kind)):
+        subtype = ""
+    if (sigungu, subtype) != (filters.sigungu, filters.subtype):
+        filters = dataclasses.replace(filters, sigungu=sigungu, subtype=subtype)
+    return filters
+
+
+def filters_query(filters: selectors.DirectoryFilters) -> str:
+    """The canonical, bookmarkable query string of `filters` (no page), e.g.
+    ``sido=전북특별자치도&sigungu=전주시`` URL-encoded; "" for no filter."""
+    params = [
+        (key, getattr(filters, key))
+        for key in ("q", "kind", "subtype", "sido", "sigungu", "industry")
+        if getattr(filters, key)
+    ]
+    if filters.sort != "name":
+        params.append(("sort", filters.sort))
+    if filters.all_status:
+        params.append(("all_status", "1"))
+    return urlencode(params)
 
 
 class DirectoryView(ListView):
@@ -77,10 +124,7 @@ class DirectoryView(ListView):
     context_object_name = "organizations"
 
     def get_queryset(self) -> Any:
-        filters = selectors.DirectoryFilters.from_query(self.request.GET)
-        if filters.sigungu and filters.sigungu not in selectors.sigungu_choices(filters.sido):
-            filters = dataclasses.replace(filters, sigungu="")
-        self.filters = filters
+        self.filters = directory_filters(self.request.GET)
         return selectors.organization_directory(filters=self.filters)
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
@@ -99,8 +143,8 @@ class DirectoryView(ListView):
         f = self.filters
         ctx.update(
             filters=f,
-            querystring=_querystring(self.request),
-            export_query=_querystring(self.request),
+            querystring=filters_query(f),
+            export_query=filters_query(f),
             sector_choices=[(k, v[0]) for k, v in SECTORS.items()],
             kind_choices=DesignationKind.choices,
             sido_choices=[s for s, _label in _sido_choices()],
@@ -125,7 +169,7 @@ class DirectoryExportView(View):
     """The directory's current result as CSV (formula-safe cells)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        filters = selectors.DirectoryFilters.from_query(request.GET)
+        filters = directory_filters(request.GET)
         qs = selectors.organization_directory(filters=filters)[:EXPORT_LIMIT]
         header = [
             _("이름"),
@@ -153,8 +197,8 @@ class DirectoryExportView(View):
                     org.address,
                     org.industry,
                     org.products,
-                    org.website,
-                    org.phone,
+                    public_website(org.website) or org.website,
+                    public_phone(org.phone),
                     request.build_absolute_uri(org.get_absolute_url()),
                 ]
             )
@@ -181,10 +225,54 @@ class OrganizationView(DetailView):
         org: Organization = self.object
         ctx["can_edit"] = permissions.can_edit_organization(self.request.user, org)
         ctx["can_view_history"] = permissions.can_view_history(self.request.user, org)
+        ctx["brn_public"] = public_brn(org)
+        ctx["phone_public"] = public_phone(org.phone)
+        ctx["website_url"] = public_website(org.website)
         ctx["jsonld"] = json.dumps(_jsonld(self.request, org), ensure_ascii=False).replace(
             "<", "\\u003c"
         )
+        ctx["breadcrumbs"] = [(_("조직 찾기"), reverse("registry:directory")), (org.name, None)]
+        ctx["articles"] = list(news_selectors.about_organization(organization=org)[:10])
         return ctx
+
+
+_MOBILE_PREFIXES = ("010", "011", "016", "017", "018", "019", "8210", "8211", "8216")
+_BARE_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+def public_phone(phone: str) -> str:
+    """The phone number as it may be shown publicly: an office number, not a mobile
+    number (010, 011, 016–019; a person's, DOMAIN.md §8). "" when hidden or empty."""
+    digits = identifiers.normalize_digits(phone)
+    if not digits or digits.startswith(_MOBILE_PREFIXES):
+        return ""
+    return phone.strip()
+
+
+def public_website(website: str) -> str:
+    """A safe link for a 누리집 as lists write it: ``http(s)://…`` as is, a bare domain
+    (``www.hanjari.kr``) with ``https://``; "" for anything else (``javascript:``,
+    free text), which is then shown as text only."""
+    text = website.strip()
+    if re.match(r"^https?://[^\s/]+\S*$", text, re.IGNORECASE):
+        return text
+    if _BARE_DOMAIN.match(text):
+        return f"https://{text}"
+    return ""
+
+
+def public_brn(org: Organization) -> str:
+    """The 사업자등록번호 as it may be shown publicly (``XXX-XX-XXXXX``), else "".
+
+    Hidden: a sole trader's number (middle digits 01–79, 90–99; it identifies a
+    person, DOMAIN.md §8) and a number without 10 digits (an unverified number kept
+    from a list, whose kind cannot be told). Never raises.
+    """
+    if len(org.brn) != identifiers.BRN_LENGTH or not org.brn.isdigit():
+        return ""
+    if identifiers.brn_is_sole_trader(org.brn):
+        return ""
+    return identifiers.brn_format(org.brn)
 
 
 def _jsonld(request: HttpRequest, org: Organization) -> dict[str, Any]:
@@ -202,16 +290,16 @@ def _jsonld(request: HttpRequest, org: Organization) -> dict[str, Any]:
             "addressLocality": org.sigungu,
             "addressCountry": "KR",
         }
-    if org.website:
-        data["sameAs"] = [org.website]
-    if org.phone:
-        data["telephone"] = org.phone
+    if public_website(org.website):
+        data["sameAs"] = [public_website(org.website)]
+    if public_phone(org.phone):
+        data["telephone"] = public_phone(org.phone)
     if org.products or org.industry:
         data["description"] = org.description or ", ".join(
             p for p in (org.industry, org.products) if p
         )
-    if org.brn_display:
-        data["taxID"] = org.brn_display
+    if org.brn_verified and public_brn(org):
+        data["taxID"] = public_brn(org)
     certs = []
     for d in org.designations.all():
         cert: dict[str, Any] = {"@type": "Certification", "name": d.get_kind_display()}
@@ -243,14 +331,19 @@ class OrganizationEditView(ObjectPermissionMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         org = self.get_object()
-        return render(
-            request, self.template_name, {"org": org, "form": OrganizationForm(instance=org)}
-        )
+        return self._render(request, org, OrganizationForm(instance=org), 200)
+
+    def _render(
+        self, request: HttpRequest, org: Organization, form: OrganizationForm, status: int
+    ) -> HttpResponse:
+        context = {"org": org, "form": form, "breadcrumbs": _org_breadcrumbs(org, _("정보 고치기"))}
+        return render(request, self.template_name, context, status=status)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         org = self.get_object()
+        # The form gets its own copy: validation must not touch `org` before the service.
         form = OrganizationForm(
-            request.POST, request.FILES, instance=Organization.objects.get(pk=pk)
+            request.POST, request.FILES, instance=Organization.objects.get(pk=org.pk)
         )
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in form.changed_data}
@@ -263,7 +356,15 @@ class OrganizationEditView(ObjectPermissionMixin, View):
             else:
                 messages.success(request, _("조직 정보를 저장했습니다."))
                 return HttpResponseRedirect(org.get_absolute_url())
-        return render(request, self.template_name, {"org": org, "form": form}, status=400)
+        return self._render(request, org, form, 400)
+
+
+def _org_breadcrumbs(org: Organization, current: str) -> list[tuple[str, str | None]]:
+    return [
+        (_("조직 찾기"), reverse("registry:directory")),
+        (org.name, org.get_absolute_url()),
+        (current, None),
+    ]
 
 
 class OrganizationHistoryView(ObjectPermissionMixin, View):
@@ -287,16 +388,41 @@ class OrganizationHistoryView(ObjectPermissionMixin, View):
             entries.append(("designation", record, _diff(record)))
         entries.sort(key=lambda e: e[1].history_date, reverse=True)
         return render(
-            request, "registry/organization_history.html", {"org": org, "entries": entries[:500]}
+            request,
+            "registry/organization_history.html",
+            {
+                "org": org,
+                "entries": entries[:500],
+                "breadcrumbs": _org_breadcrumbs(org, _("변경 이력")),
+            },
         )
 
 
 def _diff(record: Any) -> list[tuple[str, Any, Any]]:
+    """(field label, old, new) for each field `record` changed against the one before.
+
+    Labels are the model fields' verbose names (업종, not ``industry``); values the
+    model derives itself (`HISTORY_HIDDEN_FIELDS`) are left out.
+    """
     prev = record.prev_record
     if prev is None:
         return []
     delta = record.diff_against(prev)
-    return [(c.field, c.old, c.new) for c in delta.changes]
+    meta = record.instance_type._meta
+    rows = []
+    for change in delta.changes:
+        if change.field in HISTORY_HIDDEN_FIELDS:
+            continue
+        try:
+            label = str(meta.get_field(change.field).verbose_name)
+        except FieldDoesNotExist:
+            label = change.field
+        rows.append((label, change.old, change.new))
+    return rows
+
+
+# Kept in the history tables but not listed: bookkeeping, not a change anyone made.
+HISTORY_HIDDEN_FIELDS = frozenset({"name_normalized", "brn_verified", "crn_verified"})
 
 
 class CouncilListView(ListView):
@@ -308,6 +434,9 @@ class CouncilListView(ListView):
 
 
 class CouncilView(DetailView):
+    """A council (협의회) and its member organisations; its admins and staff also see
+    the member management form."""
+
     template_name = "registry/council.html"
     context_object_name = "council"
     model = Council
@@ -315,6 +444,19 @@ class CouncilView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["members"] = self.object.members.order_by("name").prefetch_related("designations")
+        ctx["can_manage"] = permissions.can_manage_council(self.request.user, self.object)
+        query = self.request.GET.get("org_q", "").translate(_CONTROL_CHARS).strip()[:100]
+        ctx["org_q"] = query
+        if ctx["can_manage"] and query:
+            ctx["candidates"] = (
+                Organization.objects.filter(name__icontains=query)
+                .exclude(pk__in=self.object.members.values("pk"))
+                .order_by("name")[:20]
+            )
+        ctx["breadcrumbs"] = [
+            (_("협의회"), reverse("registry:councils")),
+            (self.object.name, None),
+        ]
         return ctx
 
 
@@ -350,10 +492,11 @@ class ImportView(ObjectPermissionMixin, View):
         self, request: HttpRequest, form: ImportForm, report: ImportReport | None, status: int
     ) -> HttpResponse:
         runs = ImportRun.objects.select_related("dataset", "started_by")[:30]
+        layout = LAYOUTS.get(report.dataset) if report else None
         return render(
             request,
             "registry/import.html",
-            {"form": form, "report": report, "runs": runs},
+            {"form": form, "report": report, "report_layout": layout, "runs": runs},
             status=status,
         )
 
@@ -366,7 +509,12 @@ class ImportRunView(ObjectPermissionMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = get_object_or_404(ImportRun.objects.select_related("dataset", "started_by"), pk=pk)
         report = _report_of(run)
-        return render(request, "registry/import_run.html", {"run": run, "report": report})
+        breadcrumbs = [(_("공식 명부 가져오기"), reverse("registry:import")), (run.file_name, None)]
+        return render(
+            request,
+            "registry/import_run.html",
+            {"run": run, "report": report, "breadcrumbs": breadcrumbs},
+        )
 
 
 def _report_of(run: ImportRun) -> dict[str, list[Issue]]:
@@ -429,3 +577,28 @@ class MergeDecisionView(ObjectPermissionMixin, View):
         else:
             messages.success(request, _("다른 조직으로 표시했습니다."))
         return HttpResponseRedirect(reverse("registry:merge-queue"), status=303)
+
+
+class CouncilMemberView(ObjectPermissionMixin, View):
+    """POST: a council admin or staff adds (`action=add`) or removes (`action=remove`)
+    a member organisation (`organization` = id)."""
+
+    permission_predicate = staticmethod(permissions.can_manage_council)
+
+    def get_permission_object(self) -> Council:
+        return get_object_or_404(Council, pk=self.kwargs["pk"])
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        council = get_object_or_404(Council, pk=pk)
+        action = request.POST.get("action")
+        org_id = request.POST.get("organization", "")
+        if action not in ("add", "remove") or not org_id.isdigit():
+            return HttpResponse(_("조직과 동작을 골라 주세요."), status=400)
+        org = get_object_or_404(Organization, pk=int(org_id))
+        names = {"name": org.name}
+        if action == "add":
+            if services.council_member_add(council=council, organization=org, by=request.user):
+                messages.success(request, _("%(name)s을(를) 회원으로 넣었습니다.") % names)
+        elif services.council_member_remove(council=council, organization=org, by=request.user):
+            messages.success(request, _("%(name)s을(를) 회원에서 뺐습니다.") % names)
+        return HttpResponseRedirect(reverse("registry:council", kwargs={"pk": pk}), status=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -56,8 +56,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        console = Console(file=self.stdout)
-        progress_console = Console(file=self.stderr)
+        console = Console(file=cast(IO[str], self.stdout))
+        progress_console = Console(file=cast(IO[str], self.stderr))
         user = None
         if opts["user"]:
             user = get_user_model().objects.filter(username=opts["user"]).first()

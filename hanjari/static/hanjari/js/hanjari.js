@@ -8,7 +8,9 @@
  *
  * - Text size (화면 크기, KRDS "resize" pattern): buttons with `data-text-size` inside
  *   `[data-hj-text-size]`; the choice is stored in localStorage under
- *   "hanjari.textSize" and put on <html data-text-size="…">.
+ *   "hanjari.textSize" and put on <html data-text-size="…">. Buttons anywhere with
+ *   `data-hj-text-step="1"` / `"-1"` (the article's `+` / `-`) move one size up or
+ *   down through the same mechanism; at either end they say aria-disabled="true".
  * - Dropdowns (KRDS `.krds-drop-wrap`): a `.drop-btn` toggles the wrap's `is-open`
  *   class; Escape, a click outside or focus leaving closes it.
  * - `html.js` marks that scripts run (CSS shows script-only controls with it).
@@ -61,7 +63,36 @@
       button.classList.toggle("active", on);
       button.setAttribute("aria-pressed", on ? "true" : "false");
     });
+    var index = SIZES.indexOf(size);
+    var steps = document.querySelectorAll("[data-hj-text-step]");
+    Array.prototype.forEach.call(steps, function (button) {
+      var delta = parseInt(button.getAttribute("data-hj-text-step"), 10) || 0;
+      var target = index + delta;
+      var atEnd = target < 0 || target >= SIZES.length;
+      button.setAttribute("aria-disabled", atEnd ? "true" : "false");
+    });
   }
+
+  // The size now shown (the attribute, so that steps add up even without storage).
+  function currentSize() {
+    var size = root.getAttribute("data-text-size");
+    return SIZES.indexOf(size) >= 0 ? size : DEFAULT_SIZE;
+  }
+
+  function stepSize(delta) {
+    var index = SIZES.indexOf(currentSize()) + delta;
+    if (index < 0 || index >= SIZES.length) return;
+    var size = SIZES[index];
+    applySize(size);
+    saveSize(size);
+    markSizeButtons(size);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-hj-text-step]") : null;
+    if (!button) return;
+    stepSize(parseInt(button.getAttribute("data-hj-text-step"), 10) || 0);
+  });
 
   /* ---- dropdowns ---------------------------------------------------------------- */
 

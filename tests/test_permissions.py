@@ -1,0 +1,365 @@
+"""The permission table: every URL pattern × role × method → status (DESIGN.md).
+
+One row per (role, method, URL name). `kwargs` name objects of the `world` fixture
+(resolved at run time); `location` says where a redirect must go:
+
+- ``"login"``: the login page with ``next`` = the requested path;
+- ``"admin_login"``: the Django admin login page with ``next``;
+- any other string: a URL name (or literal path starting with "/").
+
+`test_every_url_pattern_has_a_row` walks the URL resolver and fails when a named
+pattern has no row, so a new URL cannot ship without deciding who may use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hanjari.registry.models import ImportRun, MergeCandidate, Organization
+from tests.factories import (
+    CouncilFactory,
+    CouncilMembershipFactory,
+    DesignationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+
+ROLES = ("anonymous", "plain_user", "member_a", "council_admin_a", "member_b", "staff")
+
+# Statuses per role in ROLES order: anonymous, plain_user, member_a, council_admin_a,
+# member_b, staff. A status may be a (status, location) pair.
+LOGIN = (302, "login")
+ADMIN_LOGIN = (302, "admin_login")
+
+TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
+    # public pages
+    ("get", "home", {}, (200, 200, 200, 200, 200, 200)),
+    ("get", "registry:directory", {}, (200, 200, 200, 200, 200, 200)),
+    ("get", "registry:directory-export", {}, (200, 200, 200, 200, 200, 200)),
+    ("get", "registry:organization", {"pk": "org_a"}, (200, 200, 200, 200, 200, 200)),
+    ("get", "registry:councils", {}, (200, 200, 200, 200, 200, 200)),
+    ("get", "registry:council", {"pk": "council"}, (200, 200, 200, 200, 200, 200)),
+    # council member list: staff and that council's admin (council_admin_a administers
+    # another council, the one org_a belongs to)
+    (
+        "post",
+        "registry:council-members",
+        {"pk": "council"},
+        (LOGIN, 403, 403, 403, 403, (303, "/councils/council")),
+    ),
+    # profile edit: staff, org_a's editor, the admin of a council org_a belongs to
+    (
+        "get",
+        "registry:organization-edit",
+        {"pk": "org_a"},
+        (LOGIN, 403, 200, 200, 403, 200),
+    ),
+    (
+        "post",
+        "registry:organization-edit",
+        {"pk": "org_a"},
+        (
+            LOGIN,
+            403,
+            (302, "profile_a"),
+            (302, "profile_a"),
+            403,
+            (302, "profile_a"),
+        ),
+    ),
+    # staff only
+    (
+        "get",
+        "registry:organization-history",
+        {"pk": "org_a"},
+        (LOGIN, 403, 403, 403, 403, 200),
+    ),
+    ("get", "registry:import", {}, (LOGIN, 403, 403, 403, 403, 200)),
+    # staff POST without a file: the form's 400, not a 500
+    ("post", "registry:import", {}, (LOGIN, 403, 403, 403, 403, 400)),
+    ("get", "registry:import-run", {"pk": "run"}, (LOGIN, 403, 403, 403, 403, 200)),
+    ("get", "registry:import-run-csv", {"pk": "run"}, (LOGIN, 403, 403, 403, 403, 200)),
+    ("get", "registry:merge-queue", {}, (LOGIN, 403, 403, 403, 403, 200)),
+    (
+        "post",
+        "registry:merge-decide",
+        {"pk": "candidate"},
+        (LOGIN, 403, 403, 403, 403, (303, "registry:merge-queue")),
+    ),
+    # POST-only view: a GET is refused before the method check for non-staff
+    ("get", "registry:merge-decide", {"pk": "candidate"}, (LOGIN, 403, 403, 403, 403, 405)),
+    # accounts
+    (
+        "get",
+        "accounts:login",
+        {},
+        (200, (302, "home"), (302, "home"), (302, "home"), (302, "home"), (302, "home")),
+    ),
+    (
+        "post",
+        "accounts:logout",
+        {},
+        ((302, "home"),) * 6,
+    ),
+    ("get", "accounts:logout", {}, (405,) * 6),
+    # language switch (POST with next)
+    ("post", "set_language", {}, ((302, "registry:directory"),) * 6),
+    # Django admin: staff only, everyone else to the admin login
+    (
+        "get",
+        "admin:index",
+        {},
+        (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    ),
+    # uploaded media (served by Django on one-machine installs): no such file → 404
+    ("get", "media", {"path": "logos/none.png"}, (404,) * 6),
+    # news (소식): readers
+    ("get", "news:list", {}, (200,) * 6),
+    ("get", "news:section", {"slug": "section"}, (200,) * 6),
+    ("get", "news:photos", {}, (200,) * 6),
+    ("get", "news:most-viewed", {}, (200,) * 6),
+    ("get", "news:feed-rss", {}, (200,) * 6),
+    ("get", "news:feed-atom", {}, (200,) * 6),
+    ("get", "news:article", {"pk": "article"}, (200,) * 6),
+    # a draft is not public, whoever asks (its writers see it on the desk)
+    ("get", "news:article", {"pk": "draft"}, (404,) * 6),
+    # comments: signed-in users (guest comments are off by default)
+    (
+        "post",
+        "news:comment-create",
+        {"pk": "article"},
+        (403, *((303, "article*"),) * 5),
+    ),
+    # only the comment's author (plain_user) may edit it
+    (
+        "post",
+        "news:comment-edit",
+        {"pk": "comment"},
+        (403, (303, "article*"), 403, 403, 403, 403),
+    ),
+    ("post", "news:comment-report", {"pk": "comment"}, (403, *((303, "article*"),) * 5)),
+    # moderation: editors (centre staff)
+    (
+        "post",
+        "news:comment-moderate",
+        {"pk": "comment"},
+        (403, 403, 403, 403, 403, (303, "article*")),
+    ),
+    ("get", "news:moderation", {}, (LOGIN, 403, 403, 403, 403, 200)),
+    # the desk: reporters, editors and organisation members write
+    ("get", "news:desk", {}, (LOGIN, 403, 200, 403, 200, 200)),
+    ("get", "news:article-new", {}, (LOGIN, 403, 200, 403, 200, 200)),
+    (
+        "post",
+        "news:article-new",
+        {},
+        (LOGIN, 403, (302, "/news/desk/*"), 403, (302, "/news/desk/*"), (302, "/news/desk/*")),
+    ),
+    ("get", "news:import", {}, (LOGIN, 403, 403, 403, 403, 200)),
+    # a draft by staff: its author (and editors) only
+    ("get", "news:article-preview", {"pk": "draft"}, (LOGIN, 403, 403, 403, 403, 200)),
+    ("get", "news:article-edit", {"pk": "draft"}, (LOGIN, 403, 403, 403, 403, 200)),
+    ("get", "news:photo-add", {"pk": "draft"}, (LOGIN, 403, 403, 403, 403, 200)),
+    (
+        "post",
+        "news:article-transition",
+        {"pk": "submitted", "action": "approve"},
+        (LOGIN, 403, 403, 403, 403, (302, "preview_submitted")),
+    ),
+]
+
+CASES = [
+    pytest.param(
+        role,
+        method,
+        name,
+        kwargs,
+        expected[i],
+        id=f"{role}-{method}-{name}-{'-'.join(kwargs.values())}",
+    )
+    for method, name, kwargs, expected in TABLE
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.fixture
+def member_b(db, org_b):
+    """An editor member of org_b (another organisation)."""
+    return MembershipFactory(user=UserFactory(username="member_b"), organization=org_b).user
+
+
+@pytest.fixture
+def world(db, org_a, org_b, staff):
+    """Objects the table's URLs point at."""
+    DesignationFactory(organization=org_a)
+    council = CouncilFactory()
+    CouncilMembershipFactory(council=council, organization=org_b)
+    run = ImportRun.objects.create(
+        file_name="self_sufficiency.csv",
+        sha256="0" * 64,
+        status=ImportRun.Status.FAILED,
+        report={
+            "errors": [{"row": 3, "column": "자활기업", "value": "", "reason": "이름이 없습니다."}]
+        },
+    )
+    left = OrganizationFactory(name="한마음마을협동조합")
+    right = OrganizationFactory(name="한마음 마을 협동조합")
+    candidate = MergeCandidate.objects.create(
+        left=left,
+        right=right,
+        left_name=left.name,
+        right_name=right.name,
+        score=96.0,
+        reason="같은 시군구에 이름이 매우 비슷한 조직이 있습니다.",
+    )
+    objects = {
+        "org_a": org_a,
+        "org_b": org_b,
+        "council": council,
+        "run": run,
+        "candidate": candidate,
+    }
+    return objects
+
+
+def _news_world(staff: Any, commenter: Any) -> dict[str, Any]:
+    """A published article with a comment, a draft and a submitted story, by staff."""
+    from hanjari.news import services as news
+    from hanjari.news.models import Section
+
+    def draft(headline: str) -> Any:
+        return news.article_create(by=staff, data={"headline": headline, "body_source": "본문."})
+
+    article = draft("한마음 워크숍 열려")
+    article = news.article_submit(article=article, by=staff)
+    article = news.article_approve(article=article, by=staff)
+    article = news.article_publish(article=article, by=staff)
+    submitted = news.article_submit(article=draft("제출한 기사"), by=staff)
+    comment = news.comment_create(article=article, by=commenter, body="응원합니다")
+    section = Section.objects.create(name="권한표 시험 분류", slug="permission-table")
+    return {
+        "article": article,
+        "draft": draft("쓰는 중인 기사"),
+        "submitted": submitted,
+        "comment": comment,
+        "section": section,
+    }
+
+
+def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
+    if name == "registry:organization-edit":
+        org = world["org_a"]
+        return {
+            "name": org.name,
+            "sido": org.sido,
+            "sigungu": org.sigungu,
+            "address": org.address,
+            "industry": "음식점업",
+            "status": org.status,
+        }
+    if name == "registry:council-members":
+        return {"action": "add", "organization": world["org_a"].pk}
+    if name == "registry:merge-decide":
+        return {"decision": "distinct"}
+    if name == "set_language":
+        return {"language": "ko", "next": reverse("registry:directory")}
+    return {
+        "news:comment-create": {"body": "응원합니다"},
+        "news:comment-edit": {"body": "고쳤습니다"},
+        "news:comment-report": {"reason": "광고"},
+        "news:comment-moderate": {"action": "hide", "reason": "광고"},
+        "news:article-new": {"headline": "새 기사", "body_source": "본문입니다."},
+    }.get(name, {})
+
+
+def _expected_location(target: str, path: str, world: dict[str, Any]) -> str:
+    if target == "login":
+        return f"{reverse('accounts:login')}?next={quote(path)}"
+    if target == "admin_login":
+        return f"{reverse('admin:login')}?next={quote(path)}"
+    if target == "/councils/council":
+        return reverse("registry:council", args=[world["council"].pk])
+    if target == "profile_a":
+        return world["org_a"].get_absolute_url()
+    if target == "preview_submitted":
+        return reverse("news:article-preview", args=[world["submitted"].pk])
+    if target.endswith("*"):  # a prefix: the rest names an object made by the request
+        prefix = target[:-1]
+        return world[prefix].get_absolute_url() if prefix in world else prefix
+    return target if target.startswith("/") else reverse(target)
+
+
+def _url_arg(key: str, value: str, world: dict[str, Any]) -> Any:
+    if value not in world:
+        return value
+    return world[value].slug if key == "slug" else world[value].pk
+
+
+@pytest.mark.parametrize(("role", "method", "name", "kwargs", "expected"), CASES)
+def test_permission_table(request, client, world, plain_user, role, method, name, kwargs, expected):
+    if name.startswith("news:"):
+        world.update(_news_world(request.getfixturevalue("staff"), plain_user))
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    url = reverse(name, kwargs={k: _url_arg(k, v, world) for k, v in kwargs.items()})
+    status, location = expected if isinstance(expected, tuple) else (expected, None)
+    before = Organization.objects.get(pk=world["org_a"].pk).industry
+
+    if method == "post":
+        response = client.post(url, _post_data(name, world))
+    else:
+        response = client.get(url)
+
+    assert response.status_code == status, (role, method, url, response.status_code)
+    if location is not None:
+        expected_location = _expected_location(location, url, world)
+        if location.endswith("*"):
+            assert response["Location"].startswith(expected_location), response["Location"]
+        else:
+            assert response["Location"] == expected_location
+    if status == 403:
+        # A page that says why (news answers with its own wording, e.g. 로그인한 사람만 …).
+        html = response.content.decode()
+        assert "<h1" in html
+        if not name.startswith("news:"):
+            assert "권한이 없습니다" in html
+    if name == "registry:organization-edit" and method == "post":
+        # Refused writes change nothing; accepted ones change the field.
+        after = Organization.objects.get(pk=world["org_a"].pk).industry
+        assert after == ("음식점업" if status == 302 and location != "login" else before)
+
+
+def _named_patterns(patterns: list[Any], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            full = f"{namespace}{ns}:" if ns else namespace
+            if full == "admin:":
+                names.add("admin:index")  # the admin's own views are Django's
+                continue
+            names |= _named_patterns(p.url_patterns, full)
+        elif isinstance(p, URLPattern) and p.name:
+            if p.name in ("static",):
+                continue
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_url_pattern_has_a_row():
+    in_table = {name for _method, name, _kwargs, _expected in TABLE}
+    patterns = _named_patterns(get_resolver().url_patterns)
+    missing = patterns - in_table
+    assert not missing, f"URL patterns without a row in the permission table: {sorted(missing)}"
+    # And the table names no URL that no longer exists.
+    assert in_table <= patterns, sorted(in_table - patterns)
+
+
+def test_every_role_is_in_every_row():
+    for _method, name, _kwargs, expected in TABLE:
+        assert len(expected) == len(ROLES), name
