@@ -2,16 +2,25 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from hanjari.registry.views import HomeView
+
+admin.site.site_header = _("한자리 관리")
+admin.site.site_title = _("한자리 관리")
+admin.site.index_title = _("센터 관리자 화면")
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("hanjari.registry.urls")),
     path("", include("hanjari.news.urls")),
+    path("", include("hanjari.events.urls")),
+    path("", include("hanjari.recognition.urls")),
+    path("", include("hanjari.search.urls")),
     path("accounts/", include("hanjari.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -25,3 +34,17 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
 
 if settings.HANJARI_SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", media, name="media")]
+
+
+def bench_ok(request: HttpRequest) -> HttpResponseBase:
+    """The benchmark's baseline (bench/run): "ok" through the whole middleware stack."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# Only when a benchmark run asks for it (HANJARI_BENCH=true): never in the test suite.
+if settings.HANJARI_BENCH:
+    urlpatterns += [
+        path("bench/ok/", bench_ok, name="bench-ok"),
+        # The site layout alone (header, footer, no query): the floor of every page.
+        path("bench/layout/", TemplateView.as_view(template_name="base.html")),
+    ]

@@ -17,9 +17,17 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hanjari.registry.models import ImportRun, MergeCandidate, Organization
+from tests.events.permission_cases_pages import PAGES_TABLE, pages_post_data, pages_world
+from tests.events.permission_cases_registration import (
+    REGISTRATION_TABLE,
+    registration_post_data,
+    registration_url_arg,
+    registration_world,
+)
 from tests.factories import (
     CouncilFactory,
     CouncilMembershipFactory,
@@ -172,6 +180,8 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
         (LOGIN, 403, 403, 403, 403, (302, "preview_submitted")),
     ),
 ]
+# Events (행사) and recognition (포상·기부): rows kept next to their tests, merged here.
+TABLE += PAGES_TABLE + REGISTRATION_TABLE
 
 CASES = [
     pytest.param(
@@ -194,7 +204,7 @@ def member_b(db, org_b):
 
 
 @pytest.fixture
-def world(db, org_a, org_b, staff):
+def world(db, org_a, org_b, staff, plain_user):
     """Objects the table's URLs point at."""
     DesignationFactory(organization=org_a)
     council = CouncilFactory()
@@ -224,6 +234,10 @@ def world(db, org_a, org_b, staff):
         "run": run,
         "candidate": candidate,
     }
+    # The registration rows' open event also serves the event-page rows ("event").
+    objects["draft_event"] = pages_world(staff)["draft_event"]
+    objects.update(registration_world(staff=staff, plain_user=plain_user))
+    cache.clear()  # guest registration rate limits live in the default cache
     return objects
 
 
@@ -262,6 +276,8 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
             "industry": "음식점업",
             "status": org.status,
         }
+    if name.startswith("events:"):
+        return pages_post_data(name, world) or registration_post_data(name, world)
     if name == "registry:council-members":
         return {"action": "add", "organization": world["org_a"].pk}
     if name == "registry:merge-decide":
@@ -297,7 +313,9 @@ def _expected_location(target: str, path: str, world: dict[str, Any]) -> str:
 def _url_arg(key: str, value: str, world: dict[str, Any]) -> Any:
     if value not in world:
         return value
-    return world[value].slug if key == "slug" else world[value].pk
+    if key == "slug":
+        return world[value].slug
+    return registration_url_arg(key, value, world)
 
 
 @pytest.mark.parametrize(("role", "method", "name", "kwargs", "expected"), CASES)

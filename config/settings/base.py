@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "hanjari.accounts",
     "hanjari.registry",
     "hanjari.news",
+    "hanjari.events",
+    "hanjari.recognition",
+    "hanjari.search",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hanjari.core.context_processors.site",
+                "hanjari.news.context_processors.desk",
             ],
         },
     },
@@ -196,5 +200,26 @@ LOGGING = {
 # The support centre's home region: "시도" or "시도 시군구" (canonical or alias names).
 HANJARI_HOME_REGION = env.str("HANJARI_HOME_REGION", default="전북특별자치도 전주시")
 HANJARI_SITE_NAME = env.str("HANJARI_SITE_NAME", default="한자리")
+# Where users of this service can get its source code (AGPL-3.0 §13); shown in the footer.
+HANJARI_SOURCE_URL = env.str("HANJARI_SOURCE_URL", default="")
 # Allow comments from named guests without an account (with a simple check question).
 HANJARI_GUEST_COMMENTS = env.bool("HANJARI_GUEST_COMMENTS", default=False)
+# Benchmark runs only (bench/run): adds /bench/ok/, the baseline view. Never in production.
+HANJARI_BENCH = env.bool("HANJARI_BENCH", default=False)
+# Seconds that aggregates every visitor sees alike (sector counts, directory counts,
+# most viewed, photo news) may be served from the cache; 0 = always computed.
+HANJARI_CACHE_SECONDS = env.int("HANJARI_CACHE_SECONDS", default=60)
+# The site's public address, for links in e-mails (no request at hand when they are sent).
+HANJARI_SITE_URL = env.str("HANJARI_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- E-mail ---------------------------------------------------------------------------
+# Console backend by default (mails are printed); set an SMTP backend in production:
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend plus EMAIL_HOST etc.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="hanjari@localhost")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -24,3 +24,7 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STATIC_ROOT = BASE_DIR / "var" / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 AXES_ENABLED = True
+# The benchmark's baseline URL never exists in the test suite (see config/urls.py).
+HANJARI_BENCH = False
+# Aggregates are always computed in tests (see hanjari.core.cache).
+HANJARI_CACHE_SECONDS = 0

@@ -16,6 +16,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "SITE_NAME": settings.HANJARI_SITE_NAME,
         "HOME_REGION": settings.HANJARI_HOME_REGION,
+        "SOURCE_URL": settings.HANJARI_SOURCE_URL,
         # Where login and the language switch come back to; a huge query string is
         # dropped so that it is not repeated into every page.
         "NEXT_URL": full if len(full) <= MAX_NEXT_URL else request.path,

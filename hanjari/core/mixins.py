@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import AccessMixin
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 
@@ -19,7 +20,7 @@ class ObjectPermissionMixin(AccessMixin, View):
     """
 
     permission_predicate: Any = None
-    permission_denied_message = "이 작업을 할 권한이 없습니다."
+    permission_denied_message = _("이 작업을 할 권한이 없습니다.")
     raise_exception = False
 
     def get_permission_object(self) -> Any:

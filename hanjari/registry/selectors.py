@@ -6,20 +6,27 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from hanjari.core import regions
+from hanjari.core.cache import cached
 
 from .models import SECTORS, Designation, DesignationKind, Organization
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 SORTS = {
-    "name": ("name", "id"),
+    # The normalised name drops legal-form markers such as (주), (사), 유한회사.
+    "name": ("name_normalized", "name", "id"),
     "-created": ("-created_at", "-id"),
     "region": ("sido", "sigungu", "name", "id"),
+    # Best match first for the text box `q` (hanjari.search ranking), then by name.
+    "relevance": ("name_normalized", "name", "id"),
 }
+# Organisations ordered by relevance (the rest follow by name).
+RANK_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,9 @@ class DirectoryFilters:
 
     `kind` is a sector key (`village`, `self_sufficiency`, `social_enterprise`,
     `cooperative`) or a `DesignationKind` value; `sido` / `sigungu` canonical or alias
-    names; `q` free text over name, industry, products and description; `sort` one of
-    `SORTS`; `all_status` also lists designations missing from the latest list.
+    names; `q` free text, searched with `hanjari.search` (name, other names, kinds,
+    industry, products, description, region); `sort` one of `SORTS` (``relevance``:
+    best match for `q` first); `all_status` also lists designations missing from the latest list.
     """
 
     kind: str = ""
@@ -91,36 +99,61 @@ def organization_directory(*, filters: DirectoryFilters) -> QuerySet[Organizatio
         qs = qs.in_region(filters.sido, filters.sigungu)
     if filters.industry:
         qs = qs.filter(industry__icontains=filters.industry)
+    ranked: list[int] = []
     if filters.q:
-        from hanjari.core.names import normalize_name
+        # The same Korean-aware search as the search page (hanjari.search): every word
+        # of `q` must match the organisation's name, other names, kinds, industry,
+        # products, description or region, particles and spacing aside.
+        from hanjari.search import selectors as search
 
-        norm = normalize_name(filters.q)
-        text_q = (
-            Q(name__icontains=filters.q)
-            | Q(industry__icontains=filters.q)
-            | Q(products__icontains=filters.q)
-            | Q(description__icontains=filters.q)
-            | Q(address__icontains=filters.q)
+        found = search.object_ids_sql(filters.q, kind="organization")
+        if found is None:
+            return qs.none()
+        # The search backend's own SQL; the query text is a bound parameter.
+        qs = qs.filter(pk__in=RawSQL(*found))  # noqa: S611
+        if filters.sort == "relevance":
+            ranked = search.ranked_object_ids(filters.q, kind="organization", limit=RANK_LIMIT)
+    if ranked:
+        position = Case(
+            *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)],
+            default=Value(len(ranked)),
+            output_field=IntegerField(),
         )
-        if norm:
-            text_q |= Q(name_normalized__contains=norm)
-        qs = qs.filter(text_q)
-    return qs.order_by(*SORTS[filters.sort]).prefetch_related("designations")
+        qs = qs.annotate(search_rank=position).order_by("search_rank", *SORTS["name"])
+        return qs.prefetch_related("designations")
+    sort = "name" if filters.sort == "relevance" else filters.sort
+    return qs.order_by(*SORTS[sort]).prefetch_related("designations")
 
 
 def sector_counts(*, sido: str = "", sigungu: str = "") -> dict[str, int]:
     """Number of organisations with a current designation of each sector (유형),
     nationally or in a region. Keys are `SECTORS` keys plus ``total``."""
+    return cached(f"registry:sector_counts:{sido}:{sigungu}", lambda: _sector_counts(sido, sigungu))
+
+
+def _sector_counts(sido: str, sigungu: str) -> dict[str, int]:
+    # One pass with a filtered distinct count per sector (five separate distinct
+    # counts took ~90 ms at 40,000 organisations); the result is cached besides.
     qs = Designation.objects.current()
     if sido:
         qs = qs.filter(organization__sido=sido)
     if sigungu:
         qs = qs.filter(organization__sigungu=sigungu)
-    counts: dict[str, int] = {}
-    for key, (_label, kinds) in SECTORS.items():
-        counts[key] = qs.filter(kind__in=kinds).values("organization").distinct().count()
-    counts["total"] = qs.values("organization").distinct().count()
-    return counts
+    counts = qs.aggregate(
+        **{
+            key: Count("organization", filter=Q(kind__in=kinds), distinct=True)
+            for key, (_label, kinds) in SECTORS.items()
+        },
+        total=Count("organization", distinct=True),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def directory_count(*, filters: DirectoryFilters, queryset: QuerySet[Organization]) -> int:
+    """The number of organisations in the directory's `queryset` for `filters`, from the
+    aggregate cache (counting 40,000 organisations with their designations takes
+    ~130 ms and every page of the directory shows it)."""
+    return cached(f"registry:directory_count:{filters!r}", queryset.count)
 
 
 def home_region() -> tuple[str, str]:
@@ -139,7 +172,11 @@ def subtype_choices(kind: str) -> list[str]:
     qs = Designation.objects.exclude(subtype="")
     if kinds:
         qs = qs.filter(kind__in=kinds)
-    return sorted(set(qs.values_list("subtype", flat=True)))
+    # Distinct values of a whole column: cached like the other aggregates.
+    return cached(
+        f"registry:subtype_choices:{kind}",
+        lambda: sorted(set(qs.values_list("subtype", flat=True).order_by().distinct())),
+    )
 
 
 def sigungu_choices(sido: str) -> list[str]:
@@ -149,7 +186,10 @@ def sigungu_choices(sido: str) -> list[str]:
     values = (
         Organization.objects.filter(sido=sido).exclude(sigungu="").values_list("sigungu", flat=True)
     )
-    return sorted(set(values))
+    return cached(
+        f"registry:sigungu_choices:{sido}",
+        lambda: sorted(set(values.order_by().distinct())),
+    )
 
 
 def organization_profile(*, pk: int) -> Organization:

@@ -284,3 +284,52 @@ def council_member_remove(*, council: Council, organization: Organization, by: A
             data={"organization": organization.pk, "name": organization.name},
         )
     return bool(deleted)
+
+
+@transaction.atomic
+def council_get_or_create(
+    *, name: str, by: Any, sector: str = "", sido: str = "", sigungu: str = ""
+) -> tuple[Council, bool]:
+    """The council (협의회) named `name`, created with `sector` (a `SECTORS` key), `sido`
+    and `sigungu` when it does not exist yet (an existing one is returned unchanged).
+    Returns ``(council, created)``. Raises `ValidationError` for invalid values and
+    `PermissionDenied` when `by` is neither None (system work) nor centre staff."""
+    if by is not None and not getattr(by, "is_centre_staff", False):
+        raise PermissionDenied(_("협의회는 센터 관리자만 만들 수 있습니다."))
+    council = Council.objects.filter(name=name).first()
+    if council is not None:
+        return council, False
+    council = Council(name=name, sector=sector, sido=sido, sigungu=sigungu)
+    council.full_clean()
+    council.save()
+    log_action("registry.council.created", user=by, target=council, data={"sector": sector})
+    return council, True
+
+
+@transaction.atomic
+def organization_get_or_create(
+    *, name: str, by: Any, sido: str = "", sigungu: str = "", **fields: Any
+) -> tuple[Organization, bool]:
+    """The organisation named `name` in `sido` / `sigungu` (same normalised name), or a
+    new one with `fields` (`EDITABLE_FIELDS`) when there is none. An existing one is
+    returned unchanged. Returns ``(organization, created)``. Raises `ValidationError`
+    or `PermissionDenied` (not None and not centre staff)."""
+    if by is not None and not getattr(by, "is_centre_staff", False):
+        raise PermissionDenied(_("조직은 센터 관리자만 만들 수 있습니다."))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("고칠 수 없는 항목입니다: %s") % ", ".join(sorted(unknown)))
+    from hanjari.core.names import normalize_name
+
+    found = Organization.objects.filter(name_normalized=normalize_name(name), sido=sido)
+    if sigungu:
+        found = found.filter(sigungu=sigungu)
+    existing = found.order_by("pk").first()
+    if existing is not None:
+        return existing, False
+    org = Organization(name=name, sido=sido, sigungu=sigungu, **fields)
+    org.full_clean(exclude=["name_normalized"])
+    set_history_user(org, by)
+    org.save()
+    log_action("registry.organization.created", user=by, target=org, data={"name": name})
+    return org, True

@@ -22,7 +22,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from hanjari.core import identifiers, regions
 from hanjari.core.csvsafe import rows_to_csv
 from hanjari.core.mixins import ObjectPermissionMixin
+from hanjari.events import selectors as events_selectors
 from hanjari.news import selectors as news_selectors
+from hanjari.recognition import selectors as recognition_selectors
 
 from . import permissions, selectors, services
 from .forms import ImportForm, MergeDecisionForm, OrganizationForm
@@ -57,6 +59,7 @@ class HomeView(TemplateView):
             for key, (label, _kinds) in SECTORS.items()
         ]
         ctx["national_total"] = national["total"]
+        ctx["empty_sectors"] = [s["label"] for s in ctx["sectors"] if not s["national"]]
         ctx["local_total"] = local["total"]
         ctx["home_sido"], ctx["home_sigungu"] = sido, sigungu
         ctx["home_url"] = (
@@ -129,6 +132,8 @@ class DirectoryView(ListView):
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
         paginator = Paginator(queryset, page_size)
+        # The number of matches comes from the aggregate cache (see directory_count).
+        paginator.count = selectors.directory_count(filters=self.filters, queryset=queryset)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -154,6 +159,7 @@ class DirectoryView(ListView):
                 ("name", _("이름순")),
                 ("-created", _("최근 등록순")),
                 ("region", _("지역순")),
+                ("relevance", _("검색어 관련도순")),
             ],
         )
         return ctx
@@ -182,7 +188,7 @@ class DirectoryExportView(View):
             _("주 생산품·서비스"),
             _("누리집"),
             _("대표 전화"),
-            _("주소 링크"),
+            _("한자리 조직 페이지"),
         ]
         rows = []
         for org in qs:
@@ -233,6 +239,8 @@ class OrganizationView(DetailView):
         )
         ctx["breadcrumbs"] = [(_("조직 찾기"), reverse("registry:directory")), (org.name, None)]
         ctx["articles"] = list(news_selectors.about_organization(organization=org)[:10])
+        ctx["events"] = events_selectors.events_for_organization(organization=org)
+        ctx["recognition"] = recognition_selectors.for_organization(organization=org)
         return ctx
 
 
@@ -457,6 +465,8 @@ class CouncilView(DetailView):
             (_("협의회"), reverse("registry:councils")),
             (self.object.name, None),
         ]
+        ctx["events"] = events_selectors.events_for_council(council=self.object)
+        ctx["recognition"] = recognition_selectors.for_council(council=self.object)
         return ctx
 
 

@@ -438,6 +438,9 @@ def test_import_round_trip_with_the_reference_page(client, editor, press_section
     # the same page again: refused with a message, nothing new
     response = _extract(client, text=page)
     assert response.context["duplicate"] == article
+    html = response.content.decode()
+    assert "초안으로 저장" not in html  # no save button for a known article
+    assert reverse("news:article-preview", args=[article.pk]) in html
     response = client.post(
         reverse("news:import"), {**form_post_data(response.context["form"]), "step": "save"}
     )

@@ -521,7 +521,7 @@ def test_cell_text():
 
 
 def test_clean_cells():
-    assert clean("건설자재 및\n일반건축") == "건설자재 및, 일반건축"
+    assert clean("건설자재 및\n일반건축") == "건설자재 및 일반건축"
     assert clean("  전통  식품 \r\n") == "전통 식품"
     assert clean("") == ""
 
@@ -626,3 +626,19 @@ def test_valid_brns_used_in_tests_are_valid(brn):
     from hanjari.core.identifiers import brn_is_valid
 
     assert brn_is_valid(brn)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("건설자재 및\n일반건축", "건설자재 및 일반건축"),
+        ("환경보드게임\n판매 제작 교육\n정원디자인", "환경보드게임, 판매 제작 교육, 정원디자인"),
+        ("서비스업\r\n제조업", "서비스업, 제조업"),
+        ("  두  칸   공백 ", "두 칸 공백"),
+        ("농산물,\n가공품", "농산물, 가공품"),
+    ],
+)
+def test_cell_line_breaks_become_list_separators_unless_the_line_continues(cell, expected):
+    from hanjari.registry.importers.pipeline import clean
+
+    assert clean(cell) == expected

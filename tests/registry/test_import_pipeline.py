@@ -1131,10 +1131,10 @@ def test_records_keep_what_was_read():
     assert record.file_name == VILLAGE_NAME
     assert record.raw["주 생산품 또는 서비스명"] == "건설자재 및\n일반건축"
     assert record.raw["사업자등록번호 (-포함 작성)"] == "1248100998"
-    assert record.values["products"] == "건설자재 및, 일반건축"
+    assert record.values["products"] == "건설자재 및 일반건축"
     assert record.values["brn"] == "1248100998"
     assert record.values["kind"] == "village_enterprise"
-    assert Organization.objects.get().products == "건설자재 및, 일반건축"
+    assert Organization.objects.get().products == "건설자재 및 일반건축"
 
 
 def test_status_set_by_staff_is_not_revived_by_a_newer_list():

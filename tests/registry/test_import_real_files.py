@@ -246,7 +246,7 @@ def test_village_records_elsewhere(reports, db):
     assert (o.sido, o.sigungu, o.industry, o.products) == ("울산광역시", "북구", "", "")
     # A line break inside a cell.
     o = org("(주)편안한집")
-    assert o.products == "건설자재 및, 일반건축"
+    assert o.products == "건설자재 및 일반건축"
     record = o.designations.get(kind=DesignationKind.VILLAGE_ENTERPRISE).source_record
     assert record.raw["주 생산품 또는 서비스명"] == "건설자재 및\n일반건축"
 

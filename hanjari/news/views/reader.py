@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from hanjari.core.mixins import ObjectPermissionMixin
+from hanjari.events import selectors as events_selectors
 from hanjari.registry import selectors as registry_selectors
 
 from .. import permissions, selectors, services
@@ -55,9 +56,13 @@ GUEST_CHECK_SALT = "hanjari.news.guest-check"
 GUEST_CHECK_MAX_AGE = 60 * 60  # seconds a guest has to answer the check question
 
 
-def _page(request: HttpRequest, items: Any, size: int) -> Page:
-    """The requested page (`?page=`); a wrong number gives the nearest valid page."""
-    return Paginator(items, size).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, items: Any, size: int, count: int | None = None) -> Page:
+    """The requested page (`?page=`); a wrong number gives the nearest valid page.
+    `count`, when given, is the number of items (e.g. from the aggregate cache)."""
+    paginator = Paginator(items, size)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -68,7 +73,9 @@ def _is_htmx(request: HttpRequest) -> bool:
 def side_lists(*, exclude: Article | None = None) -> dict[str, Any]:
     """The side column (최신뉴스, PHOTO NEWS, 많이 본 기사) shown beside articles and lists."""
     latest = selectors.latest()
-    photos = selectors.photo_news()
+    # The newest photo news by cached ids (finding them scans the articles; see
+    # selectors.photo_news_ids), loaded fresh with their photos.
+    photos = selectors.latest().filter(pk__in=selectors.photo_news_ids(limit=5))
     if exclude is not None:
         latest = latest.exclude(pk=exclude.pk)
         photos = photos.exclude(pk=exclude.pk)
@@ -93,7 +100,12 @@ class ArticleListView(View):
 
     def get(self, request: HttpRequest, slug: str | None = None) -> HttpResponse:
         section = get_object_or_404(Section, slug=slug) if slug else None
-        page = _page(request, selectors.latest(section=section), LIST_PAGE_SIZE)
+        page = _page(
+            request,
+            selectors.latest(section=section),
+            LIST_PAGE_SIZE,
+            count=selectors.published_count(section=section),
+        )
         context: dict[str, Any] = {
             "page_obj": page,
             "articles": page.object_list,
@@ -314,6 +326,7 @@ def article_context(request: HttpRequest, article: Article) -> dict[str, Any]:
         "organizations": list(article.organizations.all()),
         "tags": list(article.tags.all()),
         "related": selectors.related(article),
+        "events": events_selectors.events_for_article(article=article),
         "share_url": url,
         "jsonld": _jsonld(request, article, url),
         "breadcrumbs": crumbs,

@@ -163,10 +163,24 @@ def parse_date(text: str) -> dt.date | None:
     raise ValueError(text)
 
 
+_CONTINUES = ("및", "와", "과", "·", ",", "/", "&", "(")
+
+
 def clean(text: str) -> str:
-    """Cell text for a field: line breaks become ", ", other whitespace runs one space."""
+    """Cell text for a field: other whitespace runs become one space; a line break
+    separates list items (", ") unless the line plainly continues — it ends with a
+    conjunction or separator such as "및", "·", "," or the next line starts with one
+    ("건설자재 및\n일반건축" → "건설자재 및 일반건축")."""
     parts = [_WS.sub(" ", p).strip() for p in text.replace("\r", "\n").split("\n")]
-    return ", ".join(p for p in parts if p)
+    out = ""
+    for part in (p for p in parts if p):
+        if not out:
+            out = part
+        elif out.endswith(_CONTINUES) or part.startswith(("및", ")", ",")):
+            out += " " + part
+        else:
+            out += ", " + part
+    return out
 
 
 def reference_date_from(file_name: str, title_lines: list[str]) -> dt.date | None:

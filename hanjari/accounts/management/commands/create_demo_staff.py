@@ -34,7 +34,7 @@ class Command(BaseCommand):
             password=password,
             is_staff=True,
             is_superuser=True,
-            display_name="센터 관리자(데모)",
+            display_name="한자리 데모",
         )
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,341 @@
+"""Staff forms for events (행사 관리): the event, its programme, booths, photos and
+article links. Forms validate input only; the views hand the cleaned data to
+`hanjari.events.services`, which save.
+
+Organisations are typed, one per line, as their exact name or as ``#id`` (the number
+in their profile address): a select of every organisation in the country would be
+tens of thousands of options.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from hanjari.core.forms import KrdsWidgetsMixin
+from hanjari.registry.models import Council, Organization
+
+from .models import Booth, Event, ProgrammeItem
+from .services.events import PHOTO_MAX_BYTES
+
+_ID = re.compile(r"^#?(\d+)$")
+
+
+def resolve_organization(text: str) -> Organization:
+    """The organisation named by `text`: ``#12`` / ``12`` (its id) or its exact name.
+    Raises `ValidationError` when none or several match."""
+    text = text.strip()
+    match = _ID.match(text)
+    if match:
+        org = Organization.objects.filter(pk=int(match.group(1))).first()
+        if org is None:
+            raise ValidationError(_("%(text)s: 그런 번호의 조직이 없습니다.") % {"text": text})
+        return org
+    found = list(Organization.objects.filter(name=text)[:2])
+    if not found:
+        raise ValidationError(
+            _("%(text)s: 이 이름의 조직이 없습니다. 명부의 이름 그대로 적거나 #번호로 적어 주세요.")
+            % {"text": text}
+        )
+    if len(found) > 1:
+        raise ValidationError(
+            _("%(text)s: 같은 이름의 조직이 여럿입니다. #번호로 적어 주세요.") % {"text": text}
+        )
+    return found[0]
+
+
+class OrganizationLinesField(forms.CharField):
+    """Organisations, one per line (exact name or ``#id``) → a list of organisations."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text", _("한 줄에 하나씩, 명부의 이름 그대로 또는 #번호 (예: #12).")
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple) or hasattr(value, "all"):
+            items = value.all() if hasattr(value, "all") else value
+            return "\n".join(
+                f"#{o.pk} {o.name}" if isinstance(o, Organization) else str(o) for o in items
+            )
+        return value
+
+    def clean(self, value: Any) -> list[Organization]:  # type: ignore[override]
+        text = super().clean(value) or ""
+        orgs: list[Organization] = []
+        errors: list[ValidationError] = []
+        for line in text.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            # "#12 이름" (as the form shows existing ones) means #12.
+            head = line.split()[0]
+            try:
+                org = resolve_organization(head if _ID.match(head) else line)
+            except ValidationError as exc:
+                errors.append(exc)
+                continue
+            if org not in orgs:
+                orgs.append(org)
+        if errors:
+            raise ValidationError(errors)
+        return orgs
+
+
+def _council_field(label: Any) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=Council.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "hj-checks"}),
+    )
+
+
+class EventForm(KrdsWidgetsMixin, forms.ModelForm):
+    """An event's details (행사 정보), with its organisers and participants."""
+
+    organiser_organizations = OrganizationLinesField(label=_("주최 조직"))
+    participating_organizations = OrganizationLinesField(label=_("참여 조직"))
+    invited_organizations = OrganizationLinesField(label=_("초청한 조직"))
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "status",
+            "description",
+            "start_date",
+            "start_time",
+            "end_date",
+            "end_time",
+            "venue_name",
+            "venue_address",
+            "organiser_text",
+            "organiser_organizations",
+            "organiser_councils",
+            "participating_councils",
+            "participating_organizations",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+            "eligibility",
+            "eligible_councils",
+            "invited_organizations",
+            "requires_approval",
+            "attendance_note",
+            "poster",
+            "booth_map",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "registration_opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "registration_closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "start_time": _("모르면 비워 둡니다 (달력에는 하루 종일 행사로 나옵니다)."),
+            "end_date": _("비우면 시작일과 같은 날입니다."),
+            "capacity": _("비우면 인원 제한이 없습니다."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = False
+        for name, label in (
+            ("organiser_councils", _("주최 협의회")),
+            ("participating_councils", _("참여 협의회")),
+            ("eligible_councils", _("신청 가능한 협의회")),
+        ):
+            self.fields[name] = _council_field(label)
+            if self.instance.pk:
+                self.initial[name] = list(getattr(self.instance, name).all())
+        if self.instance.pk:
+            for name in (
+                "organiser_organizations",
+                "participating_organizations",
+                "invited_organizations",
+            ):
+                self.initial[name] = list(getattr(self.instance, name).all())
+
+    def _post_clean(self) -> None:
+        """Validation is the service's (`full_clean` there); the form only parses."""
+
+    def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
+        """The cleaned data as the services take it (status left out)."""
+        names = self.changed_data if changed_only else list(self.cleaned_data)
+        data = {k: self.cleaned_data[k] for k in names if k in self.cleaned_data}
+        data.pop("status", None)
+        for name in ("poster", "booth_map"):
+            if name in data:
+                if data[name] is False:  # "지우기" ticked
+                    data[name] = ""
+                elif data[name] is None:
+                    data.pop(name)
+        return data
+
+
+class ProgrammeItemForm(KrdsWidgetsMixin, forms.ModelForm):
+    """One programme row (순서): its place in the list, time, title, kind, speaker."""
+
+    field_order = [
+        "position",
+        "start_time",
+        "duration_minutes",
+        "title",
+        "kind",
+        "speaker_name",
+        "speaker_role",
+        "speaker_organization",
+        "location",
+    ]
+
+    position = forms.IntegerField(label=_("순서"), min_value=1, max_value=999, required=False)
+    item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    speaker_organization = forms.CharField(
+        label=_("발표 조직"),
+        required=False,
+        max_length=200,
+        help_text=_("명부의 이름 그대로 또는 #번호"),
+    )
+
+    class Meta:
+        model = ProgrammeItem
+        fields = [
+            "start_time",
+            "duration_minutes",
+            "title",
+            "kind",
+            "speaker_name",
+            "speaker_role",
+            "location",
+        ]
+        widgets = {"start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("position", self.instance.order)
+            self.initial.setdefault("item_id", self.instance.pk)
+            if self.instance.speaker_organization:
+                org = self.instance.speaker_organization
+                self.initial.setdefault("speaker_organization", f"#{org.pk} {org.name}")
+
+    def _post_clean(self) -> None:
+        """The service validates the item (`full_clean`)."""
+
+    def clean_speaker_organization(self) -> Organization | None:
+        text = (self.cleaned_data.get("speaker_organization") or "").strip()
+        if not text:
+            return None
+        head = text.split()[0]
+        return resolve_organization(head if _ID.match(head) else text)
+
+    def service_data(self) -> dict[str, Any]:
+        data = {k: self.cleaned_data.get(k) for k in self.Meta.fields}
+        for k in ("speaker_name", "speaker_role", "location"):
+            data[k] = data[k] or ""
+        data["speaker_organization"] = self.cleaned_data.get("speaker_organization")
+        return data
+
+
+ProgrammeFormSet = forms.formset_factory(ProgrammeItemForm, extra=3, can_delete=True, max_num=100)
+
+
+class BoothForm(KrdsWidgetsMixin, forms.ModelForm):
+    """One booth row (홍보부스): number, organisation, place, what it shows, map spot."""
+
+    field_order = ["number", "organization", "place", "category", "shows"]
+
+    item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    organization = forms.CharField(
+        label=_("조직"), max_length=200, help_text=_("명부의 이름 그대로 또는 #번호")
+    )
+
+    class Meta:
+        model = Booth
+        fields = [
+            "number",
+            "place",
+            "shows",
+            "category",
+            "grid_row",
+            "grid_column",
+            "map_x",
+            "map_y",
+        ]
+        widgets = {"shows": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("item_id", self.instance.pk)
+            org = self.instance.organization
+            self.initial.setdefault("organization", f"#{org.pk} {org.name}")
+
+    def _post_clean(self) -> None:
+        """The service validates the booth (`full_clean`)."""
+
+    def clean_organization(self) -> Organization:
+        text = (self.cleaned_data.get("organization") or "").strip()
+        head = text.split()[0] if text else ""
+        return resolve_organization(head if _ID.match(head) else text)
+
+    def service_data(self) -> dict[str, Any]:
+        data = {k: self.cleaned_data.get(k) for k in ("organization", *self.Meta.fields)}
+        for k in ("place", "shows", "category"):
+            data[k] = data[k] or ""
+        return data
+
+
+BoothFormSet = forms.formset_factory(BoothForm, extra=3, can_delete=True, max_num=300)
+
+
+class PhotoForm(KrdsWidgetsMixin, forms.Form):
+    """A photo of the event with its caption and text alternative."""
+
+    image = forms.ImageField(
+        label=_("사진"),
+        # Formatted lazily so the text follows the language of each request.
+        help_text=format_lazy(_("JPEG, PNG, WebP, {mb} MB까지"), mb=PHOTO_MAX_BYTES // 2**20),
+    )
+    caption = forms.CharField(label=_("사진 설명"), max_length=300, required=False)
+    alt_text = forms.CharField(
+        label=_("대체 텍스트"),
+        max_length=300,
+        required=False,
+        help_text=_("화면을 보지 못하는 사람에게 읽어 줄 사진 내용"),
+    )
+
+
+class ArticleLinkForm(KrdsWidgetsMixin, forms.Form):
+    """A news article to link, by its number or its address (…/news/12/)."""
+
+    article = forms.CharField(
+        label=_("기사 번호나 주소"),
+        max_length=300,
+        help_text=_("예: 12 또는 /news/12/"),
+    )
+
+    def clean_article(self) -> int:
+        text = self.cleaned_data["article"].strip()
+        match = re.search(r"(\d+)/?(?:[?#].*)?$", text)
+        if not match:
+            raise ValidationError(_("기사 번호를 찾을 수 없습니다."))
+        return int(match.group(1))

@@ -1,0 +1,6 @@
+"""Event writes (행사 쓰기), split by concern: `registrations` (sign-up, waitlist,
+approval, cancellation, check-in) and `events` (events, programme, booths, photos).
+Import the functions from here."""
+
+from .events import *  # noqa: F403
+from .registrations import *  # noqa: F403

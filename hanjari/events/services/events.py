@@ -1,0 +1,480 @@
+"""Event writes (행사 쓰기): events, programme (순서), booths (홍보부스), photos, status
+and links to news articles.
+
+Every function is keyword-only, atomic, validates with `full_clean()` and writes the
+audit log. `by` is the acting user; centre staff (센터 관리자) only — None means system
+work (a management command) and is allowed. Anyone else gets `PermissionDenied`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from hanjari.core.audit import log_action
+
+from ..models import Booth, Event, EventPhoto, ProgrammeItem
+from ..selectors import today_in_seoul
+
+__all__ = [
+    "BOOTH_FIELDS",
+    "EVENT_FIELDS",
+    "EVENT_M2M_FIELDS",
+    "PHOTO_MAX_BYTES",
+    "PROGRAMME_FIELDS",
+    "ProgrammeRow",
+    "booth_add",
+    "booth_delete",
+    "booth_update",
+    "event_create",
+    "event_link_article",
+    "event_photo_add",
+    "event_set_status",
+    "event_unlink_article",
+    "event_update",
+    "programme_item_add",
+    "programme_item_delete",
+    "programme_item_update",
+    "programme_reorder",
+    "programme_save",
+]
+
+# Scalar fields a service may set on an event (status has its own service).
+EVENT_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "venue_name",
+    "venue_address",
+    "start_date",
+    "start_time",
+    "end_date",
+    "end_time",
+    "organiser_text",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "eligibility",
+    "requires_approval",
+    "poster",
+    "booth_map",
+    "attendance_note",
+)
+EVENT_M2M_FIELDS = (
+    "organiser_organizations",
+    "organiser_councils",
+    "participating_councils",
+    "participating_organizations",
+    "eligible_councils",
+    "invited_organizations",
+)
+PROGRAMME_FIELDS = (
+    "start_time",
+    "duration_minutes",
+    "title",
+    "kind",
+    "speaker_name",
+    "speaker_role",
+    "speaker_organization",
+    "location",
+)
+BOOTH_FIELDS = (
+    "organization",
+    "number",
+    "place",
+    "shows",
+    "category",
+    "grid_row",
+    "grid_column",
+    "map_x",
+    "map_y",
+)
+PHOTO_MAX_BYTES = 5 * 1024 * 1024  # 5 MB
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def _require_staff(by: Any) -> None:
+    if by is None:
+        return  # system work (management commands)
+    if not (getattr(by, "is_authenticated", False) and by.is_centre_staff):
+        raise PermissionDenied(_("행사는 센터 관리자만 관리할 수 있습니다."))
+
+
+def _check_keys(data: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(_("고칠 수 없는 항목입니다: %s") % ", ".join(sorted(unknown)))
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value for the audit log."""
+    if isinstance(value, dt.date | dt.time | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "name") and not isinstance(value, str):  # files
+        return str(value.name or "")
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _set_m2m(event: Event, data: dict[str, Any]) -> list[str]:
+    changed = []
+    for name in EVENT_M2M_FIELDS:
+        if name in data:
+            manager = getattr(event, name)
+            new = {obj.pk for obj in data[name]}
+            if new != set(manager.values_list("pk", flat=True)):
+                changed.append(name)
+            manager.set(list(data[name]))
+    return changed
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(*, data: dict[str, Any], by: Any, status: str = Event.Status.DRAFT) -> Event:
+    """Create an event (행사) from `data` (`EVENT_FIELDS` plus, as lists of objects,
+    `EVENT_M2M_FIELDS`). A missing `end_date` is the start date (a one-day event).
+    New events are drafts unless `status` says otherwise. Raises `ValidationError`
+    (field messages) or `PermissionDenied` (not staff). Returns the saved event."""
+    _require_staff(by)
+    _check_keys(data, (*EVENT_FIELDS, *EVENT_M2M_FIELDS))
+    scalars = {k: v for k, v in data.items() if k in EVENT_FIELDS}
+    if not scalars.get("end_date"):
+        scalars["end_date"] = scalars.get("start_date")
+    event = Event(**scalars, status=status, created_by=by if getattr(by, "pk", None) else None)
+    event.full_clean()
+    event.save()
+    _set_m2m(event, data)
+    log_action(
+        "events.event.created",
+        user=by,
+        target=event,
+        data={"title": event.title, "start_date": event.start_date.isoformat()},
+    )
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, data: dict[str, Any], by: Any) -> Event:
+    """Change an event's fields (`EVENT_FIELDS`, `EVENT_M2M_FIELDS` as lists of
+    objects). An emptied `end_date` becomes the start date. The status changes through
+    `event_set_status`. Raises `ValidationError` or `PermissionDenied`. Returns the
+    event."""
+    _require_staff(by)
+    _check_keys(data, (*EVENT_FIELDS, *EVENT_M2M_FIELDS))
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if "end_date" in data and not data["end_date"]:
+        data = {**data, "end_date": data.get("start_date") or event.start_date}
+    changed = []
+    for key, value in data.items():
+        if key in EVENT_FIELDS:
+            if getattr(event, key) != value:
+                changed.append(key)
+            setattr(event, key, value)
+    event.full_clean()
+    event.save()
+    changed += _set_m2m(event, data)
+    if changed:
+        log_action("events.event.updated", user=by, target=event, data={"fields": changed})
+    return event
+
+
+@transaction.atomic
+def event_set_status(*, event: Event, status: str, by: Any, today: dt.date | None = None) -> Event:
+    """Set an event's status (draft, open, closed, held, cancelled).
+
+    An event can be marked held (열림) only from its start date on (Asia/Seoul).
+    Raises `ValidationError` for an unknown status or a held event still to come,
+    `PermissionDenied` for non-staff. Returns the event (unchanged status: no log)."""
+    _require_staff(by)
+    if status not in Event.Status.values:
+        raise ValidationError({"status": _("알 수 없는 상태입니다.")})
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if status == Event.Status.HELD and event.start_date > (today or today_in_seoul()):
+        raise ValidationError({"status": _("아직 열리지 않은 행사는 '열림'으로 바꿀 수 없습니다.")})
+    old = event.status
+    if old == status:
+        return event
+    event.status = status
+    event.save(update_fields=["status", "updated_at"])
+    log_action("events.event.status", user=by, target=event, data={"from": old, "to": status})
+    return event
+
+
+@transaction.atomic
+def event_link_article(*, event: Event, article: Any, by: Any) -> bool:
+    """Link a news article (관련 기사) to `event`. Returns False when already linked."""
+    _require_staff(by)
+    if event.articles.filter(pk=article.pk).exists():
+        return False
+    event.articles.add(article)
+    log_action(
+        "events.event.article_linked",
+        user=by,
+        target=event,
+        data={"article": article.pk, "headline": str(article)[:200]},
+    )
+    return True
+
+
+@transaction.atomic
+def event_unlink_article(*, event: Event, article: Any, by: Any) -> bool:
+    """Remove the link between `event` and a news article. Returns False when there
+    was none."""
+    _require_staff(by)
+    if not event.articles.filter(pk=article.pk).exists():
+        return False
+    event.articles.remove(article)
+    log_action("events.event.article_unlinked", user=by, target=event, data={"article": article.pk})
+    return True
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+def _check_image(upload: Any) -> None:
+    size = getattr(upload, "size", None)
+    if size is not None and size > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            {
+                "image": _("사진은 %(mb)d MB까지 올릴 수 있습니다.")
+                % {"mb": PHOTO_MAX_BYTES // 2**20}
+            }
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as img:
+            fmt = img.format
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError({"image": _("사진 파일을 읽을 수 없습니다.")}) from exc
+    finally:
+        upload.seek(0)
+    if fmt not in PHOTO_FORMATS:
+        raise ValidationError({"image": _("JPEG, PNG, WebP 사진만 올릴 수 있습니다.")})
+
+
+@transaction.atomic
+def event_photo_add(
+    *, event: Event, image: UploadedFile, caption: str = "", alt_text: str = "", by: Any
+) -> EventPhoto:
+    """Add a photo to `event` (after the existing ones). The file must be a JPEG, PNG or
+    WebP image that Pillow can read, at most `PHOTO_MAX_BYTES` (5 MB). Raises
+    `ValidationError` or `PermissionDenied`. Returns the photo."""
+    _require_staff(by)
+    _check_image(image)
+    last = event.photos.aggregate(m=Max("order"))["m"]
+    photo = EventPhoto(
+        event=event,
+        image=image,
+        caption=caption.strip(),
+        alt_text=alt_text.strip(),
+        order=0 if last is None else last + 1,
+    )
+    photo.full_clean()
+    photo.save()
+    log_action("events.photo.added", user=by, target=event, data={"photo": photo.pk})
+    return photo
+
+
+# --- programme -----------------------------------------------------------------------------
+
+
+def _next_order(event: Event) -> int:
+    last = ProgrammeItem.objects.filter(event=event).aggregate(m=Max("order"))["m"]
+    return 1 if last is None else last + 1
+
+
+@transaction.atomic
+def programme_item_add(*, event: Event, data: dict[str, Any], by: Any) -> ProgrammeItem:
+    """Append an item to `event`'s programme (순서) from `data` (`PROGRAMME_FIELDS`).
+    Raises `ValidationError` or `PermissionDenied`. Returns the item."""
+    _require_staff(by)
+    _check_keys(data, PROGRAMME_FIELDS)
+    Event.objects.select_for_update().get(pk=event.pk)
+    item = ProgrammeItem(event=event, order=_next_order(event), **data)
+    item.full_clean()
+    item.save()
+    log_action(
+        "events.programme.added",
+        user=by,
+        target=event,
+        data={"item": item.pk, "order": item.order, "title": item.title},
+    )
+    return item
+
+
+@transaction.atomic
+def programme_item_update(*, item: ProgrammeItem, data: dict[str, Any], by: Any) -> ProgrammeItem:
+    """Change a programme item's fields (`PROGRAMME_FIELDS`; the order changes through
+    `programme_reorder`). Raises `ValidationError` or `PermissionDenied`."""
+    _require_staff(by)
+    _check_keys(data, PROGRAMME_FIELDS)
+    item.refresh_from_db(fields=["order"])  # another write may have moved it
+    changed = {k: _plain(v) for k, v in data.items() if getattr(item, k) != v}
+    for key, value in data.items():
+        setattr(item, key, value)
+    item.full_clean()
+    item.save()
+    if changed:
+        log_action(
+            "events.programme.updated",
+            user=by,
+            target=item.event,
+            data={"item": item.pk, "changes": changed},
+        )
+    return item
+
+
+@transaction.atomic
+def programme_item_delete(*, item: ProgrammeItem, by: Any) -> None:
+    """Delete a programme item; the items after it move up (orders stay 1…n)."""
+    _require_staff(by)
+    event = Event.objects.select_for_update().get(pk=item.event_id)
+    log_action(
+        "events.programme.deleted",
+        user=by,
+        target=event,
+        data={"item": item.pk, "order": item.order, "title": item.title},
+    )
+    item.delete()
+    _renumber(event, [i.pk for i in ProgrammeItem.objects.filter(event=event)])
+
+
+def _renumber(event: Event, ids: Sequence[int]) -> None:
+    """Give the items `ids` (in this order) the orders 1…n, in two steps so that the
+    unique (event, order) constraint never sees two equal orders."""
+    items = {i.pk: i for i in ProgrammeItem.objects.filter(event=event)}
+    if not ids:
+        return
+    base = max(i.order for i in items.values()) + 1
+    for offset in (base, 1):
+        for position, pk in enumerate(ids):
+            items[pk].order = offset + position
+            items[pk].save(update_fields=["order"])
+
+
+@transaction.atomic
+def programme_reorder(*, event: Event, ids: Sequence[int], by: Any) -> None:
+    """Put `event`'s programme in the order of `ids` (every item id exactly once).
+    Raises `ValidationError` when `ids` is not a permutation of the event's items."""
+    _require_staff(by)
+    Event.objects.select_for_update().get(pk=event.pk)
+    rows = list(ProgrammeItem.objects.filter(event=event).values_list("pk", "order"))
+    current = [pk for pk, _order in rows]
+    if sorted(ids) != sorted(current):
+        raise ValidationError(_("순서를 바꿀 항목이 행사 순서와 맞지 않습니다."))
+    if list(ids) == current and [o for _pk, o in rows] == list(range(1, len(rows) + 1)):
+        return
+    _renumber(event, list(ids))
+    log_action("events.programme.reordered", user=by, target=event, data={"order": list(ids)})
+
+
+@dataclass
+class ProgrammeRow:
+    """One row of the programme form: an existing `item` (or None for a new one), its
+    wanted `position` (any sortable number), its `data`, and whether to `delete` it."""
+
+    item: ProgrammeItem | None
+    position: float
+    data: dict[str, Any]
+    delete: bool = False
+
+
+@transaction.atomic
+def programme_save(*, event: Event, rows: Sequence[ProgrammeRow], by: Any) -> list[ProgrammeItem]:
+    """Apply the programme form in one transaction: delete, update and add items, then
+    order them by each row's `position` (ties keep the form's order). Rows must belong
+    to `event`. Raises `ValidationError` (nothing is saved) or `PermissionDenied`.
+    Returns the programme in order."""
+    _require_staff(by)
+    kept: list[tuple[float, int, ProgrammeItem]] = []
+    for index, row in enumerate(rows):
+        if row.item is not None and row.item.event_id != event.pk:
+            raise ValidationError(_("다른 행사의 순서입니다."))
+        if row.delete:
+            if row.item is not None:
+                programme_item_delete(item=row.item, by=by)
+            continue
+        if row.item is None:
+            item = programme_item_add(event=event, data=row.data, by=by)
+        else:
+            item = programme_item_update(item=row.item, data=row.data, by=by)
+        kept.append((row.position, index, item))
+    ordered = [item.pk for _pos, _idx, item in sorted(kept, key=lambda t: (t[0], t[1]))]
+    others = [
+        pk
+        for pk in ProgrammeItem.objects.filter(event=event).values_list("pk", flat=True)
+        if pk not in ordered
+    ]
+    programme_reorder(event=event, ids=ordered + others, by=by)
+    return list(ProgrammeItem.objects.filter(event=event).order_by("order"))
+
+
+# --- booths --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def booth_add(*, event: Event, data: dict[str, Any], by: Any) -> Booth:
+    """Add a booth (홍보부스) to `event` from `data` (`BOOTH_FIELDS`; `organization` and
+    `number` required). Raises `ValidationError` (e.g. a number or grid cell already
+    used) or `PermissionDenied`. Returns the booth."""
+    _require_staff(by)
+    _check_keys(data, BOOTH_FIELDS)
+    booth = Booth(event=event, **data)
+    booth.full_clean()
+    booth.save()
+    log_action(
+        "events.booth.added",
+        user=by,
+        target=event,
+        data={"booth": booth.pk, "number": booth.number, "organization": booth.organization_id},
+    )
+    return booth
+
+
+@transaction.atomic
+def booth_update(*, booth: Booth, data: dict[str, Any], by: Any) -> Booth:
+    """Change a booth's fields (`BOOTH_FIELDS`). Raises `ValidationError` or
+    `PermissionDenied`."""
+    _require_staff(by)
+    _check_keys(data, BOOTH_FIELDS)
+    changed = {k: _plain(v) for k, v in data.items() if getattr(booth, k) != v}
+    for key, value in data.items():
+        setattr(booth, key, value)
+    booth.full_clean()
+    booth.save()
+    if changed:
+        log_action(
+            "events.booth.updated",
+            user=by,
+            target=booth.event,
+            data={"booth": booth.pk, "changes": changed},
+        )
+    return booth
+
+
+@transaction.atomic
+def booth_delete(*, booth: Booth, by: Any) -> None:
+    """Delete a booth."""
+    _require_staff(by)
+    log_action(
+        "events.booth.deleted",
+        user=by,
+        target=booth.event,
+        data={"booth": booth.pk, "number": booth.number, "organization": booth.organization_id},
+    )
+    booth.delete()

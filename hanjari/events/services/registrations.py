@@ -1,0 +1,668 @@
+"""Registration and check-in writes (참가 신청·도착 확인).
+
+Seats: an event's `capacity` counts seats (a registration holds `attendees` seats)
+while the registration is confirmed or waiting for staff approval (pending). When the
+seats are gone a registration is waitlisted; when seats free (a cancellation, a
+rejection) the waitlist is promoted in order, skipping a party that does not fit
+(first fit: a later, smaller party may take the last seats). So after every write no
+waitlisted registration fits in the free seats, and a new registration is never
+confirmed ahead of a waiting one that would fit.
+
+The last seat cannot go twice: every write that changes who holds seats locks the
+event row first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite runs each transaction
+with ``BEGIN IMMEDIATE``, settings ``transaction_mode``, so writers are serialised)
+and counts the seats inside that lock.
+
+Guests (no account) register as `unconfirmed` and get an e-mail with a signed
+confirmation link (`guest_confirm_token`); only the confirmation gives them a seat.
+E-mails are sent after the transaction commits. Every write is in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hanjari.accounts.models import Membership
+from hanjari.core.audit import log_action
+from hanjari.registry.models import CouncilMembership
+
+from .. import permissions, qr, selectors
+from ..models import SEOUL, Event, Registration
+
+__all__ = [
+    "GUEST_CONFIRM_MAX_AGE",
+    "RegistrationError",
+    "guest_confirm_token",
+    "promote_waitlist",
+    "registration_approve",
+    "registration_cancel",
+    "registration_check_in",
+    "registration_confirm_guest",
+    "registration_create",
+    "registration_from_confirm_token",
+    "registration_reject",
+    "window_message",
+]
+
+logger = logging.getLogger(__name__)
+
+GUEST_CONFIRM_SALT = "hanjari.events.guest-confirm"
+GUEST_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a guest has to confirm by e-mail
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+Status = Registration.Status
+Source = Registration.Source
+
+
+class RegistrationError(ValidationError):
+    """A registration or check-in refused for a reason the person can act on, with a
+    Korean message and a `code`:
+
+    - ``closed`` (the event does not take registrations now), ``window`` (outside the
+      registration window), ``ineligible``, ``duplicate``, ``too_many`` (more attendees
+      than the capacity), ``state`` (not possible in the registration's status);
+    - check-in: ``unknown_token``, ``other_event``, ``not_confirmed``,
+      ``already_checked_in``, ``bad_token`` (guest confirmation link forged or expired).
+    """
+
+    def __init__(self, message: Any, code: str) -> None:
+        super().__init__(message, code=code)
+        self.code = code
+
+
+def _local(value: dt.datetime) -> str:
+    """`value` as Seoul wall-clock text, e.g. ``2025-10-24 10:03``."""
+    return timezone.localtime(value, timezone=SEOUL).strftime("%Y-%m-%d %H:%M")
+
+
+def _is_authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _lock_event(event: Event) -> Event:
+    """The event row again, locked for this transaction (see the module docstring)."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _lock_registration(registration: Registration) -> Registration:
+    return (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "user", "organization")
+        .get(pk=registration.pk)
+    )
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _check_open(event: Event, now: dt.datetime, *, by_staff: bool) -> None:
+    """The event takes registrations now: status open and inside the window. Staff
+    entering a registration themselves (source staff) may also do so while it is
+    closed or outside the window, not for drafts, held or cancelled events."""
+    if by_staff and event.status in (Event.Status.OPEN, Event.Status.CLOSED):
+        return
+    if event.status != Event.Status.OPEN:
+        raise RegistrationError(
+            _("신청을 받지 않는 행사입니다 (%(status)s).") % {"status": event.get_status_display()},
+            "closed",
+        )
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if (opens and now < opens) or (closes and now >= closes):
+        raise RegistrationError(window_message(event), "window")
+
+
+def window_message(event: Event) -> str:
+    """The refusal for a registration outside the window, with the window in Seoul
+    time: "신청 기간이 아닙니다 (… 부터 … 까지)." (or only one side when the other is
+    open)."""
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if opens and closes:
+        return _("신청 기간이 아닙니다 (%(opens)s 부터 %(closes)s 까지).") % {
+            "opens": _local(opens),
+            "closes": _local(closes),
+        }
+    if opens:
+        return _("신청 기간이 아닙니다 (%(opens)s 부터).") % {"opens": _local(opens)}
+    if closes:
+        return _("신청 기간이 아닙니다 (%(closes)s 까지).") % {"closes": _local(closes)}
+    return _("신청 기간이 아닙니다.")
+
+
+def _check_eligible(event: Event, organization: Any, *, by_staff: bool) -> None:
+    """Who may register (신청 자격): anyone; members of the eligible councils (the
+    organisation registered for is a member, registry `CouncilMembership`); or the
+    invited organisations. Staff entering a registration may register anyone."""
+    if by_staff or event.eligibility == Event.Eligibility.ANYONE:
+        return
+    if event.eligibility == Event.Eligibility.COUNCILS:
+        councils = list(event.eligible_councils.all())
+        names = ", ".join(c.name for c in councils) or _("지정한 협의회")
+        ok = (
+            organization is not None
+            and CouncilMembership.objects.filter(
+                organization=organization, council__in=councils
+            ).exists()
+        )
+        if not ok:
+            raise RegistrationError(
+                _(
+                    "이 행사는 %(councils)s 회원사만 신청할 수 있습니다. "
+                    "로그인한 뒤 회원사 소속으로 신청해 주세요."
+                )
+                % {"councils": names},
+                "ineligible",
+            )
+    elif event.eligibility == Event.Eligibility.INVITED:
+        ok = (
+            organization is not None
+            and event.invited_organizations.filter(pk=organization.pk).exists()
+        )
+        if not ok:
+            raise RegistrationError(
+                _(
+                    "초청받은 조직만 신청할 수 있는 행사입니다. "
+                    "로그인한 뒤 초청받은 조직 소속으로 신청해 주세요."
+                ),
+                "ineligible",
+            )
+
+
+def _check_duplicate(event: Event, user: Any, email: str) -> None:
+    """One registration per person and event while it is not cancelled: the same
+    account, or the same e-mail address (case does not matter)."""
+    live = Registration.objects.filter(event=event).exclude(status=Status.CANCELLED)
+    if user is not None and live.filter(user=user).exists():
+        raise RegistrationError(_("이미 이 행사에 신청했습니다."), "duplicate")
+    if email and live.filter(contact_email__iexact=email).exists():
+        raise RegistrationError(_("이 이메일로 이미 이 행사에 신청했습니다."), "duplicate")
+
+
+def _seat_status(event: Event, registration: Registration) -> str:
+    """Confirmed (or pending, when the event needs staff approval) if the attendees fit
+    in the free seats, else waitlisted. Call with the event locked."""
+    if event.capacity is not None:
+        taken = selectors.seats_taken(event=event, exclude=registration)
+        if registration.attendees > event.capacity - taken:
+            return Status.WAITLISTED
+    return Status.PENDING if event.requires_approval else Status.CONFIRMED
+
+
+def _set_status(registration: Registration, status: str, now: dt.datetime) -> None:
+    registration.status = status
+    if status == Status.CONFIRMED and registration.confirmed_at is None:
+        registration.confirmed_at = now
+    if status == Status.CANCELLED:
+        registration.cancelled_at = now
+
+
+def _save(registration: Registration) -> None:
+    registration.full_clean()
+    registration.save()
+
+
+# --- e-mail ---------------------------------------------------------------------------------
+
+
+def guest_confirm_token(registration: Registration) -> str:
+    """The signed token of a guest's confirmation link (valid `GUEST_CONFIRM_MAX_AGE`
+    seconds). It names the registration and the e-mail address it was sent to; it is
+    not the registration's own token, so opening the registration page does not let
+    anyone confirm an address they cannot read."""
+    return signing.dumps(
+        {"r": registration.pk, "e": registration.contact_email.lower()}, salt=GUEST_CONFIRM_SALT
+    )
+
+
+def _recipient(registration: Registration) -> str:
+    if registration.contact_email:
+        return registration.contact_email
+    user = registration.user
+    return (getattr(user, "email", "") or "") if user is not None else ""
+
+
+def _site(path: str) -> str:
+    return settings.HANJARI_SITE_URL.rstrip("/") + path
+
+
+def _send(registration_id: int, kind: str) -> None:
+    """Send the `kind` e-mail about a registration (after commit; errors are logged,
+    never raised: the registration stands)."""
+    reg = Registration.objects.select_related("event", "organization", "user").get(
+        pk=registration_id
+    )
+    to = _recipient(reg)
+    if not to:
+        return
+    event = reg.event
+    page_url = _site(reverse("events:registration", kwargs={"token": reg.token}))
+    context = {
+        "registration": reg,
+        "event": event,
+        "site_name": settings.HANJARI_SITE_NAME,
+        "page_url": page_url,
+        "event_url": _site(event.get_absolute_url()),
+    }
+    if kind == "guest_confirm":
+        context["confirm_url"] = _site(
+            reverse("events:registration-confirm", kwargs={"token": guest_confirm_token(reg)})
+        )
+        context["valid_days"] = GUEST_CONFIRM_MAX_AGE // 86400
+    subjects = {
+        "guest_confirm": _("[%(site)s] 참가 신청 이메일 확인: %(event)s"),
+        "confirmed": _("[%(site)s] 참가 확정: %(event)s"),
+        "received": _("[%(site)s] 참가 신청 접수: %(event)s"),
+        "rejected": _("[%(site)s] 참가 신청 결과: %(event)s"),
+        "cancelled": _("[%(site)s] 참가 신청 취소: %(event)s"),
+    }
+    subject = subjects[kind] % {"site": settings.HANJARI_SITE_NAME, "event": event.title}
+    body = render_to_string(f"events/registration/email/{kind}.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=[to])
+    if kind == "confirmed":
+        message.attach("checkin-qr.png", qr.png(qr.checkin_url(reg)), "image/png")
+    message.send()
+
+
+def _notify(registration: Registration, kind: str) -> None:
+    """Queue the `kind` e-mail for after the commit."""
+    pk = registration.pk
+    transaction.on_commit(lambda: _send(pk, kind), robust=True)
+
+
+def _notify_status(registration: Registration) -> None:
+    if registration.status == Status.CONFIRMED:
+        _notify(registration, "confirmed")
+    elif registration.status in (Status.PENDING, Status.WAITLISTED):
+        _notify(registration, "received")
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    event: Event,
+    by: Any = None,
+    person_name: str,
+    organization: Any = None,
+    organization_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    attendees: int = 1,
+    accessibility_needs: str = "",
+    source: str,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register `person_name` (on behalf of `organization`, or `organization_name`
+    typed) for `event` with `attendees` seats.
+
+    `by` is the signed-in user registering (None or anonymous: a guest). `source` is a
+    `Registration.Source`: ``web`` (a member), ``guest`` (no account) or ``staff`` (a
+    centre staff member entering someone's registration: no window or eligibility
+    check, the registration belongs to nobody's account).
+
+    Checks, in this order, with the event locked: the event is open and `now` is
+    inside the registration window; a member registers only for an organisation they
+    belong to; eligibility (anyone, members of the eligible councils, invited
+    organisations); no live (not cancelled) registration of the same account or
+    e-mail; the attendees fit the capacity at all. Then: a guest's registration is
+    `unconfirmed` and gets an e-mail with a confirmation link; otherwise it is
+    confirmed (pending when the event needs approval) when the seats are free, else
+    waitlisted, and gets an e-mail. Returns the saved registration.
+
+    Raises `RegistrationError` (a `ValidationError` with a Korean message and a code,
+    see there), `ValidationError` for invalid fields, `PermissionDenied` when a
+    non-staff user claims the staff source or an organisation they do not belong to.
+    """
+    now = now or timezone.now()
+    user = by if _is_authenticated(by) else None
+    staff = permissions.is_centre_staff(user)
+    if source not in Source.values:
+        raise ValidationError({"source": _("알 수 없는 신청 경로입니다.")})
+    if source == Source.STAFF and not staff:
+        raise PermissionDenied(_("센터 관리자만 대신 신청할 수 있습니다."))
+    if source == Source.WEB and user is None:
+        source = Source.GUEST
+    if source == Source.GUEST and user is not None:
+        source = Source.WEB
+    by_staff = source == Source.STAFF
+    guest = source == Source.GUEST
+    contact_email = (contact_email or "").strip()
+    if guest and not contact_email:
+        raise ValidationError(
+            {"contact_email": _("로그인하지 않고 신청하려면 이메일 주소가 필요합니다.")}
+        )
+    if (
+        organization is not None
+        and source == Source.WEB
+        and not staff
+        and not Membership.objects.filter(user=user, organization=organization).exists()
+    ):
+        raise PermissionDenied(_("소속된 조직으로만 신청할 수 있습니다."))
+
+    event = _lock_event(event)
+    _check_open(event, now, by_staff=by_staff)
+    _check_eligible(event, organization, by_staff=by_staff)
+    owner = None if by_staff else user
+    _check_duplicate(event, owner, contact_email)
+    if event.capacity is not None and attendees > event.capacity:
+        raise RegistrationError(
+            _("참석 인원이 행사 정원(%(capacity)d명)보다 많습니다.") % {"capacity": event.capacity},
+            "too_many",
+        )
+
+    # Seats freed without a promotion (an event's capacity raised by an edit) go to
+    # those already waiting first.
+    _promote(event, now, user)
+    registration = Registration(
+        event=event,
+        user=owner,
+        organization=organization,
+        organization_name="" if organization is not None else organization_name.strip(),
+        person_name=person_name.strip(),
+        contact_email=contact_email,
+        contact_phone=contact_phone.strip(),
+        attendees=attendees,
+        accessibility_needs=accessibility_needs.strip(),
+        source=source,
+        status=Status.UNCONFIRMED,
+    )
+    if not guest:
+        _set_status(registration, _seat_status(event, registration), now)
+    _save(registration)
+    log_action(
+        "events.registration.created",
+        user=user,
+        target=registration,
+        data={
+            "event": event.pk,
+            "status": registration.status,
+            "source": source,
+            "attendees": attendees,
+        },
+    )
+    if guest:
+        _notify(registration, "guest_confirm")
+    else:
+        _notify_status(registration)
+    return registration
+
+
+def registration_from_confirm_token(*, token: str) -> Registration:
+    """The registration a guest confirmation link (`guest_confirm_token`) names,
+    without changing anything (the confirmation page shows it before the POST).
+
+    Raises `RegistrationError` ``bad_token`` for a forged or expired link, or one for a
+    registration whose e-mail address has changed since."""
+    try:
+        data = signing.loads(token, salt=GUEST_CONFIRM_SALT, max_age=GUEST_CONFIRM_MAX_AGE)
+        pk, email = int(data["r"]), str(data["e"])
+    except signing.SignatureExpired as exc:
+        raise RegistrationError(
+            _("확인 링크의 유효 기간이 지났습니다. 다시 신청해 주세요."), "bad_token"
+        ) from exc
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise RegistrationError(_("올바른 확인 링크가 아닙니다."), "bad_token") from exc
+    found = Registration.objects.select_related("event", "organization").filter(pk=pk).first()
+    if found is None or found.contact_email.lower() != email:
+        raise RegistrationError(_("올바른 확인 링크가 아닙니다."), "bad_token")
+    return found
+
+
+@transaction.atomic
+def registration_confirm_guest(*, token: str, now: dt.datetime | None = None) -> Registration:
+    """Confirm a guest's e-mail address with the signed `token` of their confirmation
+    link (`guest_confirm_token`): the registration then takes seats — confirmed,
+    pending approval, or waitlisted — and gets the e-mail for that status.
+
+    Confirming again changes nothing (returns the registration as it is). Raises
+    `RegistrationError` ``bad_token`` for a forged, expired or outdated link, ``state``
+    for a cancelled or rejected registration, ``closed`` when the event was cancelled
+    or has been held.
+    """
+    now = now or timezone.now()
+    found = registration_from_confirm_token(token=token)
+    event = _lock_event(found.event)
+    registration = _lock_registration(found)
+    if registration.status in (Status.CANCELLED, Status.REJECTED):
+        raise RegistrationError(
+            _("%(status)s된 신청입니다.") % {"status": registration.get_status_display()}, "state"
+        )
+    if registration.status != Status.UNCONFIRMED:
+        return registration
+    if event.status not in (Event.Status.OPEN, Event.Status.CLOSED):
+        raise RegistrationError(
+            _("신청을 받지 않는 행사입니다 (%(status)s).") % {"status": event.get_status_display()},
+            "closed",
+        )
+    _promote(event, now, None)
+    _set_status(registration, _seat_status(event, registration), now)
+    _save(registration)
+    log_action(
+        "events.registration.guest_confirmed",
+        target=registration,
+        data={"event": event.pk, "status": registration.status},
+    )
+    _notify_status(registration)
+    return registration
+
+
+def _promote(event: Event, now: dt.datetime, by: Any) -> list[Registration]:
+    """Promote waitlisted registrations of the locked `event` that fit, in order."""
+    if event.status not in (Event.Status.OPEN, Event.Status.CLOSED):
+        return []
+    free = None if event.capacity is None else event.capacity - selectors.seats_taken(event=event)
+    promoted: list[Registration] = []
+    waiting = Registration.objects.filter(event=event, status=Status.WAITLISTED).order_by(
+        "created_at", "id"
+    )
+    for reg in waiting:
+        if free is not None and reg.attendees > free:
+            continue
+        _set_status(reg, Status.PENDING if event.requires_approval else Status.CONFIRMED, now)
+        _save(reg)
+        if free is not None:
+            free -= reg.attendees
+        log_action(
+            "events.registration.promoted",
+            user=by,
+            target=reg,
+            data={"event": event.pk, "status": reg.status},
+        )
+        _notify_status(reg)
+        promoted.append(reg)
+        if free is not None and free <= 0:
+            break
+    return promoted
+
+
+@transaction.atomic
+def promote_waitlist(
+    *, event: Event, by: Any = None, now: dt.datetime | None = None
+) -> list[Registration]:
+    """Give free seats of `event` to waitlisted registrations, oldest first, each one
+    that fits (a party larger than the free seats waits; a later smaller one may go
+    ahead). Promoted ones become confirmed (pending when the event needs approval) and
+    get an e-mail. Only while the event is open or closed (not after it was held or
+    cancelled). Returns the promoted registrations. Called by the services that free
+    seats; call it after raising an event's capacity."""
+    return _promote(_lock_event(event), now or timezone.now(), by)
+
+
+@transaction.atomic
+def registration_cancel(
+    *,
+    registration: Registration,
+    by: Any,
+    token: str | None = None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Cancel `registration` (신청 취소): by its registrant (`by` the user it belongs to,
+    or — a guest registration — anyone presenting its `token`) or by staff. Frees its
+    seats and promotes the waitlist.
+
+    Raises `PermissionDenied` for anyone else; `RegistrationError` ``state`` when it is
+    already cancelled or rejected, when the person has checked in, or (for the
+    registrant) when the event has been held or cancelled.
+    """
+    now = now or timezone.now()
+    if not permissions.can_cancel_registration(by, registration, token=token):
+        raise PermissionDenied(_("이 신청을 취소할 권한이 없습니다."))
+    event = _lock_event(registration.event)
+    reg = _lock_registration(registration)
+    if reg.status in (Status.CANCELLED, Status.REJECTED):
+        raise RegistrationError(
+            _("이미 %(status)s된 신청입니다.") % {"status": reg.get_status_display()}, "state"
+        )
+    if reg.checked_in_at is not None:
+        raise RegistrationError(_("도착 확인한 신청은 취소할 수 없습니다."), "state")
+    if not permissions.is_centre_staff(by) and event.status in (
+        Event.Status.HELD,
+        Event.Status.CANCELLED,
+    ):
+        raise RegistrationError(
+            _("%(status)s 행사의 신청은 취소할 수 없습니다.")
+            % {"status": event.get_status_display()},
+            "state",
+        )
+    held_seats = reg.status in selectors.SEAT_STATUSES
+    previous = reg.status
+    _set_status(reg, Status.CANCELLED, now)
+    _save(reg)
+    log_action(
+        "events.registration.cancelled",
+        user=by,
+        target=reg,
+        data={"event": event.pk, "previous": previous},
+    )
+    if not permissions.is_registrant(by, reg, token=token):
+        _notify(reg, "cancelled")  # cancelled by staff: tell the registrant
+    if held_seats:
+        _promote(event, now, by)
+    return reg
+
+
+@transaction.atomic
+def registration_approve(
+    *, registration: Registration, by: Any, now: dt.datetime | None = None
+) -> Registration:
+    """Approve a pending registration (승인): it becomes confirmed and gets its
+    e-mail with the QR code. Staff only (`PermissionDenied`); `RegistrationError`
+    ``state`` unless it is pending."""
+    if not permissions.can_manage_registrations(by, registration.event):
+        raise PermissionDenied(_("센터 관리자만 승인할 수 있습니다."))
+    now = now or timezone.now()
+    event = _lock_event(registration.event)
+    reg = _lock_registration(registration)
+    if reg.status != Status.PENDING:
+        raise RegistrationError(
+            _("승인 대기 중인 신청만 승인할 수 있습니다 (지금: %(status)s).")
+            % {"status": reg.get_status_display()},
+            "state",
+        )
+    _set_status(reg, Status.CONFIRMED, now)
+    _save(reg)
+    log_action("events.registration.approved", user=by, target=reg, data={"event": event.pk})
+    _notify_status(reg)
+    return reg
+
+
+@transaction.atomic
+def registration_reject(
+    *, registration: Registration, by: Any, now: dt.datetime | None = None
+) -> Registration:
+    """Reject a registration waiting for approval, on the waitlist or not yet
+    confirmed by e-mail (거절): it frees its seats (the waitlist is promoted) and the
+    registrant gets an e-mail. Staff only (`PermissionDenied`); `RegistrationError`
+    ``state`` for confirmed (cancel those instead), cancelled or rejected ones."""
+    if not permissions.can_manage_registrations(by, registration.event):
+        raise PermissionDenied(_("센터 관리자만 거절할 수 있습니다."))
+    now = now or timezone.now()
+    event = _lock_event(registration.event)
+    reg = _lock_registration(registration)
+    if reg.status not in (Status.PENDING, Status.WAITLISTED, Status.UNCONFIRMED):
+        raise RegistrationError(
+            _("승인 대기·대기·이메일 확인 대기 중인 신청만 거절할 수 있습니다 (지금: %(status)s).")
+            % {"status": reg.get_status_display()},
+            "state",
+        )
+    held_seats = reg.status in selectors.SEAT_STATUSES
+    previous = reg.status
+    _set_status(reg, Status.REJECTED, now)
+    _save(reg)
+    log_action(
+        "events.registration.rejected",
+        user=by,
+        target=reg,
+        data={"event": event.pk, "previous": previous},
+    )
+    _notify(reg, "rejected")
+    if held_seats:
+        _promote(event, now, by)
+    return reg
+
+
+@transaction.atomic
+def registration_check_in(
+    *, event: Event, token: str, by: Any, now: dt.datetime | None = None
+) -> Registration:
+    """Mark the arrival (도착 확인) of the registration with `token` at `event`.
+
+    `token` is the registration's token (from its QR code or typed; surrounding space
+    is ignored). Staff only (`PermissionDenied`). Refuses with `RegistrationError`:
+    ``unknown_token`` (malformed, forged or unknown), ``other_event`` (a registration
+    for another event), ``not_confirmed`` (pending, waitlisted, unconfirmed, cancelled
+    or rejected), ``already_checked_in`` (with the first time, e.g. "이미 도착
+    확인됨: 2025-10-24 10:03"), ``closed`` (the event was cancelled). Returns the
+    registration with `checked_in_at` / `checked_in_by` set.
+    """
+    if not permissions.can_check_in(by, event):
+        raise PermissionDenied(_("센터 관리자만 도착 확인을 할 수 있습니다."))
+    now = now or timezone.now()
+    token = (token or "").strip()
+    unknown = RegistrationError(
+        _("등록되지 않은 QR 코드입니다. 신청 내역을 이름으로 찾아 주세요."), "unknown_token"
+    )
+    if not TOKEN_RE.match(token):
+        raise unknown
+    reg = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "organization")
+        .filter(token=token)
+        .first()
+    )
+    if reg is None:
+        raise unknown
+    if reg.event_id != event.pk:
+        raise RegistrationError(
+            _("다른 행사(%(event)s)의 신청입니다.") % {"event": reg.event.title}, "other_event"
+        )
+    if reg.event.status == Event.Status.CANCELLED:  # as stored now, not as `event` was read
+        raise RegistrationError(_("취소된 행사입니다."), "closed")
+    if reg.status != Status.CONFIRMED:
+        raise RegistrationError(
+            _("확정되지 않은 신청입니다 (%(status)s).") % {"status": reg.get_status_display()},
+            "not_confirmed",
+        )
+    if reg.checked_in_at is not None:
+        raise RegistrationError(
+            _("이미 도착 확인됨: %(time)s") % {"time": _local(reg.checked_in_at)},
+            "already_checked_in",
+        )
+    reg.checked_in_at = now
+    reg.checked_in_by = by if getattr(by, "pk", None) else None
+    _save(reg)
+    log_action("events.registration.checked_in", user=by, target=reg, data={"event": event.pk})
+    return reg
