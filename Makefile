@@ -54,6 +54,7 @@ setup: $(VENV)/.installed node_modules/.installed var/.env /usr/bin/msgfmt
 data: setup
 	$(PY) manage.py registry_import --skip-imported data/official/*.xlsx data/official/*.csv
 	$(PY) manage.py news_import --publish --skip-existing data/news/jeonju_workshop_2023-12-11.txt
+	$(PY) manage.py search_reindex --if-empty
 	$(PY) manage.py load_workshop_2023
 	$(PY) manage.py create_demo_staff
 

@@ -60,12 +60,13 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
         {"pk": "council"},
         (LOGIN, 403, 403, 403, 403, (303, "/councils/council")),
     ),
-    # profile edit: staff, org_a's editor, the admin of a council org_a belongs to
+    # profile edit: staff and org_a's editor. Not the admin of a council org_a belongs
+    # to: council admins choose their members, so membership must not grant edit rights.
     (
         "get",
         "registry:organization-edit",
         {"pk": "org_a"},
-        (LOGIN, 403, 200, 200, 403, 200),
+        (LOGIN, 403, 200, 403, 403, 200),
     ),
     (
         "post",
@@ -75,7 +76,7 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
             LOGIN,
             403,
             (302, "profile_a"),
-            (302, "profile_a"),
+            403,
             403,
             (302, "profile_a"),
         ),
@@ -179,6 +180,10 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
         {"pk": "submitted", "action": "approve"},
         (LOGIN, 403, 403, 403, 403, (302, "preview_submitted")),
     ),
+    # search (검색): public; POST is not an action here
+    ("get", "search:search", {}, (200,) * 6),
+    ("get", "search:suggest", {}, (200,) * 6),
+    ("post", "search:search", {}, (405,) * 6),
 ]
 # Events (행사) and recognition (포상·기부): rows kept next to their tests, merged here.
 TABLE += PAGES_TABLE + REGISTRATION_TABLE

@@ -325,3 +325,11 @@ def validate_crn(value: object) -> None:
             code="invalid_crn",
             params={"value": value},
         )
+
+
+def is_object_id(value: object) -> bool:
+    """Whether `value` is a database id as typed in a URL or form: 1–18 ASCII digits
+    (so "²" or a 30-digit number is refused rather than crashing `int()` or the
+    database). Never raises."""
+    text = str(value)
+    return 0 < len(text) <= 18 and text.isascii() and text.isdigit()

@@ -64,7 +64,10 @@ def vevent(event: Event, *, url: str, host: str) -> VEvent:
     starts_at = event.starts_at
     if starts_at is None:
         ve.add("dtstart", event.start_date)
-        ve.add("dtend", event.end_date + dt.timedelta(days=1))
+        try:
+            ve.add("dtend", event.end_date + dt.timedelta(days=1))
+        except OverflowError:
+            pass  # 9999-12-31 (kept from before dates were checked): a one-day event
     else:
         ve.add("dtstart", starts_at)
         if event.ends_at is not None:

@@ -10,13 +10,18 @@ known" and calendars show an all-day event.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +31,21 @@ from hanjari.core.models import TimeStampedModel
 IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
 SEOUL = ZoneInfo("Asia/Seoul")
 BOOTH_GRID_MAX = 12  # rows and columns of the simple booth map (CSS classes exist up to it)
+# Event dates are kept in a sane range: calendars add a day to the last day, and a date
+# near 9999-12-31 would overflow.
+EVENT_YEAR_MIN = 2000
+EVENT_YEAR_MAX = 2100
+PROGRAMME_DURATION_MAX = 24 * 60  # minutes
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def no_control_characters(value: str) -> None:
+    """One-line fields (a title, a venue) may not hold line breaks or other control
+    characters: they end up in e-mail subjects and calendar lines."""
+    if value and CONTROL_CHARS.search(value):
+        raise ValidationError(
+            _("줄바꿈이나 제어 문자는 넣을 수 없습니다."), code="control_characters"
+        )
 
 
 def new_token() -> str:
@@ -65,7 +85,7 @@ class Event(TimeStampedModel):
         DRAFT = "draft", _("준비 중")
         OPEN = "open", _("신청 받는 중")
         CLOSED = "closed", _("신청 마감")
-        HELD = "held", _("열림")
+        HELD = "held", _("개최됨")
         CANCELLED = "cancelled", _("취소")
 
     class Eligibility(models.TextChoices):
@@ -73,17 +93,25 @@ class Event(TimeStampedModel):
         COUNCILS = "councils", _("지정한 협의회 회원사")
         INVITED = "invited", _("초청한 조직")
 
-    title = models.CharField(_("행사 이름"), max_length=200)
+    title = models.CharField(_("행사 이름"), max_length=200, validators=[no_control_characters])
     kind = models.CharField(_("종류"), max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
     description = models.TextField(_("소개"), blank=True)
-    venue_name = models.CharField(_("장소"), max_length=200, blank=True)
-    venue_address = models.CharField(_("장소 주소"), max_length=300, blank=True)
+    venue_name = models.CharField(
+        _("장소"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    venue_address = models.CharField(
+        _("장소 주소"), max_length=300, blank=True, validators=[no_control_characters]
+    )
     start_date = models.DateField(_("시작일"))
     start_time = models.TimeField(_("시작 시각"), null=True, blank=True)
     end_date = models.DateField(_("종료일"))
     end_time = models.TimeField(_("종료 시각"), null=True, blank=True)
     organiser_text = models.CharField(
-        _("주최·주관"), max_length=200, blank=True, help_text=_("예: 전주시")
+        _("주최·주관"),
+        max_length=200,
+        blank=True,
+        help_text=_("예: 전주시"),
+        validators=[no_control_characters],
     )
     organiser_organizations = models.ManyToManyField(
         "registry.Organization", verbose_name=_("주최 조직"), blank=True, related_name="+"
@@ -159,6 +187,13 @@ class Event(TimeStampedModel):
         """Dates and times in order: the end not before the start, an end time only
         with a start time, the registration window closing after it opens."""
         errors: dict[str, Any] = {}
+        for name in ("start_date", "end_date"):
+            value = getattr(self, name)
+            if value and not EVENT_YEAR_MIN <= value.year <= EVENT_YEAR_MAX:
+                errors[name] = _("날짜는 %(min)d년부터 %(max)d년 사이여야 합니다.") % {
+                    "min": EVENT_YEAR_MIN,
+                    "max": EVENT_YEAR_MAX,
+                }
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("종료일은 시작일보다 빠를 수 없습니다.")
         if self.end_time and not self.start_time:
@@ -194,6 +229,17 @@ class Event(TimeStampedModel):
         if self.start_time is None:
             return None
         return dt.datetime.combine(self.start_date, self.start_time, tzinfo=SEOUL)
+
+    @property
+    def registration_deadline(self) -> dt.datetime:
+        """When registration closes: `registration_closes_at` when set, else the start
+        of the event (or, when its time is unknown, the end of its start day, Seoul)."""
+        if self.registration_closes_at:
+            return self.registration_closes_at
+        if self.starts_at:
+            return self.starts_at
+        next_day = self.start_date + dt.timedelta(days=1)
+        return dt.datetime.combine(next_day, dt.time(0, 0), tzinfo=SEOUL)
 
     @property
     def ends_at(self) -> dt.datetime | None:
@@ -243,7 +289,10 @@ class ProgrammeItem(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"))
     start_time = models.TimeField(_("시작 시각"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
-        _("걸리는 시간 (분)"), null=True, blank=True
+        _("걸리는 시간 (분)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(PROGRAMME_DURATION_MAX)],
     )
     title = models.CharField(_("제목"), max_length=200)
     kind = models.CharField(_("종류"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
@@ -276,8 +325,9 @@ class Registration(TimeStampedModel):
 
     `attendees` seats are held while the status is confirmed (or pending approval);
     waitlisted ones are promoted in order when seats free. `contact_*` are private
-    (shown to the registrant and staff only). `token` identifies the registration in
-    its QR code and guest confirmation link.
+    (shown to the registrant and staff only). `token` is the private capability of the
+    registration page (sent to the registrant only, never printed); `checkin_code` is
+    the separate code in the QR code, good for check-in and nothing else.
     """
 
     class Status(models.TextChoices):
@@ -320,6 +370,7 @@ class Registration(TimeStampedModel):
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, db_index=True)
     source = models.CharField(_("신청 경로"), max_length=20, choices=Source.choices)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    checkin_code = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     confirmed_at = models.DateTimeField(_("확정된 때"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("취소한 때"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("도착 확인"), null=True, blank=True)
@@ -380,7 +431,11 @@ class Booth(models.Model):
         verbose_name_plural = _("홍보부스")
         ordering = ["event", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "number"], name="booth_unique_number")
+            models.UniqueConstraint(
+                fields=["event", "number"],
+                name="booth_unique_number",
+                violation_error_message=_("이 행사에 같은 부스 번호가 이미 있습니다."),
+            )
         ]
 
     def __str__(self) -> str:

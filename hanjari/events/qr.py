@@ -1,9 +1,12 @@
 """QR codes (segno) for registrations: what they encode and how they are drawn.
 
 A registration's QR code encodes the absolute address of the staff check-in page with
-the registration's token, e.g. ``https://hanjari.example.kr/events/7/checkin/?token=…``.
-Staff scanning it inside the check-in page submit the token; a phone's own camera
-app opens the same page with the token filled in (a GET never checks anyone in).
+the registration's check-in code (`Registration.checkin_code`), e.g.
+``https://hanjari.example.kr/events/7/checkin/?code=…``. It never holds the private
+`Registration.token` (the registrant's page and cancel capability): a printed or
+photographed QR code only lets staff check the person in. Staff scanning it inside the
+check-in page submit the code; a phone's own camera app opens the same page with the
+code filled in (a GET never checks anyone in).
 """
 
 from __future__ import annotations
@@ -25,9 +28,9 @@ ERROR_LEVEL = "m"  # about 15 % of the code may be damaged and still read
 
 
 def checkin_path(registration: Registration) -> str:
-    """The check-in page path with the token query, e.g. ``/events/7/checkin/?token=…``."""
+    """The check-in page path with the check-in code, e.g. ``/events/7/checkin/?code=…``."""
     url = reverse("events:checkin", kwargs={"pk": registration.event_id})
-    return f"{url}?{urlencode({'token': registration.token})}"
+    return f"{url}?{urlencode({'code': registration.checkin_code})}"
 
 
 def checkin_url(registration: Registration, *, base_url: str | None = None) -> str:
@@ -70,14 +73,16 @@ def png(data: str) -> bytes:
 
 
 def token_from_scan(text: str) -> str:
-    """The token in what was scanned or typed: a check-in URL (its ``token`` query
-    parameter) or the bare token. Returns "" for empty input; never raises."""
+    """The check-in code in what was scanned or typed: a check-in URL (its ``code``
+    query parameter, or ``token`` in older links) or the bare code. Returns "" for
+    empty input; never raises."""
     text = (text or "").strip()
     if not text:
         return ""
-    if "token=" in text:
-        values = parse_qs(urlsplit(text).query).get("token") or parse_qs(
-            text.split("?", 1)[-1]
-        ).get("token")
-        return (values[0] if values else "").strip()
+    for key in ("code", "token"):
+        if f"{key}=" in text:
+            query = parse_qs(urlsplit(text).query)
+            values = query.get(key) or parse_qs(text.split("?", 1)[-1]).get(key)
+            if values:
+                return values[0].strip()
     return text

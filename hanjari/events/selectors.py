@@ -284,6 +284,17 @@ def registration_by_token(*, token: str) -> Registration:
     return Registration.objects.select_related("event", "organization", "user").get(token=token)
 
 
+def registration_by_checkin_code(*, code: str) -> Registration:
+    """The registration whose QR check-in code is `code`, with its event, organisation
+    and user loaded. Raises `Registration.DoesNotExist` (also for an empty or overlong
+    code)."""
+    if not code or len(code) > 64:
+        raise Registration.DoesNotExist
+    return Registration.objects.select_related("event", "organization", "user").get(
+        checkin_code=code
+    )
+
+
 def registration_of_user(*, event: Event, user: Any) -> Registration | None:
     """`user`'s registration for `event` that is not cancelled or rejected, if any."""
     if not getattr(user, "is_authenticated", False):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from hanjari.core.identifiers import is_object_id
 from hanjari.core.names import normalize_name
 from hanjari.registry.models import Organization
 
@@ -94,7 +95,7 @@ class OrganizationPicker(forms.CheckboxSelectMultiple):
     def options_for(self, value: list[Any]) -> list[dict[str, Any]]:
         """The checkboxes to render: chosen organisations (ticked) in the given order,
         then the suggestions not chosen."""
-        ids = [int(v) for v in value or [] if str(v).isdigit()]
+        ids = [int(v) for v in value or [] if is_object_id(v)]
         chosen = Organization.objects.filter(pk__in=ids).only("pk", "name", "sido", "sigungu")
         by_id = {o.pk: o for o in chosen}
         options = [

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hanjari.core.cache import cached
 
-from .models import Article, ArticleHourlyViews, ArticlePhoto, Comment
+from .models import Article, ArticleHourlyViews, Comment
 
 WINDOWS = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7), "30d": dt.timedelta(days=30)}
 
@@ -32,16 +32,14 @@ def published_count(*, section: Any = None) -> int:
 
 def photo_news(*, now: dt.datetime | None = None) -> QuerySet[Article]:
     """Published articles that have at least one photo with an image file."""
-    # EXISTS rather than a join + DISTINCT: the join made the database de-duplicate
-    # every published article with a photo (400 ms at 100,000 articles); EXISTS walks
-    # the newest first and stops at the page's end.
-    with_image = ArticlePhoto.objects.filter(article=OuterRef("pk")).exclude(image="")
-    return latest(now=now).filter(Exists(with_image))
+    return latest(now=now).filter(photos__image__gt="").distinct()
 
 
 def photo_news_ids(*, limit: int) -> list[int]:
     """Ids of the `limit` newest photo news (`photo_news`), newest first, from the
-    aggregate cache (`hanjari.core.cache`) for the side column of every news page."""
+    aggregate cache (`hanjari.core.cache`) for the side column of every news page:
+    when few photos have files, finding them walks every published article (~25 ms of
+    SQL at 100,000 articles)."""
     return cached(
         f"news:photo_news_ids:{limit}",
         lambda: list(photo_news().values_list("pk", flat=True)[:limit]),

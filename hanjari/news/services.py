@@ -548,6 +548,11 @@ def view_record(
     now = now or timezone.now()
     hour = now.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
     key = viewer_key(ident=ident, user_agent=user_agent)
+    # A repeat view within the hour (a reload, the back button) is the common case: a
+    # read answers it without a write transaction (on SQLite, the database-wide write
+    # lock every page view would otherwise queue for). The insert still decides races.
+    if ViewerHit.objects.filter(article=article, viewer=key, hour=hour).exists():
+        return False
     try:
         with transaction.atomic():
             ViewerHit.objects.create(article=article, viewer=key, hour=hour)

@@ -9,11 +9,13 @@ known, `amount_krw` is None ("unknown"), never 0, and it is left out of totals.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core.models import TimeStampedModel
+
+DONATION_MAX_KRW = 10**13  # 10조 원: beyond any real donation, and within every database
 
 
 class Commendation(TimeStampedModel):
@@ -158,7 +160,7 @@ class Donation(TimeStampedModel):
         _("금액 (원)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(DONATION_MAX_KRW)],
         help_text=_("모르면 비워 둡니다 (0이 아님)."),
     )
     purpose = models.CharField(_("목적"), max_length=300, blank=True)

@@ -3,7 +3,7 @@ what an event, an organisation or a council gave and received.
 
 Names are public only where `Commendation.name_public` is set; otherwise pages show
 how many people were commended ("N명"). Donation totals add only known amounts
-(`amount_krw` not None); unknown ones are counted apart and shown as 금액 미공개.
+(`amount_krw` not None); unknown ones are counted apart and shown as 금액 알 수 없음.
 """
 
 from __future__ import annotations

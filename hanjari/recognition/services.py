@@ -128,7 +128,7 @@ def donation_create(*, data: dict[str, Any], by: Any) -> Donation:
     """Record a donation (기부금) from `data` (`DONATION_FIELDS`).
 
     `amount_krw` is in won, at least 1, or None when the amount is not known (left out
-    of totals, shown as 금액 미공개). A donor (organisation, council or name) is
+    of totals, shown as 금액 알 수 없음). A donor (organisation, council or name) is
     required. Raises `ValidationError` or `PermissionDenied`. Returns the donation."""
     _require_staff(by)
     _check_keys(data, DONATION_FIELDS)

@@ -33,7 +33,7 @@ class RecognitionIndexView(View):
 class RecognitionYearView(View):
     """One year's recognition: commendations (names only where public, else "N명"),
     plaques, and the donation ledger with its total of known amounts and the number of
-    donations whose amount is not public (금액 미공개). Years outside 1900–2100: 404."""
+    donations whose amount is not public (금액 알 수 없음). Years outside 1900–2100: 404."""
 
     def get(self, request: HttpRequest, year: int) -> HttpResponse:
         if not FIRST_YEAR <= year <= LAST_YEAR:

@@ -1,7 +1,7 @@
 """Who may do what in the registry (object permissions as predicates).
 
 Roles: centre staff (센터 관리자) may do everything; a council admin (협의회 관리자)
-may edit the organisations that are members of their council; an organisation member
+manages their council's member list; an organisation member
 (기업 회원) with role owner or editor may edit their own organisation; everyone may
 read public pages.
 """
@@ -21,15 +21,16 @@ def is_centre_staff(user: Any, obj: Any = None) -> bool:
 
 
 def can_edit_organization(user: Any, org: Any) -> bool:
-    """Whether `user` may edit `org`'s profile: staff, an owner/editor member of it, or
-    an admin of a council it belongs to."""
+    """Whether `user` may edit `org`'s profile: staff or an owner/editor member of it.
+
+    Council admins (협의회 관리자) manage their council's member list but do not edit
+    the members' profiles: they can add any organisation to their council, so council
+    membership must not grant edit rights (that was a takeover path)."""
     if not getattr(user, "is_authenticated", False) or org is None:
         return False
     if user.is_centre_staff:
         return True
-    if Membership.objects.filter(user=user, organization=org, role__in=EDIT_ROLES).exists():
-        return True
-    return CouncilRole.objects.filter(user=user, council__memberships__organization=org).exists()
+    return Membership.objects.filter(user=user, organization=org, role__in=EDIT_ROLES).exists()
 
 
 def can_manage_council(user: Any, council: Any) -> bool:

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from hanjari.core import identifiers, regions
 from hanjari.core.csvsafe import rows_to_csv
+from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.events import selectors as events_selectors
 from hanjari.news import selectors as news_selectors
@@ -602,7 +603,7 @@ class CouncilMemberView(ObjectPermissionMixin, View):
         council = get_object_or_404(Council, pk=pk)
         action = request.POST.get("action")
         org_id = request.POST.get("organization", "")
-        if action not in ("add", "remove") or not org_id.isdigit():
+        if action not in ("add", "remove") or not is_object_id(org_id):
             return HttpResponse(_("조직과 동작을 골라 주세요."), status=400)
         org = get_object_or_404(Organization, pk=int(org_id))
         names = {"name": org.name}

@@ -27,6 +27,7 @@ The Kiwi instance is created once per process, lazily and under a lock
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 import unicodedata
@@ -314,15 +315,17 @@ def runs(tokens: Sequence[Token]) -> list[list[Token]]:
 
 
 def index_terms(tokens: Sequence[Token]) -> list[str]:
-    """The index terms of analysed text: every form, every compound part, and the
-    joined form of each run of adjacent morphemes (at most four joined)."""
+    """The index terms of analysed text: every form, every compound part, the joined
+    form of each run of adjacent morphemes (at most four joined) and of each pair of
+    neighbours in a longer run."""
     terms: list[str] = []
     for run in runs(tokens):
         for t in run:
             terms.append(t.form)
             terms.extend(t.parts)
         if 1 < len(run) <= 4:
-            joined = clean_form("".join(t.form for t in run))
-            if joined:
-                terms.append(joined)
-    return terms
+            terms.append(clean_form("".join(t.form for t in run)))
+        if len(run) > 2:
+            # Neighbouring pairs too: 생강나무 + 꽃 + 차 also gives 꽃차.
+            terms.extend(clean_form(a.form + b.form) for a, b in itertools.pairwise(run))
+    return [t for t in terms if t]

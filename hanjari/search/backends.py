@@ -5,30 +5,40 @@ place each token quoted into the engine's own syntax, passed as a bound paramete
 the user's text never reaches FTS5 or tsquery syntax raw.
 
 - SQLite: an external-content FTS5 table `search_fts(terms_a, terms_b, terms_c,
-  grams)` over `search_searchdocument`, kept in step by triggers (migration 0002);
-  ranked by ``bm25()`` with column weights A 10, B 4, C 1, name bigrams 5.
+  grams, facets)` over `search_searchdocument`, kept in step by triggers (migration
+  0002); ranked by ``bm25()`` with column weights A 10, B 4, C 1, name bigrams 5. The
+  `facets` column holds filter tokens (``k<kind>``, ``s<시도>``, ``hidden``) so that
+  counting and filtering never leave the full-text index.
 - PostgreSQL: the generated column ``search_vector`` — ``setweight(to_tsvector(
   'simple', terms_a), 'A') || … B … C || setweight(… grams, 'D')`` — with a GIN
-  index; ranked by ``ts_rank_cd`` with weights A 1.0, B 0.4, C 0.1, D (bigrams) 0.5.
+  index; ranked by ``ts_rank_cd`` with weights A 1.0, B 0.4, C 0.1, D (bigrams) 0.5;
+  filters on the `kind`, `sido` and `hidden` columns.
 
-Ties are broken by recency (`date`, newer first), then by id. Scores are "higher is
-better" on both (bm25 is negated).
+Work is bounded, so a query holding a common word stays fast: counts stop at
+`COUNT_CAP`, and when the engine's ranking would be costly (bm25 reads the document
+list of every word of the query; ts_rank_cd weighs every match) the `RANK_WINDOW` most
+recently indexed matches are ranked by `ranking` (same weights, in Python) and the
+others follow, newest first. Ties are broken by recency (`date`, newer first), then by
+id. Scores are "higher is better" on both (bm25 is negated).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
 
-from .query import And, Expr, Grams, Or, Tok
+from .analysis import clean_form
+from .query import And, Expr, Grams, Tok
 
 TABLE = "search_searchdocument"
 FTS_TABLE = "search_fts"
 TEXT_COLUMNS = ("terms_a", "terms_b", "terms_c")
+# Counts stop here (the page then says "1,000+").
+COUNT_CAP = 1_000
+# When the engine cannot rank cheaply, this many of the most recent matches are ranked.
+RANK_WINDOW = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +49,16 @@ class Hit:
     kind: str
     object_id: int
     score: float
+
+
+def facet_tokens(*, kind: str, sido: str, hidden: bool) -> str:
+    """The SQLite filter tokens of a document (``k<kind> s<시도> [hidden]``)."""
+    tokens = [f"k{kind}"]
+    if sido and clean_form(sido):
+        tokens.append(f"s{clean_form(sido)}")
+    if hidden:
+        tokens.append("hidden")
+    return " ".join(tokens)
 
 
 class Backend:
@@ -56,77 +76,127 @@ class Backend:
     def render(self, expr: Expr, *, titles_only: bool = False) -> str:
         raise NotImplementedError
 
-    def _match(self, expr: Expr, titles_only: bool) -> tuple[str, str, list[Any]]:
-        """(FROM clause, WHERE condition, params) selecting matching documents as `d`."""
+    def _where(
+        self, expr: Expr, kind: str, sido: str, titles_only: bool
+    ) -> tuple[str, str, list[Any]]:
+        """(FROM clause, WHERE condition, params) for the visible matches of one kind,
+        the document table as `d`."""
         raise NotImplementedError
 
     def _score(self) -> str:
         raise NotImplementedError
 
-    def _filters(
-        self, kinds: Sequence[str] | None, sido: str, now: dt.datetime
-    ) -> tuple[str, list[Any]]:
-        sql = " AND (d.visible_from IS NULL OR d.visible_from <= %s)"
-        params: list[Any] = [self.connection.ops.adapt_datetimefield_value(now)]
-        if kinds:
-            sql += " AND d.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
-            params += list(kinds)
-        if sido:
-            sql += " AND d.sido = %s"
-            params.append(sido)
-        return sql, params
+    def _date_desc(self) -> str:
+        return "d.date DESC"
 
-    def search(
+    def _fetch(self, sql: str, params: list[Any]) -> list[Any]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def count(
         self,
         expr: Expr,
         *,
-        now: dt.datetime,
-        kinds: Sequence[str] | None = None,
+        kind: str,
         sido: str = "",
-        limit: int = 20,
+        cap: int = COUNT_CAP,
+        titles_only: bool = False,
+    ) -> int:
+        """Number of visible matches of `kind` (at most `cap`)."""
+        source, cond, params = self._where(expr, kind, sido, titles_only)
+        inner = f"SELECT d.id FROM {source} WHERE {cond} LIMIT %s"
+        return int(self._fetch(f"SELECT COUNT(*) FROM ({inner}) c", [*params, int(cap)])[0][0])
+
+    def top(
+        self,
+        expr: Expr,
+        *,
+        kind: str,
+        total: int,
+        sido: str = "",
+        limit: int = 10,
         offset: int = 0,
         titles_only: bool = False,
     ) -> list[Hit]:
-        """The best matches, best first: score, then newer `date`, then higher id."""
-        source, cond, params = self._match(expr, titles_only)
-        extra, extra_params = self._filters(kinds, sido, now)
-        # Only our own SQL fragments are formatted in; every value is a bound parameter.
-        order = f"score DESC, {self._date_desc()}, d.id DESC"
+        """Matches of `kind` number `offset + 1` to `offset + limit` in rank order;
+        `total` is their `count`.
+
+        The engine ranks (bm25 / ts_rank_cd) when that is cheap for this query
+        (`engine_can_rank`). Otherwise the `RANK_WINDOW` most recently indexed matches
+        are ranked by `ranking.score` (the same column weights, in Python, over their
+        name and description terms) and the matches after them follow, newest first.
+        """
+        if limit <= 0 or total <= 0:
+            return []
+        if self.engine_can_rank(expr, total=total, titles_only=titles_only):
+            return self._engine_rank(expr, kind, sido, limit, offset, titles_only)
+        from . import ranking
+
+        hits: list[Hit] = []
+        if offset < RANK_WINDOW:
+            window = self.recent(expr, kind, sido, titles_only, limit=RANK_WINDOW, offset=0)
+            hits = ranking.score(self, window, expr)[offset : offset + limit]
+        rest = limit - len(hits)
+        if rest > 0 and total > RANK_WINDOW:
+            skip = RANK_WINDOW + max(0, offset - RANK_WINDOW)
+            ids = self.recent(expr, kind, sido, titles_only, limit=rest, offset=skip)
+            hits += [Hit(doc_id, kind, object_id, 0.0) for doc_id, object_id in self._objects(ids)]
+        return hits
+
+    def _objects(self, ids: list[int]) -> list[tuple[int, int]]:
+        """(id, object_id) of the documents `ids`, in the order given."""
+        if not ids:
+            return []
+        marks = ", ".join(["%s"] * len(ids))
+        rows = dict(self._fetch(f"SELECT id, object_id FROM {TABLE} WHERE id IN ({marks})", ids))
+        return [(i, int(rows[i])) for i in ids if i in rows]
+
+    def engine_can_rank(self, expr: Expr, *, total: int, titles_only: bool = False) -> bool:
+        """Whether the engine's own ranking is cheap enough for this query: for
+        ts_rank_cd, a bounded number of matches to weigh."""
+        return total <= 2_000
+
+    def _engine_rank(
+        self, expr: Expr, kind: str, sido: str, limit: int, offset: int, titles_only: bool
+    ) -> list[Hit]:
+        source, cond, params = self._rank_where(expr, kind, sido, titles_only)
         columns = f"d.id, d.kind, d.object_id, {self._score()} AS score"
-        sql = f"SELECT {columns} FROM {source} WHERE {cond}{extra}"  # noqa: S608
-        sql += f" ORDER BY {order} LIMIT %s OFFSET %s"
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *extra_params, int(limit), int(offset)])
-            return [Hit(r[0], r[1], r[2], float(r[3] or 0.0)) for r in cursor.fetchall()]
+        order = f"score DESC, {self._date_desc()}, d.id DESC"
+        sql = f"SELECT {columns} FROM {source} WHERE {cond} ORDER BY {order} LIMIT %s OFFSET %s"
+        rows = self._fetch(sql, [*params, int(limit), int(offset)])
+        return [Hit(r[0], r[1], r[2], float(r[3] or 0.0)) for r in rows]
 
-    def count_by_kind(
-        self, expr: Expr, *, now: dt.datetime, kinds: Sequence[str] | None = None, sido: str = ""
-    ) -> dict[str, int]:
-        """Number of matching documents per kind."""
-        source, cond, params = self._match(expr, False)
-        extra, extra_params = self._filters(kinds, sido, now)
-        sql = f"SELECT d.kind, COUNT(*) FROM {source} WHERE {cond}{extra} GROUP BY d.kind"  # noqa: S608
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *extra_params])
-            return {kind: int(n) for kind, n in cursor.fetchall()}
+    def _rank_where(
+        self, expr: Expr, kind: str, sido: str, titles_only: bool
+    ) -> tuple[str, str, list[Any]]:
+        return self._where(expr, kind, sido, titles_only)
 
-    def ids_sql(self, expr: Expr, *, kind: str, now: dt.datetime) -> tuple[str, list[Any]]:
-        """SQL selecting the `object_id`s of matching documents of `kind`, with its
+    def recent(
+        self, expr: Expr, kind: str, sido: str, titles_only: bool, *, limit: int, offset: int
+    ) -> list[int]:
+        """Ids of matches of `kind`, most recently indexed first."""
+        source, cond, params = self._where(expr, kind, sido, titles_only)
+        sql = f"SELECT d.id FROM {source} WHERE {cond} ORDER BY d.id DESC LIMIT %s OFFSET %s"
+        return [int(r[0]) for r in self._fetch(sql, [*params, int(limit), int(offset)])]
+
+    def doc_freq(self, token: str, *, grams: bool = False) -> int:
+        """Number of documents holding `token` in the text columns (or, with `grams`,
+        among the name bigrams); for idf in `ranking`."""
+        raise NotImplementedError
+
+    def ids_sql(self, expr: Expr, *, kind: str) -> tuple[str, list[Any]]:
+        """SQL selecting the `object_id`s of the visible matches of `kind`, with its
         params — for filtering another query (``pk__in=RawSQL(sql, params)``)."""
-        source, cond, params = self._match(expr, False)
-        extra, extra_params = self._filters([kind], "", now)
-        sql = f"SELECT d.object_id FROM {source} WHERE {cond}{extra}"  # noqa: S608
-        return sql, [*params, *extra_params]
-
-    def _date_desc(self) -> str:
-        return "d.date DESC"
+        source, cond, params = self._where(expr, kind, "", False)
+        return f"SELECT d.object_id FROM {source} WHERE {cond}", params
 
 
 class SQLiteBackend(Backend):
     """SQLite FTS5 (see the module docstring)."""
 
     vendor = "sqlite"
-    WEIGHTS = (10.0, 4.0, 1.0, 5.0)  # terms_a, terms_b, terms_c, grams
+    WEIGHTS = (10.0, 4.0, 1.0, 5.0, 0.0)  # terms_a, terms_b, terms_c, grams, facets
 
     def render(self, expr: Expr, *, titles_only: bool = False) -> str:
         """The FTS5 MATCH expression: every token double-quoted (tokens hold letters
@@ -140,9 +210,69 @@ class SQLiteBackend(Backend):
         joiner = " AND " if isinstance(expr, And) else " OR "
         return "(" + joiner.join(self.render(i, titles_only=titles_only) for i in expr.items) + ")"
 
-    def _match(self, expr: Expr, titles_only: bool) -> tuple[str, str, list[Any]]:
+    def match(self, expr: Expr, *, kind: str, sido: str = "", titles_only: bool = False) -> str:
+        """The whole MATCH text: the query, the kind and region facets, not hidden."""
+        text = f'{self.render(expr, titles_only=titles_only)} AND {{facets}} : "k{kind}"'
+        if sido and clean_form(sido):
+            text += f' AND {{facets}} : "s{clean_form(sido)}"'
+        return f'({text}) NOT {{facets}} : "hidden"'
+
+    def _where(
+        self, expr: Expr, kind: str, sido: str, titles_only: bool
+    ) -> tuple[str, str, list[Any]]:
         source = f"{FTS_TABLE} JOIN {TABLE} d ON d.id = {FTS_TABLE}.rowid"
-        return source, f"{FTS_TABLE} MATCH %s", [self.render(expr, titles_only=titles_only)]
+        text = self.match(expr, kind=kind, sido=sido, titles_only=titles_only)
+        return source, f"{FTS_TABLE} MATCH %s", [text]
+
+    def count(
+        self,
+        expr: Expr,
+        *,
+        kind: str,
+        sido: str = "",
+        cap: int = COUNT_CAP,
+        titles_only: bool = False,
+    ) -> int:
+        """Counted in the full-text index alone (the facets), without the documents."""
+        text = self.match(expr, kind=kind, sido=sido, titles_only=titles_only)
+        inner = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s"
+        return int(self._fetch(f"SELECT COUNT(*) FROM ({inner}) c", [text, int(cap)])[0][0])
+
+    # bm25 reads the whole document list of every word of the query to weigh it:
+    # above this many entries (summed over the words) `ranking` ranks instead.
+    ENGINE_BUDGET = 3_000
+
+    def engine_can_rank(self, expr: Expr, *, total: int, titles_only: bool = False) -> bool:
+        from . import ranking
+
+        return ranking.postings(self, expr) <= self.ENGINE_BUDGET
+
+    def _rank_where(
+        self, expr: Expr, kind: str, sido: str, titles_only: bool
+    ) -> tuple[str, str, list[Any]]:
+        """The query's words alone in MATCH (bm25 would weigh the filter tokens too);
+        kind, region and visibility from the document row."""
+        source = f"{FTS_TABLE} JOIN {TABLE} d ON d.id = {FTS_TABLE}.rowid"
+        cond = f"{FTS_TABLE} MATCH %s AND d.kind = %s AND NOT d.hidden"
+        params: list[Any] = [self.render(expr, titles_only=titles_only), kind]
+        if sido:
+            cond += " AND d.sido = %s"
+            params.append(sido)
+        return source, cond, params
+
+    def recent(
+        self, expr: Expr, kind: str, sido: str, titles_only: bool, *, limit: int, offset: int
+    ) -> list[int]:
+        """In the full-text index alone: FTS5 walks its matches in rowid order."""
+        text = self.match(expr, kind=kind, sido=sido, titles_only=titles_only)
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        sql += " ORDER BY rowid DESC LIMIT %s OFFSET %s"
+        return [int(r[0]) for r in self._fetch(sql, [text, int(limit), int(offset)])]
+
+    def doc_freq(self, token: str, *, grams: bool = False) -> int:
+        column = "{grams}" if grams else "{" + " ".join(TEXT_COLUMNS) + "}"
+        sql = f"SELECT COUNT(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        return int(self._fetch(sql, [f'{column} : "{token}"'])[0][0])
 
     def _score(self) -> str:
         weights = ", ".join(str(w) for w in self.WEIGHTS)
@@ -168,12 +298,24 @@ class PostgresBackend(Backend):
         joiner = " & " if isinstance(expr, And) else " | "
         return "(" + joiner.join(self.render(i, titles_only=titles_only) for i in expr.items) + ")"
 
-    def _match(self, expr: Expr, titles_only: bool) -> tuple[str, str, list[Any]]:
+    def _where(
+        self, expr: Expr, kind: str, sido: str, titles_only: bool
+    ) -> tuple[str, str, list[Any]]:
         source = f"{TABLE} d, to_tsquery('simple', %s) q"
-        return source, "d.search_vector @@ q", [self.render(expr, titles_only=titles_only)]
+        cond = "d.search_vector @@ q AND d.kind = %s AND NOT d.hidden"
+        params: list[Any] = [self.render(expr, titles_only=titles_only), kind]
+        if sido:
+            cond += " AND d.sido = %s"
+            params.append(sido)
+        return source, cond, params
 
     def _score(self) -> str:
         return f"ts_rank_cd('{self.WEIGHTS}', d.search_vector, q)"
+
+    def doc_freq(self, token: str, *, grams: bool = False) -> int:
+        query = f"'{token}':D" if grams else f"'{token}':ABC"
+        sql = f"SELECT COUNT(*) FROM {TABLE} d WHERE d.search_vector @@ to_tsquery('simple', %s)"
+        return int(self._fetch(sql, [query])[0][0])
 
     def _date_desc(self) -> str:
         return "d.date DESC NULLS LAST"
@@ -186,4 +328,13 @@ def get_backend(using: str = "default") -> Backend:
     return SQLiteBackend(using)
 
 
-__all__ = ["And", "Backend", "Hit", "Or", "PostgresBackend", "SQLiteBackend", "get_backend"]
+__all__ = [
+    "COUNT_CAP",
+    "RANK_WINDOW",
+    "Backend",
+    "Hit",
+    "PostgresBackend",
+    "SQLiteBackend",
+    "facet_tokens",
+    "get_backend",
+]

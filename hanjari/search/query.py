@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hanjari.core.names import LEGAL_FORMS
@@ -200,3 +201,25 @@ def forms(expr: Expr | None) -> set[str]:
     for item in expr.items:
         result |= forms(item)
     return result
+
+
+def prune(expr: Expr | None, df: Callable[[str], int], *, common: int) -> Expr | None:
+    """`expr` without the fallbacks of common words: an alternative whose first item is
+    a token held by at least `common` documents keeps that token alone (a common word
+    is indexed as itself; its parts and bigrams would only add cost), and a word's
+    bigram alternative goes when every token of the word is common. Rare words (and
+    words typed in part, for typeahead) keep every alternative."""
+    if expr is None or isinstance(expr, Tok | Grams):
+        return expr
+    if isinstance(expr, Or):
+        first = expr.items[0]
+        if isinstance(first, Tok) and df(first.form) >= common:
+            return Tok(first.form)  # a common word typed in full: no prefix either
+        items = [prune(i, df, common=common) for i in expr.items]
+        rest = [i for i in items if i is not None]
+        if len(rest) > 1 and isinstance(rest[-1], Grams) and not isinstance(rest[0], Grams):
+            toks = forms(rest[0])
+            if toks and all(df(t) >= common for t in toks):
+                rest = rest[:-1]
+        return _either(rest)
+    return _all([i for i in (prune(i, df, common=common) for i in expr.items) if i is not None])

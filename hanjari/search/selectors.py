@@ -18,29 +18,35 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from rapidfuzz import fuzz, process
 
 from hanjari.core.names import normalize_name
 
-from . import registry, snippets
+from . import ranking, registry, snippets
 from .backends import Hit, get_backend
 from .models import SearchDocument
-from .query import Expr, Query, parse
+from .query import Expr, Query, parse, prune
 
 GROUP_SIZE = 5
 PER_PAGE = 20
 MAX_PAGE = 500
 # Below this many matches, a close title is looked for ("did you mean").
 SUGGEST_BELOW = 5
-SUGGEST_SCORE = 80.0
+SUGGEST_SCORE = 75.0
 SUGGEST_MIN_CHARS = 3
+# A word held by this share of the documents (and at least COMMON_MIN) is "common".
+COMMON_SHARE = 0.01
+COMMON_MIN = 300
+# What a result line needs of a document (not its index terms).
+SHOWN_FIELDS = ("id", "kind", "object_id", "title", "url", "body", "meta", "date")
 
 
 @dataclass
@@ -98,12 +104,8 @@ class SearchPage:
         return self.counts.get(self.kind, 0) if self.kind else self.total
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
-
-
 def _hydrate(hits: Sequence[Hit], query: Query) -> list[Result]:
-    docs = SearchDocument.objects.in_bulk([h.doc_id for h in hits])
+    docs = SearchDocument.objects.only(*SHOWN_FIELDS).in_bulk([h.doc_id for h in hits])
     results: list[Result] = []
     for hit in hits:
         doc = docs.get(hit.doc_id)
@@ -133,74 +135,133 @@ def _hydrate(hits: Sequence[Hit], query: Query) -> list[Result]:
 # --- did you mean -------------------------------------------------------------------------
 
 _names_lock = threading.Lock()
-_names: dict[str, Any] = {"stamp": None, "keys": [], "titles": []}
+_names: dict[str, Any] = {"loaded": 0.0, "stamp": None, "by_key": {}, "keys": [], "titles": []}
+# A full reload of the names forgets deleted documents; changes are read in between.
+NAMES_RELOAD = 3600.0
 
 
 def _fuzzy_names() -> tuple[list[str], list[str]]:
-    """(normalised names, titles) of the kinds registered with `fuzzy=True`, cached
-    per process until the index of those kinds changes."""
+    """(normalised names, titles) of the kinds registered with `fuzzy=True`, kept per
+    process: documents changed since the last look are read at each call (one indexed
+    query when nothing changed), everything again every `NAMES_RELOAD` seconds."""
     kinds = [t.kind for t in registry.kinds() if t.fuzzy]
     qs = SearchDocument.objects.filter(kind__in=kinds)
-    agg = qs.aggregate(n=Count("id"), last=Max("updated_at"))
-    stamp = (tuple(kinds), agg["n"], agg["last"])
+    stamp = SearchDocument.objects.aggregate(last=Max("updated_at"))["last"]
+    now = time.monotonic()
     with _names_lock:
+        if now - _names["loaded"] > NAMES_RELOAD or _names["by_key"] is None:
+            rows = qs.values_list("kind", "object_id", "title_key", "title")
+            _names.update(loaded=now, by_key={(k, o): (key, t) for k, o, key, t in rows})
+            _names["stamp"] = None
+        elif _names["stamp"] != stamp and _names["stamp"] is not None:
+            changed = qs.filter(updated_at__gt=_names["stamp"])
+            for k, o, key, t in changed.values_list("kind", "object_id", "title_key", "title"):
+                _names["by_key"][(k, o)] = (key, t)
         if _names["stamp"] != stamp:
-            titles = sorted(set(qs.values_list("title", flat=True)))
-            keyed = [(normalize_name(t), t) for t in titles]
-            keyed = [(k, t) for k, t in keyed if k]
-            _names.update(stamp=stamp, keys=[k for k, _t in keyed], titles=[t for _k, t in keyed])
+            pairs = [v for v in _names["by_key"].values() if v[0]]
+            _names.update(stamp=stamp, keys=[p[0] for p in pairs], titles=[p[1] for p in pairs])
         return _names["keys"], _names["titles"]
 
 
 def did_you_mean(text: str) -> str:
-    """The registered name closest to `text` (rapidfuzz WRatio ≥ 80 over names
-    normalised by `hanjari.core.names.normalize_name`, ties by plain ratio), or ""
-    when none is close or the text is too short (fewer than 3 letters). A name equal
-    to the text is not a suggestion."""
+    """The registered name closest to `text` (rapidfuzz ratio ≥ 75 between names
+    normalised by `hanjari.core.names.normalize_name`; ties go to the shorter name),
+    or "" when none is close or the text is too short (fewer than 3 letters). A name
+    equal to the text is not a suggestion."""
     key = normalize_name(text)
     if len(key) < SUGGEST_MIN_CHARS:
         return ""
     keys, titles = _fuzzy_names()
     if not keys:
         return ""
-    found = process.extract(key, keys, scorer=fuzz.WRatio, score_cutoff=SUGGEST_SCORE, limit=10)
-    if not found:
+    found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=SUGGEST_SCORE, limit=10)
+    if not found or any(m[0] == key for m in found):
         return ""
-    best = max(found, key=lambda m: (round(m[1]), fuzz.ratio(key, m[0]), -len(m[0])))
-    if best[0] == key:
-        return ""
+    best = max(found, key=lambda m: (round(m[1], 3), -len(m[0])))
     return str(titles[best[2]])
 
 
 # --- searching ----------------------------------------------------------------------------
 
 
-def _resolve(
-    query: Query, *, sido: str, now: dt.datetime
-) -> tuple[Query, Expr | None, dict[str, int], str, str]:
-    """(query answered, expression, counts per kind, mode, suggestion)."""
+def reveal_due() -> None:
+    """Re-index hidden documents whose `visible_from` has come (a scheduled article at
+    its publication time), so that they appear from now on. One indexed query."""
+    due = SearchDocument.objects.filter(hidden=True, visible_from__lte=timezone.now())
+    keys = list(due.values_list("kind", "object_id")[:500])
+    for kind, object_id in keys:
+        registry.mark_dirty(kind, [object_id])
+    registry.flush()
+
+
+def _prepare() -> None:
+    registry.flush()
+    reveal_due()
+
+
+def _kinds() -> list[registry.DocumentType]:
+    return registry.kinds()
+
+
+def _counts(expr: Expr, *, sido: str, titles_only: bool = False) -> dict[str, int]:
     backend = get_backend()
-    if query.expr is None:
-        return query, None, {}, "all", ""
-    counts = backend.count_by_kind(query.expr, now=now, sido=sido)
+    counts = {}
+    for doc_type in _kinds():
+        n = backend.count(expr, kind=doc_type.kind, sido=sido, titles_only=titles_only)
+        if n:
+            counts[doc_type.kind] = n
+    return counts
+
+
+def _pruned(query: Query) -> Query:
+    """`query` without the fallbacks of its common words (`query.prune`): a word
+    held by at least `COMMON_SHARE` of the documents (and `COMMON_MIN`) is matched as
+    itself only, which keeps queries of common words cheap on a national index."""
+    backend = get_backend()
+    common = max(COMMON_MIN, int(ranking.document_count(backend) * COMMON_SHARE))
+
+    def df(token: str) -> int:
+        return ranking.cached_df(backend, token)
+
+    expr = prune(query.expr, df, common=common)
+    any_expr = prune(query.any_expr, df, common=common)
+    return Query(query.text, expr, any_expr, query.highlight)
+
+
+def _answer(query: Query, *, sido: str) -> tuple[Query, Expr, dict[str, int], str, str]:
+    """The expression that answers `query`, with its fallbacks (see the module
+    docstring). Returns (query answered, expression, counts per kind, mode,
+    suggestion)."""
+    assert query.expr is not None  # noqa: S101 - callers return early for empty queries
+    query = _pruned(query)
+    assert query.expr is not None  # noqa: S101 - pruning keeps a non-empty expression
+    counts = _counts(query.expr, sido=sido)
     total = sum(counts.values())
     suggestion = did_you_mean(query.text) if total < SUGGEST_BELOW else ""
     if total == 0:
         if suggestion:
             corrected = parse(suggestion)
             if corrected.expr is not None:
-                fixed = backend.count_by_kind(corrected.expr, now=now, sido=sido)
-                if sum(fixed.values()):
+                corrected = _pruned(corrected)
+                assert corrected.expr is not None  # noqa: S101
+                fixed = _counts(corrected.expr, sido=sido)
+                if fixed:
                     return corrected, corrected.expr, fixed, "corrected", suggestion
         if query.any_expr is not None and query.any_expr != query.expr:
-            anyc = backend.count_by_kind(query.any_expr, now=now, sido=sido)
-            if sum(anyc.values()):
+            anyc = _counts(query.any_expr, sido=sido)
+            if anyc:
                 return query, query.any_expr, anyc, "any", suggestion
     return query, query.expr, counts, "all", suggestion
 
 
-def _kinds() -> list[registry.DocumentType]:
-    return registry.kinds()
+def _exact_first(results: list[Result], text: str) -> list[Result]:
+    """`results` with those whose title is the query itself (legal-form markers,
+    spacing and case aside) moved to the front: a name typed in full finds its
+    organisation first, before articles that repeat the name."""
+    key = normalize_name(text)
+    if not key:
+        return results
+    return sorted(results, key=lambda r: normalize_name(r.title) != key)
 
 
 def search(
@@ -211,92 +272,103 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     group_size: int = GROUP_SIZE,
-    now: dt.datetime | None = None,
 ) -> SearchPage:
     """One page of results for `text` (see the module docstring).
 
     Without `kind`: every kind with matches as a group of its best `group_size`
     results and its count. With `kind` (a registered kind): that kind's results,
-    `per_page` per page (`page` from 1; past the last page gives the last). `sido` (a
-    canonical 시도 name) keeps documents of that region only. Never raises on odd
-    text; an unknown kind gives no results.
+    `per_page` per page (`page` from 1; past the last page gives nothing). `sido` (a
+    canonical 시도 name) keeps documents of that region only. Counts stop at
+    `backends.COUNT_CAP`. Never raises on odd text; an unknown kind gives nothing.
     """
-    registry.flush()
-    now = _now(now)
+    _prepare()
     query = parse(text)
     result = SearchPage(text=query.text, kind=kind, sido=sido)
     if query.is_empty:
         return result
-    answered, expr, counts, mode, suggestion = _resolve(query, sido=sido, now=now)
-    order = {t.kind: i for i, t in enumerate(_kinds())}
-    result.counts = {k: counts[k] for k in sorted(counts, key=lambda k: order.get(k, 99))}
-    result.mode, result.suggestion = mode, suggestion
+    answered, expr, counts, mode, suggestion = _answer(query, sido=sido)
+    result.counts, result.mode, result.suggestion = counts, mode, suggestion
     backend = get_backend()
-    if expr is not None and kind:
-        count = result.counts.get(kind, 0)
+    if kind:
+        count = counts.get(kind, 0)
         result.num_pages = max(1, -(-count // per_page))
-        result.page = min(max(1, int(page)), result.num_pages, MAX_PAGE)
-        hits = backend.search(
-            expr,
-            now=now,
-            kinds=[kind],
-            sido=sido,
-            limit=per_page,
-            offset=(result.page - 1) * per_page,
-        )
-        result.results = _hydrate(hits, answered)
-    elif expr is not None:
+        result.page = min(max(1, int(page)), MAX_PAGE)
+        offset = (result.page - 1) * per_page
+        hits = backend.top(expr, kind=kind, total=count, sido=sido, limit=per_page, offset=offset)
+        results = _hydrate(hits, answered)
+        result.results = _exact_first(results, answered.text) if offset == 0 else results
+    else:
         for doc_type in _kinds():
-            count = result.counts.get(doc_type.kind, 0)
-            if not count:
-                continue
-            hits = backend.search(expr, now=now, kinds=[doc_type.kind], sido=sido, limit=group_size)
-            result.groups.append(
-                Group(doc_type.kind, doc_type.label, count, _hydrate(hits, answered))
-            )
+            count = counts.get(doc_type.kind, 0)
+            if count:
+                hits = backend.top(
+                    expr, kind=doc_type.kind, total=count, sido=sido, limit=group_size
+                )
+                group = _exact_first(_hydrate(hits, answered), answered.text)
+                result.groups.append(Group(doc_type.kind, doc_type.label, count, group))
     if suggestion and mode == "all" and result.total:
-        result.extra = _suggested(suggestion, result, now=now, sido=sido)
+        result.extra = _suggested(suggestion, result, sido=sido)
     return result
 
 
-def _suggested(suggestion: str, page: SearchPage, *, now: dt.datetime, sido: str) -> list[Result]:
+def _suggested(suggestion: str, page: SearchPage, *, sido: str) -> list[Result]:
+    """The best few results for the "did you mean" title that the page does not show."""
     corrected = parse(suggestion)
+    if corrected.expr is None:
+        return []
+    corrected = _pruned(corrected)
     if corrected.expr is None:
         return []
     shown = {(r.kind, r.object_id) for r in page.results}
     shown |= {(r.kind, r.object_id) for g in page.groups for r in g.results}
-    kinds = [page.kind] if page.kind else None
-    hits = get_backend().search(corrected.expr, now=now, kinds=kinds, sido=sido, limit=3)
-    return [r for r in _hydrate(hits, corrected) if (r.kind, r.object_id) not in shown]
+    found = _top_across(
+        corrected.expr, kinds=[page.kind] if page.kind else None, sido=sido, limit=3
+    )
+    return [r for r in _hydrate(found, corrected) if (r.kind, r.object_id) not in shown]
+
+
+def _top_across(
+    expr: Expr,
+    *,
+    kinds: list[str] | None,
+    sido: str,
+    limit: int,
+    counts: dict[str, int] | None = None,
+    titles_only: bool = False,
+) -> list[Hit]:
+    """The best `limit` hits across kinds, by score (scores of one query compare)."""
+    backend = get_backend()
+    if counts is None:
+        counts = _counts(expr, sido=sido, titles_only=titles_only)
+    hits: list[Hit] = []
+    for kind, count in counts.items():
+        if kinds is None or kind in kinds:
+            hits += backend.top(
+                expr, kind=kind, total=count, sido=sido, limit=limit, titles_only=titles_only
+            )
+    return sorted(hits, key=lambda h: -h.score)[:limit]
 
 
 def ranked(
-    text: str | None,
-    *,
-    kind: str = "",
-    sido: str = "",
-    limit: int = 10,
-    now: dt.datetime | None = None,
+    text: str | None, *, kind: str = "", sido: str = "", limit: int = 10
 ) -> tuple[SearchPage, list[Result]]:
     """The best `limit` results across kinds (or of one `kind`) as one ranked list,
     with the same fallbacks as :func:`search`; when the query found only a few, the
     suggestion's results follow them. Returns (the page's summary, results)."""
-    registry.flush()
-    now = _now(now)
+    _prepare()
     query = parse(text)
     page = SearchPage(text=query.text, kind=kind, sido=sido)
     if query.is_empty:
         return page, []
-    answered, expr, counts, mode, suggestion = _resolve(query, sido=sido, now=now)
+    answered, expr, counts, mode, suggestion = _answer(query, sido=sido)
+    if kind:
+        counts = {k: n for k, n in counts.items() if k == kind}
     page.counts, page.mode, page.suggestion = counts, mode, suggestion
-    if expr is None:
-        return page, []
-    kinds = [kind] if kind else None
-    hits = get_backend().search(expr, now=now, kinds=kinds, sido=sido, limit=limit)
-    page.results = _hydrate(hits, answered)
+    hits = _top_across(expr, kinds=None, sido=sido, limit=limit, counts=counts)
+    page.results = _exact_first(_hydrate(hits, answered), answered.text)
     results = list(page.results)
     if suggestion and mode == "all" and len(results) < limit:
-        results += _suggested(suggestion, page, now=now, sido=sido)
+        results += _suggested(suggestion, page, sido=sido)
     return page, results[:limit]
 
 
@@ -309,44 +381,47 @@ class Suggestion:
     title_html: SafeString
 
 
-def suggest(
-    text: str | None, *, limit: int = 8, now: dt.datetime | None = None
-) -> list[Suggestion]:
+def suggest(text: str | None, *, limit: int = 8) -> list[Suggestion]:
     """Typeahead: titles matching what has been typed (the last word as a prefix),
     best first; ``[]`` for empty text."""
-    registry.flush()
+    _prepare()
     query = parse(text, prefix_last=True)
     if query.expr is None:
         return []
-    hits = get_backend().search(query.expr, now=_now(now), limit=limit, titles_only=True)
+    query = _pruned(query)
+    if query.expr is None:
+        return []
+    hits = _top_across(query.expr, kinds=None, sido="", limit=limit, titles_only=True)
     return [
         Suggestion(r.kind, r.kind_label, r.title, r.url, r.title_html)
         for r in _hydrate(hits, query)
     ]
 
 
-def object_ids_sql(
-    text: str | None, *, kind: str, now: dt.datetime | None = None
-) -> tuple[str, list[Any]] | None:
+def object_ids_sql(text: str | None, *, kind: str) -> tuple[str, list[Any]] | None:
     """SQL (and params) selecting the ids of the objects of `kind` whose documents
     match every word of `text` — for ``filter(pk__in=RawSQL(sql, params))`` — or None
-    when the text has nothing to search for (then nothing should be filtered out:
-    callers decide; the directory shows no rows)."""
-    registry.flush()
+    when the text has nothing to search for (callers decide what that means; the
+    directory then shows no rows)."""
+    _prepare()
     query = parse(text)
     if query.expr is None:
         return None
-    return get_backend().ids_sql(query.expr, kind=kind, now=_now(now))
+    expr = _pruned(query).expr
+    assert expr is not None  # noqa: S101
+    return get_backend().ids_sql(expr, kind=kind)
 
 
-def ranked_object_ids(
-    text: str | None, *, kind: str, limit: int = 1000, now: dt.datetime | None = None
-) -> list[int]:
+def ranked_object_ids(text: str | None, *, kind: str, limit: int = 1000) -> list[int]:
     """The ids of the best `limit` objects of `kind` for `text` (every word must
     match), best first; ``[]`` for empty text."""
-    registry.flush()
+    _prepare()
     query = parse(text)
     if query.expr is None:
         return []
-    hits = get_backend().search(query.expr, now=_now(now), kinds=[kind], limit=limit)
+    expr = _pruned(query).expr
+    assert expr is not None  # noqa: S101
+    backend = get_backend()
+    total = backend.count(expr, kind=kind)
+    hits = backend.top(expr, kind=kind, total=total, limit=limit)
     return [h.object_id for h in hits]

@@ -7,8 +7,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+
+from hanjari.core.names import normalize_name
 
 from . import analysis, registry
+from .backends import facet_tokens
 from .models import SearchDocument
 
 DEFAULT_BATCH = 500
@@ -23,7 +27,8 @@ def build_documents(
     doc_type: registry.DocumentType, objects: Sequence[Any]
 ) -> list[SearchDocument | None]:
     """Unsaved `SearchDocument`s for `objects` of one kind (None where the kind's
-    `build_document` says the object is not searchable), analysed in one batch."""
+    `build_document` says the object is not searchable), analysed in one batch. A
+    document whose `visible_from` is still ahead is `hidden`."""
     built = [doc_type.build_document(obj) for obj in objects]
     texts: list[str] = []
     for doc in built:
@@ -34,18 +39,22 @@ def build_documents(
                 _text(doc.other),
             ]
     analysed = iter(analysis.analyse_many(texts))
+    now = timezone.now()
     result: list[SearchDocument | None] = []
     for obj, doc in zip(objects, built, strict=True):
         if doc is None:
             result.append(None)
             continue
         a, b, c = next(analysed), next(analysed), next(analysed)
+        title = (doc.title or doc_type.title(obj))[:300]
         names_text = analysis.normalize(_text([doc.title, *doc.names]))
+        hidden = doc.visible_from is not None and doc.visible_from > now
         result.append(
             SearchDocument(
                 kind=doc_type.kind,
                 object_id=obj.pk,
-                title=(doc.title or doc_type.title(obj))[:300],
+                title=title,
+                title_key=normalize_name(title)[:300],
                 url=(doc.url or doc_type.url(obj))[:500],
                 body=doc.body[:_MAX_BODY],
                 meta=doc.meta,
@@ -56,6 +65,8 @@ def build_documents(
                 terms_b=" ".join(analysis.index_terms(b)),
                 terms_c=" ".join(analysis.index_terms(c)),
                 grams=" ".join(dict.fromkeys(analysis.bigrams(names_text))),
+                facets=facet_tokens(kind=doc_type.kind, sido=doc.sido, hidden=hidden),
+                hidden=hidden,
             )
         )
     return result
@@ -83,7 +94,7 @@ def index_keys(keys: Iterable[tuple[str, int]], *, using: str = "default") -> in
         ids = sorted(id_set)
         for start in range(0, len(ids), DEFAULT_BATCH):
             chunk = ids[start : start + DEFAULT_BATCH]
-            objects = list(doc_type.queryset().using(using).filter(pk__in=chunk))
+            objects = list(doc_type.queryset().using(using).filter(pk__in=chunk).order_by("pk"))
             docs = [d for d in build_documents(doc_type, objects) if d is not None]
             _write(kind, chunk, docs, using)
             written += len(docs)

@@ -23,6 +23,7 @@ from hanjari.core import regions
 from hanjari.registry.models import SECTORS, SIDO_CHOICES, DesignationKind
 
 from . import registry, selectors
+from .backends import COUNT_CAP
 from .query import clean_text
 
 _SECTOR_OF = {kind: key for key, (_label, kinds) in SECTORS.items() for kind in kinds}
@@ -64,6 +65,11 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode(pairs)
 
 
+def count_text(n: int) -> str:
+    """A count as shown: ``1,234``, or ``1,000+`` when counting stopped at the cap."""
+    return f"{n:,}+" if n >= COUNT_CAP else f"{n:,}"
+
+
 def _decorate(result: selectors.Result) -> selectors.Result:
     """Add what the result line shows besides title and snippet (`badges`, `when`,
     `place`) from the document's meta."""
@@ -101,7 +107,7 @@ class SearchView(View):
             {
                 "key": "",
                 "label": _("전체"),
-                "count": page.total,
+                "count": count_text(page.total),
                 "url": "?" + _query(params, kind="", page=1),
                 "active": not params["kind"],
             }
@@ -109,7 +115,7 @@ class SearchView(View):
             {
                 "key": t.kind,
                 "label": t.label,
-                "count": page.counts.get(t.kind, 0),
+                "count": count_text(page.counts.get(t.kind, 0)),
                 "url": "?" + _query(params, kind=t.kind, page=1),
                 "active": params["kind"] == t.kind,
             }
@@ -131,7 +137,8 @@ class SearchView(View):
                 {
                     "kind": g.kind,
                     "label": g.label,
-                    "count": g.count,
+                    "count": count_text(g.count),
+                    "more": g.count > len(g.results),
                     "results": g.results,
                     "more_url": "?" + _query(params, kind=g.kind, page=1),
                 }
@@ -140,6 +147,7 @@ class SearchView(View):
             "suggestion_url": "?" + _query(params, q=page.suggestion, page=1)
             if page.suggestion
             else "",
+            "count_text": count_text(page.count),
             "breadcrumbs": [(_("검색"), None)],
         }
         if _is_htmx(request):

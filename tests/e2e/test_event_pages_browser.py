@@ -37,7 +37,7 @@ def test_workshop_event_page(workshop, page, axe_violations, screenshot_dir):
     main = page.locator("main").inner_text()
     assert "2023년 12월 11일 (월) · 시간 미정" in main
     assert "이름 비공개 8명" in main
-    assert main.count("금액 미공개") >= 4
+    assert main.count("금액 알 수 없음") >= 4
     assert page.locator(".hj-programme-item").count() == 9
     assert page.locator("a", has_text="‘강한 경제 전주’의 한 축").count() == 1
     _check(page, axe_violations, screenshot_dir, "event-desktop")
@@ -55,7 +55,7 @@ def test_recognition_page(workshop, page, axe_violations, screenshot_dir):
     page.wait_for_url("**/recognition/2023/")
     main = page.locator("main").inner_text()
     assert "이름 비공개 8명" in main
-    assert "금액 미공개" in main
+    assert "금액 알 수 없음" in main
     for name in ("우범기", "송영진", "김동헌", "박용근"):
         assert name in main
     _check(page, axe_violations, screenshot_dir, "recognition-desktop")

@@ -125,7 +125,7 @@ def test_register_see_qr_and_check_in_on_a_phone(
         assert_accessible(staff_page, axe_violations, "check-in page")
         staff_page.screenshot(path=str(screenshot_dir / "checkin-phone.png"), full_page=True)
 
-        staff_page.fill("#hj-checkin-token", reg.token)
+        staff_page.fill("#hj-checkin-token", reg.checkin_code)
         staff_page.get_by_role("button", name="도착 확인", exact=True).click()
         message = staff_page.locator("#hj-checkin-result .hj-message-success")
         message.wait_for()
@@ -136,7 +136,7 @@ def test_register_see_qr_and_check_in_on_a_phone(
         staff_page.screenshot(path=str(screenshot_dir / "checkin-phone-done.png"), full_page=True)
 
         # The same code again: refused, with the first time.
-        staff_page.fill("#hj-checkin-token", reg.token)
+        staff_page.fill("#hj-checkin-token", reg.checkin_code)
         staff_page.get_by_role("button", name="도착 확인", exact=True).click()
         refusal = staff_page.locator("#hj-checkin-result .hj-message-error")
         refusal.wait_for()
@@ -144,7 +144,7 @@ def test_register_see_qr_and_check_in_on_a_phone(
         assert (count(staff_page, "arrived"), count(staff_page, "waiting")) == ("2", "3")
 
         # Someone checked in at the other door: the polled counts follow within seconds.
-        services.registration_check_in(event=event, token=other.token, by=staff)
+        services.registration_check_in(event=event, token=other.checkin_code, by=staff)
         staff_page.wait_for_function(
             "() => document.querySelector('[data-hj-count=\"arrived\"]').textContent === '5'",
             timeout=12_000,
@@ -269,8 +269,8 @@ def test_camera_scanning_checks_in(page, live_server, axe_violations, staff):
     start.click()
     page.locator("[data-hj-scan-video]").wait_for()
     assert page.locator("[data-hj-scan-status]").inner_text() == "QR 코드를 카메라에 비춰 주세요."
-    # The phone reads the code: the absolute check-in address with the token.
-    code = f"{live_server.url}/events/{event.pk}/checkin/?token={reg.token}"
+    # The phone reads the code: the absolute check-in address with the check-in code.
+    code = f"{live_server.url}/events/{event.pk}/checkin/?code={reg.checkin_code}"
     page.evaluate("code => window.__hjScans.push(code)", code)
     message = page.locator("#hj-checkin-result .hj-message-success")
     message.wait_for()

@@ -122,5 +122,5 @@ def registration_post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
             "consent": "on",
         }
     if name == "events:checkin":
-        return {"token": world["reg_plain"].token}
+        return {"token": world["reg_plain"].checkin_code}  # the QR code's check-in code
     return {}

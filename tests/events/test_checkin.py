@@ -42,7 +42,9 @@ def confirmed(event, plain_user):
 
 def test_valid_check_in(event, confirmed, staff):
     at = dt.datetime(2025, 10, 24, 10, 3, tzinfo=SEOUL)
-    reg = services.registration_check_in(event=event, token=confirmed.token, by=staff, now=at)
+    reg = services.registration_check_in(
+        event=event, token=confirmed.checkin_code, by=staff, now=at
+    )
     assert reg.checked_in_at == at
     assert reg.checked_in_by == staff
     counts = selectors.checkin_counts(event=event)
@@ -50,19 +52,22 @@ def test_valid_check_in(event, confirmed, staff):
 
 
 def test_token_with_spaces_or_as_a_url(event, confirmed, staff):
-    url = f"https://hanjari.example.kr/events/{event.pk}/checkin/?token={confirmed.token}"
-    assert qr.token_from_scan(f"  {url}\n") == confirmed.token
-    assert qr.token_from_scan(f" {confirmed.token} ") == confirmed.token
+    url = f"https://hanjari.example.kr/events/{event.pk}/checkin/?code={confirmed.checkin_code}"
+    assert qr.token_from_scan(f"  {url}\n") == confirmed.checkin_code
+    assert qr.token_from_scan(f" {confirmed.checkin_code} ") == confirmed.checkin_code
     assert qr.token_from_scan("") == ""
-    services.registration_check_in(event=event, token=f" {confirmed.token}\n", by=staff)
+    services.registration_check_in(event=event, token=f" {confirmed.checkin_code}\n", by=staff)
 
 
 def test_duplicate_check_in_refused_with_the_first_time(event, confirmed, staff):
     first = dt.datetime(2025, 10, 24, 10, 3, tzinfo=SEOUL)
-    services.registration_check_in(event=event, token=confirmed.token, by=staff, now=first)
+    services.registration_check_in(event=event, token=confirmed.checkin_code, by=staff, now=first)
     with pytest.raises(RegistrationError) as exc:
         services.registration_check_in(
-            event=event, token=confirmed.token, by=staff, now=first + dt.timedelta(minutes=20)
+            event=event,
+            token=confirmed.checkin_code,
+            by=staff,
+            now=first + dt.timedelta(minutes=20),
         )
     assert exc.value.code == "already_checked_in"
     assert exc.value.messages == ["이미 도착 확인됨: 2025-10-24 10:03"]
@@ -88,8 +93,8 @@ def test_forged_token_refused(event, confirmed, staff, token):
 
 
 def test_token_one_character_off_refused(event, confirmed, staff):
-    last = confirmed.token[-1]
-    forged = confirmed.token[:-1] + ("A" if last != "A" else "B")
+    last = confirmed.checkin_code[-1]
+    forged = confirmed.checkin_code[:-1] + ("A" if last != "A" else "B")
     with pytest.raises(RegistrationError) as exc:
         services.registration_check_in(event=event, token=forged, by=staff)
     assert exc.value.code == "unknown_token"
@@ -99,7 +104,7 @@ def test_other_events_token_refused(event, staff):
     other = open_event(title="다른 행사 박람회")
     theirs = register(other, by=UserFactory())
     with pytest.raises(RegistrationError) as exc:
-        services.registration_check_in(event=event, token=theirs.token, by=staff)
+        services.registration_check_in(event=event, token=theirs.checkin_code, by=staff)
     assert exc.value.code == "other_event"
     assert exc.value.messages == ["다른 행사(다른 행사 박람회)의 신청입니다."]
     assert Registration.objects.get(pk=theirs.pk).checked_in_at is None
@@ -121,7 +126,7 @@ def test_unconfirmed_registrations_refused(staff, how):
     reg.refresh_from_db()
     assert reg.status == how
     with pytest.raises(RegistrationError) as exc:
-        services.registration_check_in(event=event, token=reg.token, by=staff)
+        services.registration_check_in(event=event, token=reg.checkin_code, by=staff)
     assert exc.value.code == "not_confirmed"
     assert exc.value.messages[0].startswith("확정되지 않은 신청입니다 (")
 
@@ -129,13 +134,13 @@ def test_unconfirmed_registrations_refused(staff, how):
 def test_only_staff_check_in(event, confirmed, plain_user, member_a):
     for user in (None, plain_user, member_a):
         with pytest.raises(PermissionDenied):
-            services.registration_check_in(event=event, token=confirmed.token, by=user)
+            services.registration_check_in(event=event, token=confirmed.checkin_code, by=user)
 
 
 def test_cancelled_event_refuses_check_in(event, confirmed, staff):
     Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
     with pytest.raises(RegistrationError) as exc:
-        services.registration_check_in(event=event, token=confirmed.token, by=staff)
+        services.registration_check_in(event=event, token=confirmed.checkin_code, by=staff)
     assert exc.value.code == "closed"
 
 
@@ -159,7 +164,7 @@ def test_page_works_for_staff(client, event, confirmed, staff):
 
 def test_get_with_a_token_shows_it_and_changes_nothing(client, event, confirmed, staff):
     client.force_login(staff)
-    response = client.get(checkin_url(event), {"token": confirmed.token})
+    response = client.get(checkin_url(event), {"token": confirmed.checkin_code})
     assert response.status_code == 200
     html = response.content.decode()
     assert "박도착" in html and "도착협동조합" in html
@@ -176,11 +181,11 @@ def test_get_with_a_forged_token_says_so(client, event, staff):
 
 def test_post_checks_in_and_refuses_again_with_409(client, event, confirmed, staff):
     client.force_login(staff)
-    ok = client.post(checkin_url(event), {"token": confirmed.token})
+    ok = client.post(checkin_url(event), {"token": confirmed.checkin_code})
     assert ok.status_code == 200
     html = ok.content.decode()
     assert "도착 확인: 박도착 (도착협동조합), 1명" in html
-    again = client.post(checkin_url(event), {"token": confirmed.token})
+    again = client.post(checkin_url(event), {"token": confirmed.checkin_code})
     assert again.status_code == 409
     checked = Registration.objects.get(pk=confirmed.pk).checked_in_at
     assert checked is not None
@@ -191,7 +196,7 @@ def test_post_checks_in_and_refuses_again_with_409(client, event, confirmed, sta
 def test_post_htmx_answers_the_partial_with_counts(client, event, confirmed, staff):
     client.force_login(staff)
     response = client.post(
-        checkin_url(event), {"token": confirmed.token, "q": "박도"}, HTTP_HX_REQUEST="true"
+        checkin_url(event), {"token": confirmed.checkin_code, "q": "박도"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     assert response["X-Hanjari-Partial"] == "1"
@@ -213,14 +218,14 @@ def test_post_refusals_are_4xx_with_messages(client, event, staff):
     pending = register(pending_event, by=UserFactory())
     cases = [
         ({"token": ""}, 400, "QR 코드를 읽거나 신청 번호를 넣어 주세요."),
-        ({"token": other.token}, 400, "다른 행사(옆 행사)의 신청입니다."),
+        ({"token": other.checkin_code}, 400, "다른 행사(옆 행사)의 신청입니다."),
         ({"token": secrets.token_urlsafe(24)}, 404, "등록되지 않은 QR 코드입니다"),
     ]
     for data, status, text in cases:
         response = client.post(checkin_url(event), data)
         assert response.status_code == status, data
         assert text in response.content.decode()
-    response = client.post(checkin_url(pending_event), {"token": pending.token})
+    response = client.post(checkin_url(pending_event), {"token": pending.checkin_code})
     assert response.status_code == 400
     assert "확정되지 않은 신청입니다 (승인 대기)" in response.content.decode()
 
@@ -232,13 +237,13 @@ def test_search_by_name_or_organisation(client, event, confirmed, staff):
     assert response.status_code == 200
     html = response.content.decode()
     assert "박도착" in html and "이다른" not in html
-    assert confirmed.token in html  # the button's hidden token
+    assert confirmed.checkin_code in html  # the button's hidden code
     assert "<html" not in html
 
 
 def test_counts_partial(client, event, confirmed, staff):
     register(event, by=UserFactory(), attendees=3)
-    services.registration_check_in(event=event, token=confirmed.token, by=staff)
+    services.registration_check_in(event=event, token=confirmed.checkin_code, by=staff)
     client.force_login(staff)
     response = client.get(reverse("events:checkin-counts", kwargs={"pk": event.pk}))
     assert response.status_code == 200
@@ -252,10 +257,10 @@ def test_counts_partial(client, event, confirmed, staff):
 def test_checkin_pages_are_for_staff_only(client, event, confirmed, plain_user):
     url = checkin_url(event)
     assert client.get(url).status_code == 302
-    assert client.post(url, {"token": confirmed.token}).status_code == 302
+    assert client.post(url, {"token": confirmed.checkin_code}).status_code == 302
     client.force_login(plain_user)
     assert client.get(url).status_code == 403
-    assert client.post(url, {"token": confirmed.token}).status_code == 403
+    assert client.post(url, {"token": confirmed.checkin_code}).status_code == 403
     counts = reverse("events:checkin-counts", kwargs={"pk": event.pk})
     assert client.get(counts).status_code == 403
     assert Registration.objects.get(pk=confirmed.pk).checked_in_at is None
@@ -305,12 +310,12 @@ def test_qr_svg_encodes_the_checkin_address(client, event, confirmed, plain_user
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     cells, width = svg_modules(response.content)
-    expected_url = f"http://testserver/events/{event.pk}/checkin/?token={confirmed.token}"
+    expected_url = f"http://testserver/events/{event.pk}/checkin/?code={confirmed.checkin_code}"
     assert cells == expected_modules(expected_url)
     assert width == segno.make(expected_url, error="m", micro=False).symbol_size()[0]
     # …and not some other address (the comparison can fail).
     assert cells != expected_modules(expected_url + "x")
-    assert qr.token_from_scan(expected_url) == confirmed.token
+    assert qr.token_from_scan(expected_url) == confirmed.checkin_code
 
 
 def test_qr_only_for_confirmed_registrations(client, staff):
@@ -328,3 +333,42 @@ def test_qr_for_unknown_token_is_404(client):
         reverse("events:registration-qr", kwargs={"token": secrets.token_urlsafe(24)})
     )
     assert response.status_code == 404
+
+
+# --- regression: the QR code holds only the check-in code, never the private token ---------
+
+
+def test_qr_never_holds_the_private_token(client, event, confirmed, plain_user):
+    """A printed or photographed QR code must not open the registrant's page (contact
+    data, cancel button): it encodes the check-in code, which is not the token."""
+    assert confirmed.checkin_code and confirmed.checkin_code != confirmed.token
+    url = qr.checkin_url(confirmed)
+    assert confirmed.token not in url
+    assert confirmed.checkin_code in url
+    client.force_login(plain_user)
+    response = client.get(reverse("events:registration-qr", kwargs={"token": confirmed.token}))
+    assert confirmed.token.encode() not in response.content
+    # The scanned code does not open the registration page nor cancel it.
+    scanned = qr.token_from_scan(url)
+    client.logout()
+    page = client.get(reverse("events:registration", kwargs={"token": scanned}))
+    assert page.status_code == 404
+    cancel = client.post(reverse("events:registration-cancel", kwargs={"token": scanned}))
+    assert cancel.status_code == 404
+    confirmed.refresh_from_db()
+    assert confirmed.status == Registration.Status.CONFIRMED
+
+
+def test_private_token_does_not_check_in(event, confirmed, staff):
+    private = confirmed.token
+    with pytest.raises(RegistrationError) as exc:
+        services.registration_check_in(event=event, token=private, by=staff)
+    assert exc.value.code == "unknown_token"
+    reg = services.registration_check_in(event=event, token=confirmed.checkin_code, by=staff)
+    assert reg.checked_in_at is not None
+
+
+def test_checkin_codes_are_distinct(event):
+    regs = [register(event, by=UserFactory()) for _ in range(3)]
+    codes = {r.checkin_code for r in regs} | {r.token for r in regs}
+    assert len(codes) == 6

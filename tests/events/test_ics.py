@@ -129,8 +129,39 @@ def test_draft_ics_is_not_public(client, staff):
 
 
 def test_text_is_escaped(client):
-    event = make_event(title="워크숍; 1부, 2부\n안내", description="줄1\n줄2, 끝;")
+    event = make_event(title="워크숍; 1부, 2부 안내", description="줄1\n줄2, 끝;")
+    # A line break kept from before titles were checked is still written on one line.
+    Event.objects.filter(pk=event.pk).update(title="워크숍; 1부, 2부\n안내")
     cal, _response = _get_calendar(client, reverse("events:ics", args=[event.pk]))
     (ve,) = _events(cal)
     assert str(ve["summary"]) == "워크숍; 1부, 2부 안내"  # one line
     assert str(ve["description"]).startswith("줄1\n줄2, 끝;")
+
+
+# --- regression: dates out of range -------------------------------------------------------
+
+
+def test_far_future_date_refused_by_clean():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        make_event(start_date=dt.date(9999, 12, 31), start_time=None, end_time=None)
+    assert "start_date" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        make_event(start_date=dt.date(1999, 12, 31))
+
+
+def test_all_day_event_on_9999_12_31_does_not_500(client):
+    """An event stored before dates were checked (9999-12-31, all day): the .ics and the
+    public feed still answer 200 (one-day event, no DTEND)."""
+    event = Event.objects.create(
+        title="먼 미래",
+        start_date=dt.date(9999, 12, 31),
+        end_date=dt.date(9999, 12, 31),
+        status=Event.Status.OPEN,
+    )
+    cal, _response = _get_calendar(client, reverse("events:ics", args=[event.pk]))
+    (ve,) = _events(cal)
+    assert ve.decoded("dtstart") == dt.date(9999, 12, 31)
+    assert "dtend" not in ve
+    _get_calendar(client, reverse("events:feed"))

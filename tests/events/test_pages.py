@@ -682,3 +682,87 @@ def test_council_page_lists_its_events(client):
     services.event_update(event=event, data={"participating_councils": [council]}, by=None)
     html = _html(client.get(reverse("registry:council", args=[council.pk])))
     assert event.get_absolute_url() in html
+
+
+# --- regression: forged formsets naming one item twice ------------------------------------
+
+
+@pytest.mark.parametrize("delete_first", [True, False])
+def test_programme_same_item_twice_is_400(client, staff, delete_first):
+    event = make_event()
+    item = services.programme_item_add(event=event, data={"title": "개회"}, by=None)
+    client.force_login(staff)
+    url = reverse("events:programme-edit", args=[event.pk])
+    edit = _prog_row("개회 (고침)", item_id=item.pk, position="1")
+    delete = _prog_row("개회", item_id=item.pk, position="2", DELETE="on")
+    rows = [delete, edit] if delete_first else [edit, delete]
+    response = client.post(url, _formset(rows, initial=1))
+    assert response.status_code == 400
+    assert "같은 항목이 두 줄에 있습니다" in response.content.decode()
+    assert list(ProgrammeItem.objects.filter(event=event).values_list("title", flat=True)) == [
+        "개회"
+    ]
+
+
+def test_programme_save_service_refuses_the_same_item_twice():
+    event = make_event()
+    item = services.programme_item_add(event=event, data={"title": "개회"}, by=None)
+    rows = [
+        services.ProgrammeRow(item=item, position=1, data={"title": "가"}),
+        services.ProgrammeRow(item=item, position=2, data={}, delete=True),
+    ]
+    with pytest.raises(ValidationError):
+        services.programme_save(event=event, rows=rows, by=None)
+    assert ProgrammeItem.objects.get(pk=item.pk).title == "개회"
+
+
+@pytest.mark.parametrize("delete_first", [True, False])
+def test_booth_same_item_twice_is_400_and_not_recreated(client, staff, delete_first):
+    event = make_event()
+    org = OrganizationFactory(name="두부마을협동조합")
+    booth = services.booth_add(event=event, data={"organization": org, "number": "1"}, by=None)
+    client.force_login(staff)
+    url = reverse("events:booths-edit", args=[event.pk])
+    edit = _booth_row(f"#{org.pk}", "1", item_id=booth.pk, shows="두부")
+    delete = _booth_row(f"#{org.pk}", "1", item_id=booth.pk, DELETE="on")
+    rows = [delete, edit] if delete_first else [edit, delete]
+    response = client.post(url, _formset(rows, initial=1))
+    assert response.status_code == 400
+    assert "같은 항목이 두 줄에 있습니다" in response.content.decode()
+    assert list(Booth.objects.filter(event=event).values_list("pk", "shows")) == [(booth.pk, "")]
+
+
+def test_duplicate_booth_number_message_in_korean(client, staff):
+    event = make_event()
+    org = OrganizationFactory(name="한지공방")
+    services.booth_add(event=event, data={"organization": org, "number": "7"}, by=None)
+    with pytest.raises(ValidationError) as exc:
+        services.booth_add(event=event, data={"organization": org, "number": "7"}, by=None)
+    assert "이 행사에 같은 부스 번호가 이미 있습니다." in exc.value.messages
+    client.force_login(staff)
+    url = reverse("events:booths-edit", args=[event.pk])
+    response = client.post(url, _formset([_booth_row(f"#{org.pk}", "7")]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "이 행사에 같은 부스 번호가 이미 있습니다." in html
+    assert "또한" not in html
+
+
+def test_programme_duration_at_most_a_day():
+    event = make_event()
+    with pytest.raises(ValidationError):
+        services.programme_item_add(
+            event=event, data={"title": "긴 순서", "duration_minutes": 24 * 60 + 1}, by=None
+        )
+    item = services.programme_item_add(
+        event=event, data={"title": "하루", "duration_minutes": 24 * 60}, by=None
+    )
+    assert item.duration_minutes == 1440
+
+
+@pytest.mark.parametrize("field", ["title", "venue_name", "venue_address", "organiser_text"])
+@pytest.mark.parametrize("bad", ["워크숍\r\nBcc: x@example.kr", "워크숍\n안내", "탭\t문자"])
+def test_control_characters_refused_in_one_line_fields(field, bad):
+    with pytest.raises(ValidationError) as exc:
+        make_event(**{field: bad})
+    assert field in exc.value.message_dict

@@ -241,7 +241,7 @@ def test_two_staff_scan_the_same_code_at_once(race_db, monkeypatch, staff):
 
     def scan() -> str:
         try:
-            services.registration_check_in(event=event, token=reg.token, by=staff)
+            services.registration_check_in(event=event, token=reg.checkin_code, by=staff)
         except RegistrationError as exc:
             return exc.code
         return "checked_in"

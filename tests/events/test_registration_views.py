@@ -535,3 +535,20 @@ def test_decide_with_a_huge_registration_number_is_404(client, staff):
     client.force_login(staff)
     url = reverse("events:registration-decide", args=[event.pk, 10**20, "approve"])
     assert client.post(url).status_code == 404
+
+
+# --- regression: a cancelled event ---------------------------------------------------------
+
+
+def test_cancelled_event_says_so_and_hides_the_qr(client):
+    event = open_event()
+    reg = register(event, by=UserFactory())
+    assert reg.status == Registration.Status.CONFIRMED
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    client.force_login(reg.user)
+    html = client.get(reverse("events:registration", kwargs={"token": reg.token})).content.decode()
+    assert "이 행사는 취소되었습니다" in html
+    assert "QR 코드를 보여 주세요" not in html
+    assert "/qr.svg" not in html
+    qr_response = client.get(reverse("events:registration-qr", kwargs={"token": reg.token}))
+    assert qr_response.status_code == 410

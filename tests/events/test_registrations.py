@@ -168,7 +168,7 @@ def test_guest_cancels_with_the_token_and_staff_may_too(staff, django_capture_on
 def test_checked_in_registration_cannot_be_cancelled(plain_user, staff):
     event = open_event()
     reg = register(event, by=plain_user)
-    services.registration_check_in(event=event, token=reg.token, by=staff)
+    services.registration_check_in(event=event, token=reg.checkin_code, by=staff)
     with pytest.raises(RegistrationError) as exc:
         services.registration_cancel(registration=reg, by=plain_user)
     assert "도착 확인한 신청" in exc.value.messages[0]
@@ -474,7 +474,7 @@ def test_every_write_is_audited(staff, plain_user):
     event = open_event(requires_approval=True)
     reg = register(event, by=plain_user)
     services.registration_approve(registration=reg, by=staff)
-    services.registration_check_in(event=event, token=reg.token, by=staff)
+    services.registration_check_in(event=event, token=reg.checkin_code, by=staff)
     actions = list(
         AuditEntry.objects.filter(target_id=str(reg.pk))
         .order_by("id")
@@ -512,7 +512,7 @@ def test_attendance_report_by_council_sector_and_source(staff):
     waiting = register(event, by=UserFactory())
     services.registration_cancel(registration=waiting, by=staff)  # not counted
     for reg in (r1, r2):
-        services.registration_check_in(event=event, token=reg.token, by=staff)
+        services.registration_check_in(event=event, token=reg.checkin_code, by=staff)
     assert r3.pk
 
     report = selectors.attendance_report(event=event)
@@ -558,3 +558,65 @@ def test_capacity_raised_without_promotion_serves_the_waitlist_first():
     Event.objects.filter(pk=event.pk).update(capacity=2)  # an edit that did not promote
     newcomer = register(event, by=UserFactory())
     assert statuses(waiting, newcomer) == [S.CONFIRMED, S.WAITLISTED]
+
+
+# --- regression: raising the capacity in an edit promotes the waitlist ------------------------
+
+
+def test_event_update_raising_capacity_promotes_the_waitlist(
+    staff, django_capture_on_commit_callbacks
+):
+    from hanjari.events.services import events as event_services
+
+    event = open_event(capacity=1)
+    first = register(event, by=UserFactory())
+    waiting = [register(event, by=UserFactory(email=f"w{i}@example.kr")) for i in range(3)]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.event_update(event=event, data={"capacity": 3}, by=staff)
+    assert statuses(first, *waiting) == [S.CONFIRMED, S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
+    assert sorted(m.to[0] for m in mail.outbox) == ["w0@example.kr", "w1@example.kr"]
+    # Lowering it promotes nobody; removing the limit promotes the rest.
+    event_services.event_update(event=event, data={"capacity": 2}, by=staff)
+    assert statuses(waiting[2]) == [S.WAITLISTED]
+    event_services.event_update(event=event, data={"capacity": None}, by=staff)
+    assert statuses(waiting[2]) == [S.CONFIRMED]
+
+
+def test_email_subject_stays_one_line_with_a_broken_title(
+    plain_user, django_capture_on_commit_callbacks
+):
+    event = open_event()
+    Event.objects.filter(pk=event.pk).update(title="워크숍\r\nBcc: evil@example.kr")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, by=plain_user, contact_email="me@example.kr")
+    (message,) = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert "워크숍 Bcc: evil@example.kr" in message.subject
+
+
+def test_registration_closes_when_the_event_starts_without_an_explicit_deadline():
+    """An open event with no registration window that has already started (or, time
+    unknown, whose day has passed) refuses registration with the window message."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hanjari.events.services.registrations import RegistrationError
+    from tests.events.registration_support import open_event, register
+
+    past = (timezone.now() - dt.timedelta(days=3)).date()
+    over = open_event(
+        start_date=past,
+        end_date=past,
+        start_time=None,
+        end_time=None,
+        registration_opens_at=None,
+        registration_closes_at=None,
+    )
+    with pytest.raises(RegistrationError, match="신청 기간이 아닙니다"):
+        register(over, person_name="늦은 사람", contact_email="late@example.kr")
+
+    upcoming = open_event(registration_opens_at=None, registration_closes_at=None)
+    assert register(upcoming, person_name="제때 온 사람", contact_email="ok@example.kr").pk

@@ -194,7 +194,7 @@ def test_shown_on_the_event_page(client, workshop):
     assert "2023년 12월 11일 (월) · 시간 미정" in html
     assert "라한호텔 전주" in html and "100여 명" in html
     assert "이름 비공개 8명" in html
-    assert html.count("금액 미공개") >= 4
+    assert html.count("금액 알 수 없음") >= 4
     for name, office in PLAQUES:
         assert name in html and office in html
     shown = re.findall(r'<p class="hj-programme-title">.*?</span> (.*?)</p>', html)
@@ -210,6 +210,6 @@ def test_linked_from_the_article_and_the_council_pages(client, workshop):
     for council in Council.objects.filter(name__in=COUNCILS):
         page = client.get(reverse("registry:council", args=[council.pk])).content.decode()
         assert workshop.get_absolute_url() in page
-        assert "금액 미공개" in page  # the council's donation, amount unknown
+        assert "금액 알 수 없음" in page  # the council's donation, amount unknown
     centre = Organization.objects.get(name="전주시사회적경제지원센터")
     assert workshop.get_absolute_url() in client.get(centre.get_absolute_url()).content.decode()

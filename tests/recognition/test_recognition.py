@@ -174,8 +174,8 @@ def test_year_page_ledger_and_unknown_amounts(client):
     html = client.get(reverse("recognition:year", args=[2024])).content.decode()
     assert "1,000,000원" in html
     assert "합계 (금액이 알려진 1건)" in html
-    assert html.count(">금액 미공개<") == 2 + 1  # two rows and the count line
-    assert re.search(r"금액 미공개</th>\s*<td class=\"hj-num\">2건</td>", html)
+    assert html.count(">금액 알 수 없음<") == 2 + 1  # two rows and the count line
+    assert re.search(r"금액 알 수 없음</th>\s*<td class=\"hj-num\">2건</td>", html)
     assert ">0원<" not in html
     assert "전주시 인재육성재단" in html and reverse("registry:council", args=[council.pk]) in html
 
@@ -212,7 +212,7 @@ def test_event_page_shows_what_was_given_there(client):
     section = html[html.index('id="recognition-title"') :]
     assert "이름 비공개 1명" in section
     assert "박용근" in section and "전북도의회 의원" in section
-    assert "금액 미공개" in section
+    assert "금액 알 수 없음" in section
     assert "알려지지 않음" in section  # recipient and giver not stated
 
 
@@ -227,5 +227,29 @@ def test_profile_and_council_pages_show_recognition(client):
     html = client.get(org.get_absolute_url()).content.decode()
     assert "300,000원" in html and "낸 기부금" in html
     html = client.get(reverse("registry:council", args=[council.pk])).content.decode()
-    assert "금액 미공개" in html and "감사받은분" in html
+    assert "금액 알 수 없음" in html and "감사받은분" in html
     assert Donation.objects.count() == 2
+
+
+# --- regressions ----------------------------------------------------------------------------
+
+
+def test_donation_amount_upper_bound():
+    with pytest.raises(ValidationError) as exc:
+        donation(10**13 + 1)
+    assert "amount_krw" in exc.value.message_dict
+    assert donation(10**13).amount_krw == 10**13
+
+
+def test_year_page_does_not_show_draft_events(client):
+    from hanjari.events.models import Event
+
+    draft = make_event(title="비공개준비행사", status=Event.Status.DRAFT)
+    public = make_event(title="공개된행사")
+    donation(1000, event=draft)
+    donation(2000, event=public)
+    commendation(name="받은분", event=draft)
+    html = client.get(reverse("recognition:year", args=[DAY.year])).content.decode()
+    assert "비공개준비행사" not in html
+    assert draft.get_absolute_url() not in html
+    assert "공개된행사" in html and public.get_absolute_url() in html

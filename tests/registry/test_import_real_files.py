@@ -53,8 +53,12 @@ def _self_sufficiency_rows() -> list[dict[str, str]]:
 
 def _wipe() -> None:
     """Empty the tables the imports wrote to (plain SQL: no per-row signals, so no
-    deletion history for 2,700 organisations), in foreign-key order."""
+    deletion history for 2,700 organisations), in foreign-key order. The search
+    documents the imports' commits indexed go too."""
+    from hanjari.search.models import SearchDocument
+
     models = (
+        SearchDocument,
         MergeCandidate,
         Designation,
         SourceRecord,

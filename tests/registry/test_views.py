@@ -626,13 +626,13 @@ def test_member_saves_a_valid_change(client, org_a, member_a):
     assert "조직 정보를 저장했습니다" in client.get(org_a.get_absolute_url()).content.decode()
 
 
-def test_council_admin_saves_a_change(client, org_a, council_admin_a):
+def test_council_admin_cannot_edit_a_member_profile(client, org_a, council_admin_a):
+    """Council admins manage the member list, not the members' profiles."""
     client.force_login(council_admin_a)
     url = reverse("registry:organization-edit", args=[org_a.pk])
-    assert client.post(url, edit_data(org_a, phone="063-123-4567")).status_code == 302
+    assert client.post(url, edit_data(org_a, phone="063-123-4567")).status_code == 403
     org_a.refresh_from_db()
-    assert org_a.phone == "063-123-4567"
-    assert org_a.history.latest().history_user == council_admin_a
+    assert org_a.phone != "063-123-4567"
 
 
 def test_invalid_brn_is_refused_with_a_korean_message(client, org_a, member_a):
@@ -1076,3 +1076,38 @@ def test_council_page_hides_member_management_from_the_public(client, council_ad
     html = client.get(reverse("registry:council", args=[council.pk])).content.decode()
     assert "회원 조직 넣기" not in html
     assert "회원에서 빼기" not in html
+
+
+def test_council_admin_cannot_take_over_an_organisation_by_adding_it(
+    client, council_admin_a, org_a, org_b
+):
+    """Regression: a council admin added another organisation to their council and then
+    edited its profile. Adding is allowed; editing stays with its members and staff."""
+    from hanjari.registry.models import CouncilMembership
+
+    council = CouncilMembership.objects.get(organization=org_a).council
+    client.force_login(council_admin_a)
+    add = client.post(
+        reverse("registry:council-members", args=[council.pk]),
+        {"action": "add", "organization": org_b.pk},
+    )
+    assert add.status_code == 303
+    edit_url = reverse("registry:organization-edit", args=[org_b.pk])
+    assert client.get(edit_url).status_code == 403
+    response = client.post(edit_url, {"name": "HIJACKED", "status": "closed"})
+    assert response.status_code == 403
+    org_b.refresh_from_db()
+    assert org_b.name == "라마바영농조합법인"
+
+
+def test_council_member_id_must_be_ascii_digits(client, staff, org_a):
+    """Regression: "²" passed str.isdigit() and crashed int() with a 500."""
+    from hanjari.registry.models import CouncilMembership
+    from tests.factories import CouncilFactory
+
+    council = CouncilFactory()
+    client.force_login(staff)
+    url = reverse("registry:council-members", args=[council.pk])
+    for bad in ("²", "9" * 30):
+        assert client.post(url, {"action": "add", "organization": bad}).status_code == 400
+    assert not CouncilMembership.objects.filter(council=council).exists()

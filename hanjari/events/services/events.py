@@ -24,6 +24,7 @@ from hanjari.core.audit import log_action
 
 from ..models import Booth, Event, EventPhoto, ProgrammeItem
 from ..selectors import today_in_seoul
+from .registrations import promote_waitlist
 
 __all__ = [
     "BOOTH_FIELDS",
@@ -171,14 +172,15 @@ def event_create(*, data: dict[str, Any], by: Any, status: str = Event.Status.DR
 def event_update(*, event: Event, data: dict[str, Any], by: Any) -> Event:
     """Change an event's fields (`EVENT_FIELDS`, `EVENT_M2M_FIELDS` as lists of
     objects). An emptied `end_date` becomes the start date. The status changes through
-    `event_set_status`. Raises `ValidationError` or `PermissionDenied`. Returns the
-    event."""
+    `event_set_status`. Raising the capacity (or removing it) promotes the waitlist.
+    Raises `ValidationError` or `PermissionDenied`. Returns the event."""
     _require_staff(by)
     _check_keys(data, (*EVENT_FIELDS, *EVENT_M2M_FIELDS))
     event = Event.objects.select_for_update().get(pk=event.pk)
     if "end_date" in data and not data["end_date"]:
         data = {**data, "end_date": data.get("start_date") or event.start_date}
     changed = []
+    old_capacity = event.capacity
     for key, value in data.items():
         if key in EVENT_FIELDS:
             if getattr(event, key) != value:
@@ -189,6 +191,10 @@ def event_update(*, event: Event, data: dict[str, Any], by: Any) -> Event:
     changed += _set_m2m(event, data)
     if changed:
         log_action("events.event.updated", user=by, target=event, data={"fields": changed})
+    if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
+        # More seats: those waiting get them now (still inside the event lock), with
+        # their e-mails after the commit.
+        promote_waitlist(event=event, by=by)
     return event
 
 
@@ -196,7 +202,7 @@ def event_update(*, event: Event, data: dict[str, Any], by: Any) -> Event:
 def event_set_status(*, event: Event, status: str, by: Any, today: dt.date | None = None) -> Event:
     """Set an event's status (draft, open, closed, held, cancelled).
 
-    An event can be marked held (열림) only from its start date on (Asia/Seoul).
+    An event can be marked held (개최됨) only from its start date on (Asia/Seoul).
     Raises `ValidationError` for an unknown status or a held event still to come,
     `PermissionDenied` for non-staff. Returns the event (unchanged status: no log)."""
     _require_staff(by)
@@ -204,7 +210,9 @@ def event_set_status(*, event: Event, status: str, by: Any, today: dt.date | Non
         raise ValidationError({"status": _("알 수 없는 상태입니다.")})
     event = Event.objects.select_for_update().get(pk=event.pk)
     if status == Event.Status.HELD and event.start_date > (today or today_in_seoul()):
-        raise ValidationError({"status": _("아직 열리지 않은 행사는 '열림'으로 바꿀 수 없습니다.")})
+        raise ValidationError(
+            {"status": _("아직 열리지 않은 행사는 '개최됨'으로 바꿀 수 없습니다.")}
+        )
     old = event.status
     if old == status:
         return event
@@ -401,6 +409,9 @@ def programme_save(*, event: Event, rows: Sequence[ProgrammeRow], by: Any) -> li
     to `event`. Raises `ValidationError` (nothing is saved) or `PermissionDenied`.
     Returns the programme in order."""
     _require_staff(by)
+    named = [row.item.pk for row in rows if row.item is not None]
+    if len(named) != len(set(named)):
+        raise ValidationError(_("같은 순서 항목이 두 번 들어 있습니다."))
     kept: list[tuple[float, int, ProgrammeItem]] = []
     for index, row in enumerate(rows):
         if row.item is not None and row.item.event_id != event.pk:

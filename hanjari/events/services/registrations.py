@@ -118,8 +118,8 @@ def _check_open(event: Event, now: dt.datetime, *, by_staff: bool) -> None:
             _("신청을 받지 않는 행사입니다 (%(status)s).") % {"status": event.get_status_display()},
             "closed",
         )
-    opens, closes = event.registration_opens_at, event.registration_closes_at
-    if (opens and now < opens) or (closes and now >= closes):
+    opens, closes = event.registration_opens_at, event.registration_deadline
+    if (opens and now < opens) or now >= closes:
         raise RegistrationError(window_message(event), "window")
 
 
@@ -127,7 +127,7 @@ def window_message(event: Event) -> str:
     """The refusal for a registration outside the window, with the window in Seoul
     time: "신청 기간이 아닙니다 (… 부터 … 까지)." (or only one side when the other is
     open)."""
-    opens, closes = event.registration_opens_at, event.registration_closes_at
+    opens, closes = event.registration_opens_at, event.registration_deadline
     if opens and closes:
         return _("신청 기간이 아닙니다 (%(opens)s 부터 %(closes)s 까지).") % {
             "opens": _local(opens),
@@ -267,6 +267,9 @@ def _send(registration_id: int, kind: str) -> None:
         "cancelled": _("[%(site)s] 참가 신청 취소: %(event)s"),
     }
     subject = subjects[kind] % {"site": settings.HANJARI_SITE_NAME, "event": event.title}
+    # One line: a title kept from before line breaks were refused would make Django
+    # refuse the header (BadHeaderError) and the guest would never get the mail.
+    subject = " ".join(subject.split())
     body = render_to_string(f"events/registration/email/{kind}.txt", context)
     message = EmailMessage(subject=subject, body=body, to=[to])
     if kind == "confirmed":
@@ -533,8 +536,9 @@ def registration_cancel(
         Event.Status.CANCELLED,
     ):
         raise RegistrationError(
-            _("%(status)s 행사의 신청은 취소할 수 없습니다.")
-            % {"status": event.get_status_display()},
+            _("취소된 행사의 신청은 취소할 수 없습니다.")
+            if event.status == Event.Status.CANCELLED
+            else _("이미 개최된 행사의 신청은 취소할 수 없습니다."),
             "state",
         )
     held_seats = reg.status in selectors.SEAT_STATUSES
@@ -620,8 +624,9 @@ def registration_check_in(
 ) -> Registration:
     """Mark the arrival (도착 확인) of the registration with `token` at `event`.
 
-    `token` is the registration's token (from its QR code or typed; surrounding space
-    is ignored). Staff only (`PermissionDenied`). Refuses with `RegistrationError`:
+    `token` is the registration's check-in code (`Registration.checkin_code`, from its
+    QR code or typed; surrounding space is ignored) — never its private token.
+    Staff only (`PermissionDenied`). Refuses with `RegistrationError`:
     ``unknown_token`` (malformed, forged or unknown), ``other_event`` (a registration
     for another event), ``not_confirmed`` (pending, waitlisted, unconfirmed, cancelled
     or rejected), ``already_checked_in`` (with the first time, e.g. "이미 도착
@@ -640,7 +645,7 @@ def registration_check_in(
     reg = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("event", "organization")
-        .filter(token=token)
+        .filter(checkin_code=token)
         .first()
     )
     if reg is None:

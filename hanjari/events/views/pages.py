@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from hanjari.core.mixins import ObjectPermissionMixin
@@ -112,10 +113,11 @@ def registration_box(event: Event, user: Any) -> dict[str, Any]:
     now, seats left (None = no limit), whether new registrations go to the waitlist,
     the window, and the user's own registration."""
     now = timezone.now()
-    opens, closes = event.registration_opens_at, event.registration_closes_at
+    # Without an explicit deadline registration closes when the event starts.
+    opens, closes = event.registration_opens_at, event.registration_deadline
     seats_left = selectors.seats_left(event=event)
     before = bool(opens and now < opens)
-    after = bool(closes and now >= closes)
+    after = now >= closes
     is_open = event.status == Event.Status.OPEN and not before and not after
     return {
         "is_open": is_open,
@@ -416,6 +418,18 @@ def _used_rows(formset: Any) -> list[Any]:
     ]
 
 
+REPEATED_ROW_MESSAGE = gettext_lazy(
+    "같은 항목이 두 줄에 있습니다. 페이지를 새로 고친 뒤 다시 저장해 주세요."
+)
+
+
+def _repeated_item(forms: list[Any]) -> bool:
+    """Whether two rows of a posted formset name the same existing item (a forged or
+    stale form: one row editing it, another deleting it)."""
+    ids = [f.cleaned_data.get("item_id") for f in forms if f.cleaned_data.get("item_id")]
+    return len(ids) != len(set(ids))
+
+
 class ProgrammeEditView(_StaffEventMixin, View):
     """The programme (순서 관리): every item as a row (order, time, duration, title,
     kind, speaker, place, delete), and blank rows to add. Staff."""
@@ -438,6 +452,9 @@ class ProgrammeEditView(_StaffEventMixin, View):
         by_id = {i.pk: i for i in items}
         formset = _rows_formset(ProgrammeFormSet, items, request.POST)
         if formset.is_valid():
+            if _repeated_item(_used_rows(formset)):
+                messages.error(request, REPEATED_ROW_MESSAGE)
+                return self._render(request, event, formset, 400)
             rows = []
             for index, form in enumerate(_used_rows(formset)):
                 data: dict[str, Any] = form.cleaned_data
@@ -488,6 +505,9 @@ class BoothEditView(_StaffEventMixin, View):
         by_id = {b.pk: b for b in items}
         formset = _rows_formset(BoothFormSet, items, request.POST)
         if formset.is_valid():
+            if _repeated_item(_used_rows(formset)):
+                messages.error(request, REPEATED_ROW_MESSAGE)
+                return self._render(request, event, formset, 400)
             try:
                 with transaction.atomic():
                     self._apply(request, event, formset, by_id)

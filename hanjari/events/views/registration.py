@@ -40,6 +40,7 @@ from django.views import View
 from hanjari.accounts.models import Membership
 from hanjari.core.csvsafe import rows_to_csv
 from hanjari.core.forms import KrdsWidgetsMixin
+from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.registry.models import Organization
 
@@ -331,7 +332,7 @@ class RegistrationForm(KrdsWidgetsMixin, _RegistrationFields):
 def _resolve_organization(text: str) -> Organization | None:
     """The organisation staff named exactly (``#12`` or its exact, unique name)."""
     digits = text.lstrip("#")
-    if text.startswith("#") and digits.isdigit():
+    if text.startswith("#") and is_object_id(digits):
         return Organization.objects.filter(pk=int(digits)).first()
     found = list(Organization.objects.filter(name=text)[:2])
     return found[0] if len(found) == 1 else None
@@ -473,6 +474,7 @@ class RegistrationView(View):
             "can_cancel": can_cancel,
             "waitlist_position": selectors.waitlist_position(registration=reg),
             "status_message": _status_message(reg),
+            "event_cancelled": event.status == Event.Status.CANCELLED,
             "is_staff": permissions.is_centre_staff(request.user),
             "breadcrumbs": _event_crumbs(event, (_("신청 내역"), None)),
         }
@@ -496,6 +498,9 @@ class RegistrationQrView(View):
         reg = _registration(token)
         if reg.status != Registration.Status.CONFIRMED:
             raise Http404(_("확정된 신청에만 QR 코드가 있습니다."))
+        if reg.event.status == Event.Status.CANCELLED:
+            response = HttpResponse(_("취소된 행사입니다."), status=410, content_type="text/plain")
+            return _private(response)
         data = qr.checkin_url(reg, base_url=request.build_absolute_uri("/"))
         title = _("%(event)s 도착 확인 QR 코드") % {"event": reg.event.title}
         response = HttpResponse(qr.svg(data, title=title), content_type="image/svg+xml")
@@ -771,7 +776,8 @@ class CheckInView(_CheckInBase):
             response = render(request, "events/registration/partials/_checkin_search.html", context)
             patch_vary_headers(response, ("HX-Request",))
             return _private(response)
-        token = qr.token_from_scan(request.GET.get("token", ""))[:64]
+        scanned = request.GET.get("code", "") or request.GET.get("token", "")
+        token = qr.token_from_scan(scanned)[:64]
         preview = None
         if token:
             preview = _preview(event, token)
@@ -836,7 +842,7 @@ def _preview(event: Event, token: str) -> dict[str, Any]:
     """What a scanned token stands for, shown before staff press the button (nothing
     changes on GET)."""
     try:
-        reg = selectors.registration_by_token(token=token)
+        reg = selectors.registration_by_checkin_code(code=token)
     except Registration.DoesNotExist:
         return {
             "error": _("등록되지 않은 QR 코드입니다. 신청 내역을 이름으로 찾아 주세요."),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.core.models import AuditEntry
 from hanjari.registry.models import Organization
@@ -63,7 +64,7 @@ def _htmx(request: HttpRequest) -> bool:
 def _org_options(request: HttpRequest) -> HttpResponse:
     """htmx answer of the organisation search: the ticked organisations (sent back as
     `organizations`) followed by those matching `org_q`."""
-    ticked_ids = [int(v) for v in request.GET.getlist("organizations") if v.isdigit()][:100]
+    ticked_ids = [int(v) for v in request.GET.getlist("organizations") if is_object_id(v)][:100]
     ticked = list(Organization.objects.filter(pk__in=ticked_ids))
     found = [
         o for o in search_organizations(request.GET.get("org_q", "")) if o.pk not in ticked_ids

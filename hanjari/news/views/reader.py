@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.events import selectors as events_selectors
 from hanjari.registry import selectors as registry_selectors
@@ -160,7 +161,7 @@ class MostViewedView(View):
             section = get_object_or_404(Section, slug=slug)
         organization = None
         if org_id := request.GET.get("organization", "").strip():
-            if not org_id.isdigit():
+            if not is_object_id(org_id):
                 raise Http404(_("조직을 찾을 수 없습니다."))
             try:
                 organization = registry_selectors.organization_profile(pk=int(org_id))

@@ -1,7 +1,7 @@
 """The full-text index over `search_searchdocument`, per database engine.
 
 SQLite: an external-content FTS5 table `search_fts` (columns terms_a, terms_b,
-terms_c, grams; tokenizer unicode61 — the text is analysed before it is stored) and
+terms_c, grams, facets; tokenizer unicode61 — the text is analysed before it is stored) and
 three triggers that keep it in step with the document table.
 
 PostgreSQL: a generated, weighted `tsvector` column `search_vector` ('simple'
@@ -15,29 +15,29 @@ from django.db import migrations
 SQLITE_FORWARD = [
     """
     CREATE VIRTUAL TABLE search_fts USING fts5(
-        terms_a, terms_b, terms_c, grams,
+        terms_a, terms_b, terms_c, grams, facets,
         content='search_searchdocument', content_rowid='id',
         tokenize='unicode61 remove_diacritics 0'
     )
     """,
     """
     CREATE TRIGGER search_fts_ai AFTER INSERT ON search_searchdocument BEGIN
-        INSERT INTO search_fts(rowid, terms_a, terms_b, terms_c, grams)
-        VALUES (new.id, new.terms_a, new.terms_b, new.terms_c, new.grams);
+        INSERT INTO search_fts(rowid, terms_a, terms_b, terms_c, grams, facets)
+        VALUES (new.id, new.terms_a, new.terms_b, new.terms_c, new.grams, new.facets);
     END
     """,
     """
     CREATE TRIGGER search_fts_ad AFTER DELETE ON search_searchdocument BEGIN
-        INSERT INTO search_fts(search_fts, rowid, terms_a, terms_b, terms_c, grams)
-        VALUES ('delete', old.id, old.terms_a, old.terms_b, old.terms_c, old.grams);
+        INSERT INTO search_fts(search_fts, rowid, terms_a, terms_b, terms_c, grams, facets)
+        VALUES ('delete', old.id, old.terms_a, old.terms_b, old.terms_c, old.grams, old.facets);
     END
     """,
     """
     CREATE TRIGGER search_fts_au AFTER UPDATE ON search_searchdocument BEGIN
-        INSERT INTO search_fts(search_fts, rowid, terms_a, terms_b, terms_c, grams)
-        VALUES ('delete', old.id, old.terms_a, old.terms_b, old.terms_c, old.grams);
-        INSERT INTO search_fts(rowid, terms_a, terms_b, terms_c, grams)
-        VALUES (new.id, new.terms_a, new.terms_b, new.terms_c, new.grams);
+        INSERT INTO search_fts(search_fts, rowid, terms_a, terms_b, terms_c, grams, facets)
+        VALUES ('delete', old.id, old.terms_a, old.terms_b, old.terms_c, old.grams, old.facets);
+        INSERT INTO search_fts(rowid, terms_a, terms_b, terms_c, grams, facets)
+        VALUES (new.id, new.terms_a, new.terms_b, new.terms_c, new.grams, new.facets);
     END
     """,
     "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
