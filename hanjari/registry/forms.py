@@ -98,13 +98,24 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
         }
 
     def clean_brn(self) -> str:
-        value = identifiers.normalize_digits(self.cleaned_data.get("brn", ""))
+        typed = str(self.cleaned_data.get("brn", "") or "")
+        value = identifiers.normalize_digits(typed)
+        if typed.strip() and not value:
+            # "abc" or "없음" must not silently erase the stored number.
+            raise forms.ValidationError(
+                _("사업자등록번호는 숫자로 적어 주세요 (비우려면 칸을 비우세요).")
+            )
         if value and value != self.instance.brn and not identifiers.brn_is_valid(value):
             raise forms.ValidationError(_("올바른 사업자등록번호가 아닙니다 (검증번호 불일치)."))
         return value
 
     def clean_crn(self) -> str:
-        value = identifiers.normalize_digits(self.cleaned_data.get("crn", ""))
+        typed = str(self.cleaned_data.get("crn", "") or "")
+        value = identifiers.normalize_digits(typed)
+        if typed.strip() and not value:
+            raise forms.ValidationError(
+                _("법인등록번호는 숫자로 적어 주세요 (비우려면 칸을 비우세요).")
+            )
         if value and value != self.instance.crn and not identifiers.crn_is_valid(value):
             raise forms.ValidationError(_("올바른 법인등록번호가 아닙니다 (검증번호 불일치)."))
         return value

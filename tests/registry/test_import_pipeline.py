@@ -570,20 +570,20 @@ def test_newer_snapshot_updates_and_marks_missing():
     # A later list that has it again makes it current again.
     report = ok(
         village_xlsx([village("가마을", address="서울시 강남구 새길 2"), village("다마을")]),
-        "village_2026-12-31.xlsx",
+        "village_2026-09-30.xlsx",
     )
     assert (report.changed, report.unchanged, report.missing) == (1, 1, 2)
     da.refresh_from_db()
     assert (da.status, da.not_in_latest_since, da.last_seen_on) == (
         Designation.Status.ACTIVE,
         None,
-        dt.date(2026, 12, 31),
+        dt.date(2026, 9, 30),
     )
     assert set(
         Designation.objects.filter(status=Designation.Status.NOT_IN_LATEST).values_list(
             "organization__name", "not_in_latest_since"
         )
-    ) == {("나마을", dt.date(2026, 12, 31)), ("라마을", dt.date(2026, 12, 31))}
+    ) == {("나마을", dt.date(2026, 9, 30)), ("라마을", dt.date(2026, 9, 30))}
 
 
 def test_missing_rows_in_one_dataset_do_not_touch_another():
@@ -709,7 +709,7 @@ def test_staff_edit_survives_a_newer_snapshot():
                 )
             ]
         ),
-        "village_2026-12-31.xlsx",
+        "village_2026-09-30.xlsx",
     )
     org.refresh_from_db()
     assert org.industry == "식품 제조·체험"
@@ -728,7 +728,7 @@ def test_designation_fields_follow_the_list():
     )
     report = ok(
         self_sufficiency_csv([self_sufficiency("가나다", tier="광역", sigungu="서울")]),
-        "self_sufficiency_2026-12-31.csv",
+        "self_sufficiency_2026-09-30.csv",
     )
     # 지역 → 광역 changes the 시군구 to "" and so the row's key: it is a new entry.
     assert (report.created, report.missing) == (1, 1)
@@ -739,7 +739,7 @@ def test_designation_fields_follow_the_list():
     )
     report = ok(
         se_website_xlsx([social_enterprise("가나다", "제2012-001호", subtype="혼합형")]),
-        "social_enterprises_2026-12-31.xlsx",
+        "social_enterprises_2026-09-30.xlsx",
     )
     assert (report.created, report.changed) == (0, 1)
     d = Designation.objects.get(kind=DesignationKind.SOCIAL_ENTERPRISE)
@@ -767,7 +767,7 @@ def test_newer_snapshot_that_adds_business_numbers_keeps_the_designations():
     assert not MergeCandidate.objects.exists()
 
     # And the next snapshot (same numbers) is a plain re-import.
-    report = ok(village_xlsx(rows), "village_2026-12-31.xlsx")
+    report = ok(village_xlsx(rows), "village_2026-09-30.xlsx")
     assert (report.created, report.changed, report.unchanged) == (0, 0, 2)
 
 
@@ -1155,3 +1155,35 @@ def test_status_set_by_staff_is_not_revived_by_a_newer_list():
     assert ended.status == Designation.Status.ENDED
     assert missing.status == Designation.Status.ACTIVE
     assert report.changed == 1
+
+
+def test_future_reference_date_is_refused():
+    """Regression: a 2099 reference date marked every organisation of the dataset as
+    missing and then blocked every real snapshot until 2099."""
+    before = registry_counts()
+    report = run(village_xlsx([village("가마을")]), "village_2099-12-31.xlsx")
+    assert not report.ok
+    assert report.errors[0].value == "2099-12-31"
+    assert "기준일이 오늘" in report.errors[0].reason
+    assert registry_counts()["Designation"] == before["Designation"]
+    ok(village_xlsx([village("가마을")]), VILLAGE_NAME)  # the real date still imports
+
+
+def test_malformed_sheet_xml_is_a_clear_error_not_a_crash():
+    """Regression: an XLSX whose sheet XML declares an undefined entity raised
+    xml.etree ParseError (500 on the staff page)."""
+    import io
+    import zipfile
+
+    good = village_xlsx([village("가마을")])
+    src = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                data = data.replace(b"<sheetData>", b"<sheetData>&undefined;", 1)
+            dst.writestr(item, data)
+    report = run(out.getvalue(), VILLAGE_NAME)
+    assert not report.ok
+    assert "XLSX" in report.errors[0].reason

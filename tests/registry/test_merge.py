@@ -386,7 +386,7 @@ def test_newer_snapshot_after_a_merge_updates_only_list_values(candidate, staff)
                 )
             ]
         ),
-        "self_sufficiency_2026-12-31.csv",
+        "self_sufficiency_2026-09-30.csv",
     )
     keep.refresh_from_db()
     # Still the self-sufficiency list's old value: follows the list.

@@ -1111,3 +1111,19 @@ def test_council_member_id_must_be_ascii_digits(client, staff, org_a):
     for bad in ("²", "9" * 30):
         assert client.post(url, {"action": "add", "organization": bad}).status_code == 400
     assert not CouncilMembership.objects.filter(council=council).exists()
+
+
+@pytest.mark.parametrize("field", ["brn", "crn"])
+def test_non_digit_identifier_is_refused_not_erased(client, org_a, member_a, field):
+    """Regression: crn=abc was accepted and silently erased the stored number."""
+    org_a.crn = "1301110006246"
+    org_a.brn = "1248100998"
+    org_a.save()
+    client.force_login(member_a)
+    response = client.post(
+        reverse("registry:organization-edit", args=[org_a.pk]), edit_data(org_a, **{field: "abc"})
+    )
+    assert response.status_code == 400
+    assert "숫자로 적어 주세요" in response.content.decode()
+    org_a.refresh_from_db()
+    assert (org_a.brn, org_a.crn) == ("1248100998", "1301110006246")

@@ -981,6 +981,19 @@ def import_file(
 
 
 def _check_snapshot_order(layout: Layout, report: ImportReport) -> None:
+    today = timezone.localdate()
+    if report.reference_date and report.reference_date > today:
+        # A future date would mark the whole dataset as missing and then block every
+        # real snapshot until that date.
+        report.errors.append(
+            Issue(
+                0,
+                "",
+                report.reference_date.isoformat(),
+                _("기준일이 오늘(%s)보다 뒤입니다. 기준일을 확인해 주세요.") % today.isoformat(),
+            )
+        )
+        return
     latest = ImportRun.objects.filter(
         dataset__dataset_id=layout.dataset_id, status=ImportRun.Status.SUCCEEDED
     ).aggregate(m=Max("reference_date"))["m"]

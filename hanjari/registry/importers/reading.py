@@ -78,7 +78,8 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    # SyntaxError covers xml.etree's ParseError (malformed or entity-laden sheet XML).
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
         raise FileReadError(f"XLSX 파일을 열 수 없습니다: {exc}") from exc
     try:
         ws = wb.worksheets[0]
