@@ -11,6 +11,7 @@ os.environ.setdefault("HANJARI_ENV_FILE", "/nonexistent")
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = "sqlite://:memory:"
 
+# The usual Django pattern: the test settings are the base settings plus overrides.
 from .base import *  # noqa: F403
 from .base import BASE_DIR, STORAGES
 

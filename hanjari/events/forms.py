@@ -69,6 +69,7 @@ class OrganizationLinesField(forms.CharField):
             )
         return value
 
+    # override: returns objects, not the text the parent CharField cleans to.
     def clean(self, value: Any) -> list[Organization]:  # type: ignore[override]
         text = super().clean(value) or ""
         orgs: list[Organization] = []

@@ -25,7 +25,7 @@ PRODID = "-//Hanjari//Events//KO"
 # VTIMEZONE range: Korea has kept +09:00 without daylight saving since 1988.
 TZ_FIRST = dt.date(1990, 1, 1)
 TZ_LAST = dt.date(2100, 1, 1)
-STATUS = {
+STATUS: dict[str, str] = {
     Event.Status.CANCELLED: "CANCELLED",
     Event.Status.DRAFT: "TENTATIVE",
 }
@@ -77,7 +77,7 @@ def vevent(event: Event, *, url: str, host: str) -> VEvent:
         ve.add("location", location)
     ve.add("description", _description(event, url))
     ve.add("url", url)
-    ve.add("status", STATUS.get(event.status, "CONFIRMED"))  # type: ignore[call-overload]
+    ve.add("status", STATUS.get(event.status, "CONFIRMED"))
     ve.add("categories", [event.get_kind_display()])
     if event.created_at:
         ve.add("created", event.created_at)

@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hanjari.news import selectors as news_selectors
 from hanjari.registry.models import SECTORS, CouncilMembership, Designation
 
 from .models import SEOUL, Booth, Event, ProgrammeItem, Registration
@@ -84,7 +85,7 @@ def event_for_staff(*, pk: int) -> Event:
 
 def event_articles(*, event: Event) -> list[Any]:
     """Published news articles linked to `event`, newest first."""
-    return list(event.articles.published().order_by("-published_at", "-id"))  # type: ignore[attr-defined]
+    return list(news_selectors.latest().filter(events=event))
 
 
 def events_for_article(*, article: Any) -> list[Event]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -124,7 +124,8 @@ class OrganizationPicker(forms.CheckboxSelectMultiple):
         )
         return context
 
-    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]  # many values
+    # override: a multi-value widget formats to a list, the parent to one string.
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
         if value is None:
             return []
         if not isinstance(value, list | tuple):
@@ -160,6 +161,7 @@ class TagsField(forms.CharField):
         kwargs.setdefault("widget", _text())
         super().__init__(**kwargs)
 
+    # override: returns tag names, not the text the parent CharField cleans to.
     def clean(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().clean(value)
         names = clean_tag_names(text or "")
@@ -176,7 +178,7 @@ class PickerFormMixin:
     def setup_picker(
         self, *, search_url: str, query: str = "", extra: Iterable[Organization] = ()
     ) -> None:
-        widget = self.fields["organizations"].widget  # type: ignore[attr-defined]
+        widget = cast(forms.BaseForm, self).fields["organizations"].widget
         widget.search_url = search_url
         widget.query = query
         widget.suggestions = [*extra, *search_organizations(query)]

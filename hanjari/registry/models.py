@@ -286,6 +286,7 @@ class Designation(TimeStampedModel):
     # Django's generated get_<field>_display() hashes every lazily translated choice on
     # each call; the directory (50 organisations a page) spent a third of its time
     # there. These read a table per language instead: same labels, same fallback.
+    # no-redef: deliberately replaces the method Django generates for the field.
     def get_kind_display(self) -> str:  # type: ignore[no-redef]
         return choice_label(DesignationKind, self.kind)
 

@@ -398,6 +398,7 @@ def _rows_formset(formset_class: Any, items: list[Any], data: Any = None) -> Any
     """A formset of `items` (existing rows, each form bound to its object) plus blank
     rows for new ones."""
 
+    # mypy cannot type a class built on a formset class chosen at run time.
     class RowsFormSet(formset_class):  # type: ignore[misc, valid-type]
         def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
             kwargs = super().get_form_kwargs(index)

@@ -18,7 +18,7 @@ part of the page (marked ``X-Hanjari-Partial``), plain requests a page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -265,7 +265,7 @@ class _RegistrationFields(forms.Form):
         if memberships:
             choices: list[tuple[Any, str]] = [("", _("직접 입력 (아래 칸)"))]
             choices += [(m.organization_id, m.organization.name) for m in memberships]
-            self.fields["organization"].choices = choices  # type: ignore[attr-defined]
+            cast(forms.ChoiceField, self.fields["organization"]).choices = choices
             self.initial.setdefault("organization", memberships[0].organization_id)
         else:
             del self.fields["organization"]
