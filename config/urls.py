@@ -5,9 +5,12 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 from django.views.static import serve
 
+from hanjari.core.pagecache import cache_anonymous_page
 from hanjari.registry.views import HomeView
 
 admin.site.site_header = _("한자리 관리")
@@ -15,14 +18,18 @@ admin.site.site_title = _("한자리 관리")
 admin.site.index_title = _("센터 관리자 화면")
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", cache_anonymous_page(HomeView.as_view()), name="home"),
     path("", include("hanjari.registry.urls")),
     path("", include("hanjari.news.urls")),
     path("", include("hanjari.events.urls")),
     path("", include("hanjari.recognition.urls")),
     path("", include("hanjari.search.urls")),
     path("accounts/", include("hanjari.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing the language only sets the visitor's own language cookie, so the form
+    # carries no CSRF token: a token would make every page personal, and no anonymous
+    # page could be served from the page cache (hanjari.core.pagecache). The worst a
+    # forged request can do is switch a visitor's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -102,6 +102,23 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------------------
+# Shared by every worker process (the page cache's content generation, aggregates and
+# the guest rate limits must be the same in all of them): files in var/cache by default;
+# CACHE_URL names another, e.g. redis://127.0.0.1:6379/1 for several machines (then
+# `pip install redis`).
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -209,6 +226,9 @@ HANJARI_BENCH = env.bool("HANJARI_BENCH", default=False)
 # Seconds that aggregates every visitor sees alike (sector counts, directory counts,
 # most viewed, photo news) may be served from the cache; 0 = always computed.
 HANJARI_CACHE_SECONDS = env.int("HANJARI_CACHE_SECONDS", default=60)
+# Seconds an anonymous visitor's public page may be served from the page cache
+# (hanjari.core.pagecache; any content change renders anew at once); 0 = off.
+HANJARI_PAGE_CACHE_SECONDS = env.int("HANJARI_PAGE_CACHE_SECONDS", default=60)
 # The site's public address, for links in e-mails (no request at hand when they are sent).
 HANJARI_SITE_URL = env.str("HANJARI_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

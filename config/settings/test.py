@@ -29,3 +29,7 @@ AXES_ENABLED = True
 HANJARI_BENCH = False
 # Aggregates are always computed in tests (see hanjari.core.cache).
 HANJARI_CACHE_SECONDS = 0
+# Pages are always rendered in tests, except where a test turns the page cache on; the
+# cache is the process's own memory (tests run in one process).
+HANJARI_PAGE_CACHE_SECONDS = 0
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "hanjari.core"
     label = "core"
     verbose_name = _("공통")
+
+    def ready(self) -> None:
+        from . import pagecache
+
+        pagecache.connect_signals()

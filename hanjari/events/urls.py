@@ -1,15 +1,21 @@
 from django.urls import path
 
+from hanjari.core.pagecache import cache_anonymous_page
+
 from .views import pages, registration
 
 app_name = "events"
 
 urlpatterns = [
     # public pages (views/pages.py)
-    path("events/", pages.EventListView.as_view(), name="list"),
-    path("events/calendar.ics", pages.CalendarFeedView.as_view(), name="feed"),
-    path("events/<int:pk>/", pages.EventView.as_view(), name="event"),
-    path("events/<int:pk>/event.ics", pages.EventIcsView.as_view(), name="ics"),
+    path("events/", cache_anonymous_page(pages.EventListView.as_view()), name="list"),
+    path(
+        "events/calendar.ics", cache_anonymous_page(pages.CalendarFeedView.as_view()), name="feed"
+    ),
+    path("events/<int:pk>/", cache_anonymous_page(pages.EventView.as_view()), name="event"),
+    path(
+        "events/<int:pk>/event.ics", cache_anonymous_page(pages.EventIcsView.as_view()), name="ics"
+    ),
     # staff: events, programme, booths (views/pages.py)
     path("events/new/", pages.EventCreateView.as_view(), name="event-new"),
     path("events/<int:pk>/edit/", pages.EventEditView.as_view(), name="event-edit"),

@@ -1,17 +1,27 @@
 from django.urls import path
 
+from hanjari.core.pagecache import cache_anonymous_page
+
 from .views import desk, reader
 
 app_name = "news"
 
 urlpatterns = [
     # readers
-    path("news/", reader.ArticleListView.as_view(), name="list"),
-    path("news/section/<str:slug>/", reader.ArticleListView.as_view(), name="section"),
-    path("news/photos/", reader.PhotoNewsView.as_view(), name="photos"),
-    path("news/most-viewed/", reader.MostViewedView.as_view(), name="most-viewed"),
-    path("news/feed/rss/", reader.LatestRssFeed(), name="feed-rss"),
-    path("news/feed/atom/", reader.LatestAtomFeed(), name="feed-atom"),
+    path("news/", cache_anonymous_page(reader.ArticleListView.as_view()), name="list"),
+    path(
+        "news/section/<str:slug>/",
+        cache_anonymous_page(reader.ArticleListView.as_view()),
+        name="section",
+    ),
+    path("news/photos/", cache_anonymous_page(reader.PhotoNewsView.as_view()), name="photos"),
+    path(
+        "news/most-viewed/",
+        cache_anonymous_page(reader.MostViewedView.as_view()),
+        name="most-viewed",
+    ),
+    path("news/feed/rss/", cache_anonymous_page(reader.LatestRssFeed()), name="feed-rss"),
+    path("news/feed/atom/", cache_anonymous_page(reader.LatestAtomFeed()), name="feed-atom"),
     path("news/<int:pk>/", reader.ArticleView.as_view(), name="article"),
     path("news/<int:pk>/comments/", reader.CommentCreateView.as_view(), name="comment-create"),
     path("news/comments/<int:pk>/edit/", reader.CommentEditView.as_view(), name="comment-edit"),

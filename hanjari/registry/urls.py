@@ -1,13 +1,19 @@
 from django.urls import path
 
+from hanjari.core.pagecache import cache_anonymous_page
+
 from . import views
 
 app_name = "registry"
 
 urlpatterns = [
-    path("organizations/", views.DirectoryView.as_view(), name="directory"),
+    path("organizations/", cache_anonymous_page(views.DirectoryView.as_view()), name="directory"),
     path("organizations/export.csv", views.DirectoryExportView.as_view(), name="directory-export"),
-    path("organizations/<int:pk>/", views.OrganizationView.as_view(), name="organization"),
+    path(
+        "organizations/<int:pk>/",
+        cache_anonymous_page(views.OrganizationView.as_view()),
+        name="organization",
+    ),
     path(
         "organizations/<int:pk>/edit/",
         views.OrganizationEditView.as_view(),
@@ -18,8 +24,8 @@ urlpatterns = [
         views.OrganizationHistoryView.as_view(),
         name="organization-history",
     ),
-    path("councils/", views.CouncilListView.as_view(), name="councils"),
-    path("councils/<int:pk>/", views.CouncilView.as_view(), name="council"),
+    path("councils/", cache_anonymous_page(views.CouncilListView.as_view()), name="councils"),
+    path("councils/<int:pk>/", cache_anonymous_page(views.CouncilView.as_view()), name="council"),
     path("councils/<int:pk>/members/", views.CouncilMemberView.as_view(), name="council-members"),
     path("staff/imports/", views.ImportView.as_view(), name="import"),
     path("staff/imports/<int:pk>/", views.ImportRunView.as_view(), name="import-run"),

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.core import pagecache
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.events import selectors as events_selectors
@@ -286,7 +288,7 @@ class ArticleView(View):
     other unpublished ones are 404 here (the desk has its own preview); withdrawn ones
     answer 410 with a notice and the reason. A GET counts a view (services.view_record)."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             article = selectors.article_detail(pk=pk)
         except Article.DoesNotExist as exc:
@@ -309,9 +311,15 @@ class ArticleView(View):
                 ident=viewer_ident(request),
                 user_agent=request.headers.get("User-Agent", ""),
             )
-        context = article_context(request, article)
-        context.update(side_lists(exclude=article))
-        return render(request, "news/article.html", context)
+
+        def page() -> HttpResponse:
+            context = article_context(request, article)
+            context.update(side_lists(exclude=article))
+            return render(request, "news/article.html", context)
+
+        # The view is counted above on every request; the page itself may come from the
+        # anonymous page cache.
+        return pagecache.serve(request, page)
 
 
 def article_context(request: HttpRequest, article: Article) -> dict[str, Any]:

@@ -1,0 +1,191 @@
+"""Anonymous page cache (익명 페이지 캐시): whole public pages kept for visitors who are
+not logged in.
+
+Most visits to a directory and a news site are anonymous reads of the same few pages
+(home, directory, a popular article). Rendering such a page costs 10–40 ms of CPU, most
+of it Django's template engine; serving the stored bytes costs about what the middleware
+stack itself costs (docs/benchmarks.md). So a public page answered to an anonymous
+visitor is stored in Django's default cache and served from there to the next anonymous
+visitor, under these rules:
+
+* **Who.** Only GET and HEAD requests without a session cookie or a messages cookie, so a
+  logged-in user, and anyone with a pending flash message, always gets a freshly rendered
+  page. Other cookies cannot change a public page, except the language (part of the key).
+* **What.** Only views that opt in (:func:`cache_anonymous_page` in the URL
+  configuration, or :func:`serve` inside a view that must do per-request work first, as
+  the article page counts a view), and of their answers only a 200 that sets no cookie,
+  is not marked private / no-store, used no CSRF token (a form with a token is for one
+  visitor only) and left no new message or session data. Anything else is answered as
+  usual and not stored.
+* **Key.** The content generation (below), the active language, scheme and host, the full
+  path with its query string, and the htmx headers that make a view answer with a
+  fragment (``HX-Request``, ``HX-Target``).
+* **Freshness.** Every committed create, change or delete of a model in a content app
+  (:data:`CONTENT_APPS`; view-count bookkeeping excluded) replaces the content
+  generation, so the next request misses and renders anew: an edit is visible at once,
+  in every worker process, because the generation lives in the shared default cache.
+  Changes made without model signals (``QuerySet.update``, bulk operations) and changes
+  of time (a scheduled article's hour arriving, an event starting) are bounded by
+  ``HANJARI_PAGE_CACHE_SECONDS`` (default 60; 0 turns the page cache off, as the test
+  settings do).
+
+The default cache must be shared by all worker processes for the generation to reach
+them: the settings use a file-based cache in ``var/cache`` unless ``CACHE_URL`` names
+another (Redis for several machines). Responses carry ``X-Hanjari-Cache: hit`` or
+``miss`` (never for requests the cache does not apply to), which tests and the
+benchmark read.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+PREFIX = "hanjari:page:"
+GENERATION_KEY = PREFIX + "generation"
+HEADER = "X-Hanjari-Cache"
+# Apps whose models appear on public pages: a change to any of their rows replaces the
+# generation. (Sessions, the audit log, login attempts and the search index are not
+# content; the search index changes only when content does.)
+CONTENT_APPS = frozenset({"registry", "news", "events", "recognition", "accounts"})
+# Rows written by reading a page, not by changing content: counting a view must not
+# empty the cache it is served from. Most viewed may lag by the cache lifetime.
+IGNORED_MODELS = frozenset({"news.viewerhit", "news.articlehourlyviews"})
+# Cookies that mean the visitor may see something personal (Django's names).
+MESSAGES_COOKIE = "messages"
+# Headers a view may answer differently to (htmx fragments).
+KEY_HEADERS = ("HX-Request", "HX-Target")
+
+View = Callable[..., HttpResponseBase]
+
+
+def page_cache_seconds() -> int:
+    """Lifetime of a stored page in seconds (``HANJARI_PAGE_CACHE_SECONDS``; 0 = off)."""
+    return int(getattr(settings, "HANJARI_PAGE_CACHE_SECONDS", 0))
+
+
+def applies_to(request: HttpRequest) -> bool:
+    """Whether `request` may be answered from, and stored in, the page cache: the cache
+    is on, the method is GET or HEAD, and the visitor has no session and no pending
+    messages (so is anonymous and sees nothing personal)."""
+    if page_cache_seconds() <= 0 or request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and MESSAGES_COOKIE not in cookies
+
+
+def generation() -> str:
+    """The current content generation (a token replaced by :func:`bump`)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        value = cache.get(GENERATION_KEY) or "0"
+    return str(value)
+
+
+def bump() -> None:
+    """Start a new content generation: every stored page becomes unreachable."""
+    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+def _new_generation() -> str:
+    return f"{time.time_ns():x}{secrets.token_hex(4)}"
+
+
+def page_key(request: HttpRequest) -> str:
+    """The cache key of `request`'s page (see the module docstring for its parts)."""
+    parts = [
+        generation(),
+        get_language() or "",
+        request.scheme or "",
+        request.get_host(),
+        request.get_full_path(),
+        *(request.headers.get(name, "") for name in KEY_HEADERS),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return PREFIX + digest
+
+
+def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+    """`render()`'s response for `request`, from the page cache when it applies and holds
+    the page; otherwise rendered, and stored when it is storable (see the module
+    docstring). `render` is called at most once."""
+    if not applies_to(request):
+        return render()
+    key = page_key(request)
+    stored = cache.get(key)
+    if stored is not None:
+        status, headers, content = stored
+        hit = HttpResponse(content, status=status)
+        for name, value in headers:
+            hit[name] = value
+        hit[HEADER] = "hit"
+        patch_vary_headers(hit, ("Cookie",))
+        return hit
+    response = render()
+    if isinstance(response, HttpResponse) and hasattr(response, "render"):
+        response.render()  # a TemplateResponse: its content is needed now
+    if isinstance(response, HttpResponse) and _storable(request, response):
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != HEADER.lower()]
+        cache.set(key, (response.status_code, headers, response.content), page_cache_seconds())
+        response[HEADER] = "miss"
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    # A CSRF token in the page (a form) belongs to one visitor.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    return not getattr(messages, "_queued_messages", None)
+
+
+def cache_anonymous_page(view: View) -> View:
+    """Decorate a public view so that anonymous visitors are answered from the page
+    cache (see :func:`serve`). Use in the URL configuration: ``path("…",
+    cache_anonymous_page(SomeView.as_view()))``."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return serve(request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def _changed(sender: Any, **kwargs: Any) -> None:
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label not in CONTENT_APPS or meta.label_lower in IGNORED_MODELS:
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed fires before and after; the "post_" half is enough
+    transaction.on_commit(bump, robust=True)
+
+
+def connect_signals() -> None:
+    """Replace the generation after every committed change of content (called from
+    ``CoreConfig.ready``)."""
+    post_save.connect(_changed, dispatch_uid="hanjari.pagecache.save")
+    post_delete.connect(_changed, dispatch_uid="hanjari.pagecache.delete")
+    m2m_changed.connect(_changed, dispatch_uid="hanjari.pagecache.m2m")
