@@ -1,20 +1,32 @@
-"""The documents of the registry and the news desk: organisations (조직) and published
-news articles (기사). Registered by `SearchConfig.ready()`; other apps add theirs the
-same way (`hanjari.search.registry.register`)."""
+"""The documents of the registry, the news desk and the events: organisations (조직),
+published news articles (기사) and public events (행사). Registered by
+`SearchConfig.ready()`; other apps add theirs the same way
+(`hanjari.search.registry.register`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core import regions
 from hanjari.core.names import legal_form
+from hanjari.events.models import SEOUL, Event, ProgrammeItem
 from hanjari.news.models import Article, Section, Tag
-from hanjari.registry.models import SECTORS, Designation, DesignationKind, Organization
+from hanjari.registry.models import (
+    SECTORS,
+    Council,
+    Designation,
+    DesignationKind,
+    Organization,
+)
 
 from .registry import Document, register
 
@@ -65,9 +77,12 @@ def build_organization(org: Organization) -> Document:
     form, region names and address (C)."""
     designations = list(org.designations.all())
     kinds = list(dict.fromkeys(d.kind for d in designations))
-    labels = [str(DesignationKind(k).label) for k in kinds if k in DesignationKind.values]
     sectors = list(dict.fromkeys(_SECTOR_OF[k] for k in kinds if k in _SECTOR_OF))
-    sector_labels = [str(SECTORS[s][0]) for s in sectors]
+    # Korean labels whatever language the saving request used (an edit made through the
+    # English interface must not index "Village enterprise" in place of 마을기업).
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = [str(DesignationKind(k).label) for k in kinds if k in DesignationKind.values]
+        sector_labels = [str(SECTORS[s][0]) for s in sectors]
     other: list[str] = [d.subtype for d in designations if d.subtype]
     other += [KIND_ENGLISH.get(k, "") for k in kinds]
     if org.legal_form and org.legal_form != "other":
@@ -129,12 +144,134 @@ def build_article(article: Article) -> Document | None:
     )
 
 
+def build_event(event: Event) -> Document | None:
+    """A public event's document: title (A); its kind (워크숍, 박람회 …), description,
+    programme item titles and organisers — the free text and the organising
+    organisations and councils (B); venue, venue address, region names, participating
+    councils and organisations, the programme's speakers (name, role, organisation),
+    rooms and item kinds, the English name of its kind (C). Registrations are never
+    indexed (private). Drafts (준비 중) are not searchable — the kind's queryset is
+    `Event.objects.public()`, which readers see; cancelled events stay findable, as
+    their page stays public. The region filter uses the 시도 of the venue address, else
+    the one 시도 shared by the organisations and councils it names. The result line
+    shows the venue and the start date."""
+    if event.status == Event.Status.DRAFT:
+        return None
+    programme = list(event.programme.all())
+    organisers = [
+        event.organiser_text,
+        *(c.name for c in event.organiser_councils.all()),
+        *(o.name for o in event.organiser_organizations.all()),
+    ]
+    participants = [
+        *(c.name for c in event.participating_councils.all()),
+        *(o.name for o in event.participating_organizations.all()),
+    ]
+    programme_extra: list[str] = []
+    for item in programme:
+        programme_extra += [item.speaker_name, item.speaker_role, item.location]
+        if item.speaker_organization is not None:
+            programme_extra.append(item.speaker_organization.name)
+    # Labels in the site's language (Korean), whatever language the request that saved
+    # the event used, and the English one besides.
+    with translation.override(settings.LANGUAGE_CODE):
+        kind_label = str(Event.Kind(event.kind).label) if event.kind in Event.Kind.values else ""
+        item_kinds = [
+            str(ProgrammeItem.Kind(i.kind).label)
+            for i in programme
+            if i.kind in ProgrammeItem.Kind.values and i.kind != ProgrammeItem.Kind.OTHER
+        ]
+    with translation.override("en"):
+        kind_english = str(Event.Kind(event.kind).label) if event.kind in Event.Kind.values else ""
+    found, sigungu, _rest = regions.split_address(event.venue_address)
+    sido = found.name if found else ""
+    if not sido:
+        named = [
+            *event.organiser_organizations.all(),
+            *event.participating_organizations.all(),
+            *event.organiser_councils.all(),
+            *event.participating_councils.all(),
+        ]
+        sidos = {x.sido for x in named if x.sido}
+        sido = sidos.pop() if len(sidos) == 1 else ""
+    description = _SPACES.sub(" ", event.description or "").strip()
+    titles = [i.title for i in programme if i.title]
+    starts = event.starts_at or dt.datetime.combine(event.start_date, dt.time(0, 0), tzinfo=SEOUL)
+    return Document(
+        title=event.title,
+        description=[kind_label, description, *titles, *organisers],
+        other=[
+            event.venue_name,
+            event.venue_address,
+            *region_terms(sido, sigungu),
+            *participants,
+            *programme_extra,
+            *item_kinds,
+            kind_english,
+        ],
+        body=" · ".join(p for p in (description, *titles) if p),
+        meta={
+            # `region` and `published` are what the result line shows as its place and
+            # date (`hanjari.search.views`): the venue and the start.
+            "region": event.venue_name or " ".join(p for p in (sido, sigungu) if p),
+            "published": starts.isoformat(),
+            "status": event.status,
+        },
+        sido=sido,
+        date=starts,
+    )
+
+
+def _event_ids(*querysets: Any) -> list[int]:
+    """The distinct `event_id`s of rows of `querysets` (one UNION query)."""
+    first, *rest = (qs.order_by().values_list("event_id", flat=True) for qs in querysets)
+    return sorted(pk for pk in first.union(*rest) if pk is not None)
+
+
+def _events_naming_organization(org: Organization) -> list[int]:
+    """Events whose document names `org`: as organiser, participant or speaker's
+    organisation (one query on each organisation save)."""
+    if not org.pk:
+        return []
+    return _event_ids(
+        Event.organiser_organizations.through.objects.filter(organization_id=org.pk),
+        Event.participating_organizations.through.objects.filter(organization_id=org.pk),
+        ProgrammeItem.objects.filter(speaker_organization_id=org.pk),
+    )
+
+
+def _events_naming_council(council: Council) -> list[int]:
+    """Events whose document names `council`: as organiser or participant."""
+    if not council.pk:
+        return []
+    return _event_ids(
+        Event.organiser_councils.through.objects.filter(council_id=council.pk),
+        Event.participating_councils.through.objects.filter(council_id=council.pk),
+    )
+
+
+def _event_queryset() -> Any:
+    return Event.objects.public().prefetch_related(
+        Prefetch(
+            "programme",
+            queryset=ProgrammeItem.objects.select_related("speaker_organization").order_by(
+                "order", "id"
+            ),
+        ),
+        "organiser_organizations",
+        "organiser_councils",
+        "participating_councils",
+        "participating_organizations",
+    )
+
+
 def _article_ids(qs: Any) -> list[int]:
     return list(qs.values_list("pk", flat=True))
 
 
 def register_defaults() -> None:
-    """Register organisations and news articles (called from `SearchConfig.ready`)."""
+    """Register organisations, news articles and events (called from
+    `SearchConfig.ready`)."""
     register(
         "organization",
         Organization,
@@ -160,4 +297,23 @@ def register_defaults() -> None:
         ],
         m2m=[Article.tags.through, Article.organizations.through],
         order=20,
+    )
+    register(
+        "event",
+        Event,
+        build_event,
+        label=_("행사"),
+        queryset=_event_queryset,
+        related=[
+            (ProgrammeItem, lambda item: [item.event_id]),
+            (Organization, _events_naming_organization),
+            (Council, _events_naming_council),
+        ],
+        m2m=[
+            Event.organiser_organizations.through,
+            Event.organiser_councils.through,
+            Event.participating_councils.through,
+            Event.participating_organizations.through,
+        ],
+        order=30,
     )

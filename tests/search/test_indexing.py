@@ -51,6 +51,22 @@ def test_documents_follow_organisations_on_commit(db, django_capture_on_commit_c
     assert doc(org) is None
 
 
+def test_organisation_kinds_are_indexed_in_korean_whatever_the_language(
+    db, django_capture_on_commit_callbacks
+):
+    """An edit made through the English interface indexed "Village enterprise" in place
+    of 마을기업, so 마을기업 no longer found the organisation."""
+    from django.utils import translation
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        org = make_org("영어편집마을")
+    terms = doc(org).terms_b
+    assert "마을기업" in terms
+    assert "Village enterprise" not in terms
+    page = selectors.search("마을기업 영어편집마을", kind="organization")
+    assert [r.title for r in page.results] == ["영어편집마을"]
+
+
 def test_rolled_back_changes_are_not_indexed(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         try:
@@ -98,7 +114,7 @@ def test_reindex_rebuilds_and_removes_stale_documents(db):
     article = make_article("다시 색인한 기사")
     SearchDocument.objects.create(kind="organization", object_id=999_999, title="유령", url="/")
     counts = services.reindex()
-    assert counts == {"organization": 1, "article": 1}
+    assert counts == {"organization": 1, "article": 1, "event": 0}
     assert not SearchDocument.objects.filter(object_id=999_999).exists()
     assert doc(org).title == "다시색인마을" and doc(article, "article")
     # Idempotent.
@@ -111,13 +127,15 @@ def test_reindex_command(db):
     make_article("명령 색인 기사")
     out = StringIO()
     call_command("search_reindex", stdout=out, stderr=StringIO())
-    assert "organization 1, article 1 documents" in out.getvalue()
+    assert "organization 1, article 1, event 0 documents" in out.getvalue()
     out = StringIO()
     call_command("search_reindex", "--kind", "article", stdout=out, stderr=StringIO())
     assert "article 1 documents" in out.getvalue() and "organization" not in out.getvalue()
     out = StringIO()
     call_command("search_reindex", "--if-empty", stdout=out, stderr=StringIO())
-    assert "nothing to do" in out.getvalue()
+    # Kinds with documents are skipped (a kind with no objects, here events, is
+    # always "empty" and re-run at no cost).
+    assert "organization" not in out.getvalue() and "article" not in out.getvalue()
     with pytest.raises(CommandError, match="unknown kind"):
         call_command("search_reindex", "--kind", "nope", stdout=StringIO(), stderr=StringIO())
 
