@@ -479,8 +479,18 @@ def comment_edit(
 
 @transaction.atomic
 def comment_report(*, comment: Comment, by: Any, reason: str) -> CommentReport:
-    """A logged-in reader reports a comment (once per reader)."""
+    """A logged-in reader reports a comment (once per reader). Nobody reports their own
+    comment (PermissionDenied), and a hidden comment cannot be reported any more
+    (ValidationError): moderators have already dealt with it. The comment is read
+    again under a row lock, so a report does not slip in as it is being hidden."""
     _require(bool(getattr(by, "is_authenticated", False)))
+    current = Comment.objects.select_for_update().filter(pk=comment.pk).first()
+    if current is None:
+        raise ValidationError(_("댓글을 찾을 수 없습니다."))
+    if current.user_id is not None and current.user_id == by.pk:
+        raise PermissionDenied(_("자기 댓글은 신고할 수 없습니다."))
+    if current.status != Comment.Status.VISIBLE:
+        raise ValidationError(_("숨겨진 댓글은 신고할 수 없습니다."))
     reason = plain_text(reason)[:300] or _("부적절한 댓글")
     try:
         with transaction.atomic():

@@ -6,7 +6,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core import validators
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from hanjari.core import identifiers, regions
 from hanjari.core.forms import KrdsWidgetsMixin
@@ -45,6 +48,48 @@ class ImportForm(KrdsWidgetsMixin, forms.Form):
         return upload
 
 
+# Logo formats (Pillow's names) and the file extensions each may have. "MPO" is how
+# Pillow names a JPEG with extra pictures (some phone and camera photos): still a JPEG.
+LOGO_FORMATS: dict[str, tuple[str, ...]] = {
+    "PNG": ("png",),
+    "JPEG": ("jpg", "jpeg"),
+    "MPO": ("jpg", "jpeg"),
+    "WEBP": ("webp",),
+}
+
+
+def _image_format(upload: UploadedFile) -> str:
+    """Pillow's name for the format of an uploaded picture ("" when it cannot tell)."""
+    image = getattr(upload, "image", None)  # set by forms.ImageField.to_python
+    if image is not None and image.format:
+        return str(image.format)
+    try:
+        upload.seek(0)
+        with Image.open(upload) as opened:
+            return str(opened.format or "")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return ""
+    finally:
+        upload.seek(0)
+
+
+class WebAddressField(forms.URLField):
+    """A 누리집: an http(s) address only (a bare ``www.…`` gets ``https://``).
+
+    Django's URLField also takes ``ftp://`` and its message does not say why
+    ``javascript:alert(1)`` is refused; a profile links its 누리집, so anything but a
+    web page is refused here with its own message.
+    """
+
+    default_validators = [validators.URLValidator(schemes=["http", "https"])]
+    default_error_messages = {
+        "invalid": _(
+            "누리집은 http:// 또는 https:// 로 시작하는 웹 주소만 쓸 수 있습니다 "
+            "(예: https://www.hanjari.kr)."
+        ),
+    }
+
+
 class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
     """Profile edit by staff or the organisation's members.
 
@@ -65,7 +110,7 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
         required=False,
         help_text=_("13자리 숫자. 하이픈은 있어도 됩니다 (예: 130111-0006246)."),
     )
-    website = forms.URLField(
+    website = WebAddressField(
         label=Organization._meta.get_field("website").verbose_name,
         max_length=300,
         required=False,
@@ -95,6 +140,7 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
             "founded_on": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 5}),
             "products": forms.Textarea(attrs={"rows": 3}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         }
 
     def clean_brn(self) -> str:
@@ -127,12 +173,29 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
         return regions.normalize_sigungu(sido, text) if sido else text.strip()
 
     def clean_logo(self) -> Any:
+        """A new logo must be a PNG, JPEG or WebP picture (as Pillow reads it, not as its
+        name or content type says) whose extension names that format.
+
+        Django's ImageField has already refused what Pillow cannot open (an SVG, an HTML
+        page renamed .png); Pillow opens many more formats (GIF, BMP, TIFF, ICO…), and a
+        GIF named ``logo.png`` would be stored and served as a PNG.
+        """
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "size") and logo.size > settings.HANJARI_LOGO_MAX_BYTES:
             raise forms.ValidationError(
                 _("로고 파일이 너무 큽니다 (최대 %(mb)d MB).")
                 % {"mb": settings.HANJARI_LOGO_MAX_BYTES // (1024 * 1024)}
             )
+        if isinstance(logo, UploadedFile):
+            fmt = _image_format(logo)
+            if fmt not in LOGO_FORMATS:
+                raise forms.ValidationError(_("로고는 PNG, JPG, WebP 그림만 올릴 수 있습니다."))
+            extension = (logo.name or "").rpartition(".")[2].lower()
+            if extension not in LOGO_FORMATS[fmt]:
+                raise forms.ValidationError(
+                    _("로고 파일 이름의 확장자(.%(ext)s)가 그림 형식(%(format)s)과 다릅니다.")
+                    % {"ext": extension, "format": fmt}
+                )
         return logo
 
 

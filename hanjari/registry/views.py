@@ -247,6 +247,12 @@ class OrganizationView(DetailView):
 
 _MOBILE_PREFIXES = ("010", "011", "016", "017", "018", "019", "8210", "8211", "8216")
 _BARE_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
+# After http(s)://: a domain of two or more labels (Korean ones too) or an IPv4 address,
+# then an optional port and path.
+_URL_HOST = re.compile(
+    r"^(?:[^\W_][\w-]*\.)+[^\W\d_][\w-]*(?::\d+)?(?:[/?#]\S*)?$|"
+    r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?:[/?#]\S*)?$"
+)
 
 
 def public_phone(phone: str) -> str:
@@ -264,7 +270,10 @@ def public_website(website: str) -> str:
     free text), which is then shown as text only."""
     text = website.strip()
     if re.match(r"^https?://[^\s/]+\S*$", text, re.IGNORECASE):
-        return text
+        # The host must look like a domain too: older imports stored values such as
+        # ``http://javascript:alert(1)`` or ``http://-``.
+        host = re.sub(r"^https?://", "", text, flags=re.IGNORECASE)
+        return text if _URL_HOST.match(host) else ""
     if _BARE_DOMAIN.match(text):
         return f"https://{text}"
     return ""

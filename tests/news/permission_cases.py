@@ -36,7 +36,9 @@ _TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
     # editing: the author only (plain_user wrote the comment)
     ("post", "news:comment-edit", {"pk": "comment"}, (403, 303, 403, 403, 403)),
     ("get", "news:comment-edit", {"pk": "comment"}, (405, 405, 405, 405, 405)),
-    ("post", "news:comment-report", {"pk": "comment"}, (403, 303, 303, 303, 303)),
+    # reporting: other logged-in readers; not the author (bug: plain_user could report
+    # their own comment)
+    ("post", "news:comment-report", {"pk": "comment"}, (403, 403, 303, 303, 303)),
     ("get", "news:comment-report", {"pk": "comment"}, (405, 405, 405, 405, 405)),
     # moderation: editors (group 편집자) and centre staff
     ("post", "news:comment-moderate", {"pk": "comment"}, (403, 403, 403, 303, 303)),

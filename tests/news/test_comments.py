@@ -9,7 +9,7 @@ import re
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -313,6 +313,49 @@ def test_report_once_per_user(client, article, reader, other_reader):
 def test_anonymous_cannot_report(client, article, reader):
     comment = services.comment_create(article=article, by=reader, body="글")
     assert client.post(report_url(comment), {}).status_code == 403
+    assert not CommentReport.objects.exists()
+
+
+def test_author_cannot_report_their_own_comment(client, article, reader):
+    """Bug: a comment's author could report it (and the queue then listed it)."""
+    comment = services.comment_create(article=article, by=reader, body="내 글")
+    client.force_login(reader)
+    item = comments_section(client, article).find("li", id=f"comment-{comment.pk}")
+    assert item.find("form", action=report_url(comment)) is None
+
+    response = client.post(report_url(comment), {"reason": "내가 신고"}, headers=HTMX)
+    assert response.status_code == 403
+    assert "자기 댓글은 신고할 수 없습니다." in parse_html(response.content).text()
+    response = client.post(report_url(comment), {"reason": "내가 신고"})
+    assert response.status_code == 403
+    assert "자기 댓글은 신고할 수 없습니다." in response.content.decode()
+    with pytest.raises(PermissionDenied):
+        services.comment_report(comment=comment, by=reader, reason="x")
+    assert not CommentReport.objects.exists()
+
+
+def test_hidden_comment_cannot_be_reported(client, article, reader, other_reader, editor):
+    """Bug: a hidden ("삭제된 댓글입니다") comment could still be reported, putting it
+    back in the moderators' queue."""
+    comment = services.comment_create(article=article, by=reader, body="숨길 글")
+    services.comment_moderate(comment=comment, by=editor, hide=True, reason="욕설")
+    client.force_login(other_reader)
+    item = comments_section(client, article).find("li", id=f"comment-{comment.pk}")
+    assert item.find("form", action=report_url(comment)) is None
+
+    response = client.post(report_url(comment), {"reason": "광고"}, headers=HTMX)
+    assert response.status_code == 400
+    part = parse_html(response.content)
+    assert "숨겨진 댓글은 신고할 수 없습니다." in part.text()
+    assert part.find("form", action=report_url(comment)) is None
+    response = client.post(report_url(comment), {"reason": "광고"})
+    assert response.status_code == 400
+    assert "숨겨진 댓글은 신고할 수 없습니다." in response.content.decode()
+    # a stale copy (read before it was hidden) is checked against the stored status
+    stale = Comment.objects.get(pk=comment.pk)
+    stale.status = Comment.Status.VISIBLE
+    with pytest.raises(ValidationError):
+        services.comment_report(comment=stale, by=editor, reason="x")
     assert not CommentReport.objects.exists()
 
 

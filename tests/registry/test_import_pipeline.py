@@ -4,14 +4,17 @@ the same organisation across lists."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 
 from hanjari.core.models import AuditEntry
-from hanjari.registry.importers.pipeline import REVIEW_SIMILARITY
+from hanjari.registry.importers import reading
+from hanjari.registry.importers.pipeline import REVIEW_SIMILARITY, read_and_validate
 from hanjari.registry.models import (
     Designation,
     DesignationKind,
@@ -382,6 +385,61 @@ def test_unknown_sido_is_imported_without_sido():
     org = Organization.objects.get()
     assert org.sido == ""
     assert org.sigungu == "강남구"
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.cookie)",
+        "java script:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "ftp://ftp.hanjari.example/",
+        "mailto:info@hanjari.example",
+        "tel:0212345678",
+        "http:hanjari.example",
+        "//evil.example/",
+    ],
+)
+def test_homepage_that_is_not_a_web_address_is_dropped_with_a_warning(client, website):
+    """Bug: "javascript:alert(1)" was stored as "http://javascript:alert(1)" and shown
+    as a link on the profile. Any scheme but http(s) is now dropped with a warning."""
+    report = ok(
+        se_website_xlsx([social_enterprise("가나다", "제2012-001호", website=website)]), SE_NAME
+    )
+    assert issues(report.warnings) == [
+        (
+            5,
+            "홈페이지",
+            website,
+            "누리집은 http:// 또는 https:// 주소만 받습니다. 누리집 없이 가져옵니다.",
+        )
+    ]
+    org = Organization.objects.get()
+    assert org.website == ""
+    assert SourceRecord.objects.get().raw["홈페이지"] == website  # the cell is kept
+    html = client.get(org.get_absolute_url()).content.decode()
+    assert '<th scope="row">누리집</th>' not in html
+    assert 'href="http://javascript' not in html and 'href="javascript' not in html
+
+
+@pytest.mark.parametrize(
+    ("website", "stored"),
+    [
+        ("http://hanjari.example/", "http://hanjari.example/"),
+        ("HTTPS://Hanjari.Example", "HTTPS://Hanjari.Example"),
+        ("www.hanjari.example", "http://www.hanjari.example"),
+        ("blog.naver.com/hanjari", "http://blog.naver.com/hanjari"),
+        ("hanjari.example:8080/about", "http://hanjari.example:8080/about"),
+    ],
+)
+def test_homepage_web_addresses_are_kept(website, stored):
+    report = ok(
+        se_website_xlsx([social_enterprise("가나다", "제2012-001호", website=website)]), SE_NAME
+    )
+    assert report.warnings == []
+    assert Organization.objects.get().website == stored
 
 
 def test_address_in_another_sido():
@@ -1187,3 +1245,184 @@ def test_malformed_sheet_xml_is_a_clear_error_not_a_crash():
     report = run(out.getvalue(), VILLAGE_NAME)
     assert not report.ok
     assert "XLSX" in report.errors[0].reason
+
+
+# --- sheets that declare or use a huge size -------------------------------------------------
+
+
+def rewrite_sheet(data: bytes, transform) -> bytes:
+    """`data` (an XLSX) with its first sheet's XML passed through `transform`."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            part = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                part = transform(part)
+            dst.writestr(item, part)
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def openpyxl_sheet(data: bytes):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        yield wb.worksheets[0]
+    finally:
+        wb.close()
+
+
+def two_social_enterprises() -> bytes:
+    return se_website_xlsx(
+        [social_enterprise("가나다", "제2012-001호"), social_enterprise("라마바", "제2012-002호")]
+    )
+
+
+def declare_dimension(ref: str):
+    def transform(xml: bytes) -> bytes:
+        out, count = re.subn(
+            rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), xml
+        )
+        assert count == 1
+        return out
+
+    return transform
+
+
+def append_row(row_xml: str):
+    def transform(xml: bytes) -> bytes:
+        assert b"</sheetData>" in xml
+        return xml.replace(b"</sheetData>", row_xml.encode() + b"</sheetData>")
+
+    return transform
+
+
+def test_huge_declared_dimension_reads_only_the_real_cells():
+    """Bug: an XLSX declaring <dimension ref="A1:XFD1048576"/> made openpyxl's read-only
+    mode pad every row (and every missing row between two rows) to 16,384 cells: a few
+    kilobytes with a row 1 and a row 1,048,576 meant 17 billion cells (memory
+    exhausted). The declared size is now ignored and only the real cells are read; here
+    300 empty rows below the table, which used to cost 300 × 16,384 cells."""
+    import tracemalloc
+
+    empty_rows = "".join(f'<row r="{n}"/>' for n in range(7, 307))
+    data = rewrite_sheet(
+        rewrite_sheet(two_social_enterprises(), declare_dimension("A1:XFD1048576")),
+        append_row(empty_rows),
+    )
+    assert len(data) < 10_000
+    tracemalloc.start()
+    try:
+        grid_read = reading._read_xlsx(data)
+        _layout, parsed, report = read_and_validate(data, SE_NAME)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000
+    assert len(grid_read) == 306
+    assert max(len(row) for row in grid_read) == len(SE_WEBSITE_HEADERS)
+    assert (report.errors, len(parsed)) == ([], 2)
+
+    report = ok(data, SE_NAME)
+    assert (report.rows, report.created) == (2, 2)
+    assert sorted(Organization.objects.values_list("name", flat=True)) == ["가나다", "라마바"]
+
+
+def test_declared_dimension_smaller_than_the_sheet_does_not_cut_it():
+    """The other way round: openpyxl trusted "A1:B2" and read 2 columns of 2 rows."""
+    data = rewrite_sheet(two_social_enterprises(), declare_dimension("A1:B2"))
+    report = ok(data, SE_NAME)
+    assert (report.rows, report.created) == (2, 2)
+
+
+def test_cell_in_the_last_column_is_not_read():
+    """A stray value in column XFD (16,384) made openpyxl build 16,384-cell rows; cells
+    right of column 200 are not read, so the real table imports."""
+
+    def far_cell(xml: bytes) -> bytes:
+        assert xml.count(b'</row><row r="5">') == 1  # after the header row
+        return xml.replace(
+            b'</row><row r="5">',
+            b'<c r="XFD4" t="inlineStr"><is><t>far away</t></is></c></row><row r="5">',
+        )
+
+    data = rewrite_sheet(two_social_enterprises(), far_cell)
+    with openpyxl_sheet(data) as sheet:  # the cell is there for a reader that looks
+        assert sheet.cell(row=4, column=16384).value == "far away"
+    grid_read = reading._read_xlsx(data)
+    assert max(len(row) for row in grid_read) <= reading.XLSX_MAX_COLUMNS
+    assert "far away" not in {cell for row in grid_read for cell in row}
+    report = ok(data, SE_NAME)
+    assert (report.rows, report.created) == (2, 2)
+
+
+def test_content_on_the_last_excel_row_is_refused(seeded):
+    """A sheet with content below row 100,000 (here on row 1,048,576) is refused with a
+    clear message as soon as that row is reached; nothing is imported."""
+    data = rewrite_sheet(
+        two_social_enterprises(),
+        append_row('<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>끝</t></is></c></row>'),
+    )
+    report = assert_refused(data, SE_NAME, seeded)
+    assert issues(report.errors) == [
+        (
+            0,
+            "",
+            "",
+            "행이 너무 많습니다: 100,000행보다 아래(1,048,576행)에도 내용이 있습니다. "
+            "한 파일에서 100,000행까지 가져올 수 있습니다.",
+        )
+    ]
+
+
+def test_empty_formatted_row_far_below_is_ignored():
+    """An empty (formatting only) row far below the table is no reason to refuse it."""
+    data = rewrite_sheet(
+        two_social_enterprises(),
+        append_row('<row r="1048576"><c r="XFD1048576" s="0"/></row>'),
+    )
+    report = ok(data, SE_NAME)
+    assert (report.rows, report.created) == (2, 2)
+
+
+def test_row_numbered_beyond_excel_is_refused(seeded):
+    """<row r="999999999"> would make openpyxl yield a billion empty rows first."""
+    data = rewrite_sheet(two_social_enterprises(), append_row('<row r="999999999"/>'))
+    report = assert_refused(data, SE_NAME, seeded)
+    assert issues(report.errors) == [
+        (0, "", "", "시트의 행 번호가 엑셀의 마지막 행(1,048,576)을 넘습니다. 손상된 파일입니다.")
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_more_rows_than_the_limit_are_refused(seeded, monkeypatch, fmt):
+    """The row limit (100,000), lowered here: a file of exactly the limit imports, one
+    more row with content is refused, empty rows beyond the limit are ignored."""
+    rows = [village(f"마을{i}") for i in range(1, 9)]  # header on row 5 → rows 6..13
+    make = village_xlsx if fmt == "xlsx" else (lambda r: csv_bytes(grid(VILLAGE_HEADERS, r)))
+    name = VILLAGE_NAME if fmt == "xlsx" else VILLAGE_NAME.replace(".xlsx", ".csv")
+    monkeypatch.setattr(reading, "MAX_ROWS", 13 if fmt == "xlsx" else 9)
+    report = assert_refused(make([*rows, village("하나 더")]), name, seeded)
+    limit = reading.MAX_ROWS
+    assert issues(report.errors) == [
+        (
+            0,
+            "",
+            "",
+            f"행이 너무 많습니다: {limit}행보다 아래({limit + 1}행)에도 내용이 있습니다. "
+            f"한 파일에서 {limit}행까지 가져올 수 있습니다.",
+        )
+    ]
+    data = make(rows)
+    if fmt == "csv":
+        data += b"\r\n" * 50
+    else:
+        data = rewrite_sheet(
+            data, append_row(f'<row r="{limit + 30}"><c r="B{limit + 30}" s="0"/></row>')
+        )
+    report = ok(data, name)
+    assert report.rows == 8

@@ -698,6 +698,131 @@ def test_logo_png_is_accepted_and_shown(client, org_a, member_a, settings):
     assert f'<img src="/media/{org_a.logo.name}" alt="가나다협동조합 로고"' in html
 
 
+def image_bytes(fmt: str) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), (37, 110, 244)).save(buf, format=fmt)
+    return buf.getvalue()
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+NOT_AN_IMAGE = "올바른 이미지를 업로드하세요"  # Django's own (Korean) message
+NOT_ALLOWED = "로고는 PNG, JPG, WebP 그림만 올릴 수 있습니다."
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        # what Pillow cannot open at all (already refused by Django's ImageField)
+        ("logo.svg", SVG, NOT_AN_IMAGE),
+        ("logo.png", SVG, NOT_AN_IMAGE),
+        ("logo.png", b"<!doctype html><script>alert(1)</script>", NOT_AN_IMAGE),
+        # bug: pictures Pillow reads in another format were stored under the name given
+        ("logo.png", image_bytes("GIF"), NOT_ALLOWED),
+        ("logo.png", image_bytes("BMP"), NOT_ALLOWED),
+        ("logo.webp", image_bytes("TIFF"), NOT_ALLOWED),
+        ("logo.gif", image_bytes("GIF"), NOT_ALLOWED),
+        (
+            "logo.jpg",
+            image_bytes("PNG"),
+            "로고 파일 이름의 확장자(.jpg)가 그림 형식(PNG)과 다릅니다.",
+        ),
+        (
+            "logo.png",
+            image_bytes("JPEG"),
+            "로고 파일 이름의 확장자(.png)가 그림 형식(JPEG)과 다릅니다.",
+        ),
+        (
+            "logo.webp",
+            image_bytes("PNG"),
+            "로고 파일 이름의 확장자(.webp)가 그림 형식(PNG)과 다릅니다.",
+        ),
+    ],
+)
+def test_logo_whose_real_format_is_not_allowed_or_not_its_name_is_refused(
+    client, org_a, member_a, settings, name, content, message
+):
+    client.force_login(member_a)
+    data = edit_data(org_a, industry="카페")
+    data["logo"] = SimpleUploadedFile(name, content, "image/png")
+    response = client.post(reverse("registry:organization-edit", args=[org_a.pk]), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'id="id_logo_error"' in html
+    org_a.refresh_from_db()
+    assert not org_a.logo
+    assert org_a.industry == "서비스업"
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("logo.jpg", "JPEG"), ("LOGO.JPEG", "JPEG"), ("logo.webp", "WEBP"), ("logo.PNG", "PNG")],
+)
+def test_logo_formats_that_are_accepted(client, org_a, member_a, name, fmt):
+    client.force_login(member_a)
+    data = edit_data(org_a)
+    data["logo"] = SimpleUploadedFile(name, image_bytes(fmt), "application/octet-stream")
+    response = client.post(reverse("registry:organization-edit", args=[org_a.pk]), data)
+    assert response.status_code == 302
+    org_a.refresh_from_db()
+    assert org_a.logo.name.startswith("logos/")
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.cookie)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://files.hanjari.kr/",
+        "mailto:info@hanjari.kr",
+        "http://javascript:alert(1)",
+    ],
+)
+def test_profile_edit_refuses_a_homepage_that_is_not_a_web_address(
+    client, org_a, member_a, website
+):
+    """Bug: ftp:// addresses were accepted and "javascript:alert(1)" was refused only
+    with Django's generic "올바른 URL을 입력하세요."; the 누리집 must be an http(s)
+    address, with a message that says so."""
+    Organization.objects.filter(pk=org_a.pk).update(website="https://hanjari.kr/")
+    org_a.refresh_from_db()
+    client.force_login(member_a)
+    response = client.post(
+        reverse("registry:organization-edit", args=[org_a.pk]),
+        edit_data(org_a, website=website, industry="카페"),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "누리집은 http:// 또는 https:// 로 시작하는 웹 주소만 쓸 수 있습니다" in html
+    assert 'id="id_website_error"' in html
+    org_a.refresh_from_db()
+    assert (org_a.website, org_a.industry) == ("https://hanjari.kr/", "서비스업")
+    page = client.get(org_a.get_absolute_url()).content.decode()
+    assert 'href="https://hanjari.kr/"' in page
+    assert 'href="javascript:' not in page and 'href="http://javascript:' not in page
+
+
+@pytest.mark.parametrize(
+    ("website", "stored"),
+    [
+        ("www.hanjari.kr", "https://www.hanjari.kr"),
+        ("http://hanjari.kr/about", "http://hanjari.kr/about"),
+        ("", ""),
+    ],
+)
+def test_profile_edit_keeps_web_addresses(client, org_a, member_a, website, stored):
+    client.force_login(member_a)
+    response = client.post(
+        reverse("registry:organization-edit", args=[org_a.pk]), edit_data(org_a, website=website)
+    )
+    assert response.status_code == 302
+    org_a.refresh_from_db()
+    assert org_a.website == stored
+
+
 def test_edit_refuses_a_sigungu_of_another_sido_silently_normalised(client, org_a, member_a):
     client.force_login(member_a)
     response = client.post(
@@ -1127,3 +1252,24 @@ def test_non_digit_identifier_is_refused_not_erased(client, org_a, member_a, fie
     assert "숫자로 적어 주세요" in response.content.decode()
     org_a.refresh_from_db()
     assert (org_a.brn, org_a.crn) == ("1248100998", "1301110006246")
+
+
+@pytest.mark.parametrize(
+    ("stored", "link"),
+    [
+        # Values older imports stored before the importer checked schemes and hosts.
+        ("http://javascript:alert(1)", ""),
+        ("http://-", ""),
+        ("http://없음", ""),
+        ("http://a.b:alert(1)", ""),
+        ("javascript:alert(1)", ""),
+        ("https://www.hanjari.kr/a?b=1", "https://www.hanjari.kr/a?b=1"),
+        ("http://한자리.한국/소개", "http://한자리.한국/소개"),
+        ("http://192.0.2.7:8080/", "http://192.0.2.7:8080/"),
+        ("www.hanjari.kr", "https://www.hanjari.kr"),
+    ],
+)
+def test_public_website_links_only_real_web_addresses(stored, link):
+    from hanjari.registry.views import public_website
+
+    assert public_website(stored) == link

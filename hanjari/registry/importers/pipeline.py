@@ -3,7 +3,8 @@
 The whole file is one transaction: any error (missing header, unknown layout, a row
 without a name, an unreadable row or date, an older snapshot) imports nothing and
 returns a row-by-row report. Warnings (bad 사업자등록번호 check digit, unknown 시도,
-address in another 시도) import but are flagged.
+address in another 시도, a 누리집 that is not an http(s) address and is left out) import
+but are flagged.
 
 Matching the same organisation across lists (DOMAIN.md §9): an existing designation
 with the same source key → same organisation; same valid 사업자등록번호 → same
@@ -183,6 +184,30 @@ def clean(text: str) -> str:
     return out
 
 
+# A URL scheme ("javascript:", "data:", "tel:0212345678"), but not a domain with a port
+# ("www.example.kr:8080/"), which is a web address without its "http://".
+_SCHEME = re.compile(r"^(?![a-z0-9\-]+(?:\.[a-z0-9\-]+)+:\d+(?:[/?#]|$))[a-z][a-z0-9+.\-]*:", re.I)
+
+
+def web_address(text: str) -> str | None:
+    """A 누리집 cell as an http(s) address, or None when it is not one.
+
+    ``http://…`` and ``https://…`` are kept as written; a bare address
+    (``www.hanjari.kr``, ``hanjari.kr:8080/about``) gets ``http://``. A value with any
+    other scheme (``javascript:alert(1)``, ``data:…``, ``ftp://…``, ``mailto:…``; also
+    written with spaces, as browsers ignore tabs and line breaks in a URL), a malformed
+    ``http:`` one (``http:hanjari.kr``) or a path (``//host``, ``/page``) is None: it
+    must never become a link such as ``http://javascript:alert(1)``.
+    """
+    value = text.strip()
+    probe = _WS.sub("", value)
+    if re.match(r"^https?://", probe, re.IGNORECASE):
+        return value
+    if probe.startswith(("/", "\\")) or _SCHEME.match(probe):
+        return None
+    return "http://" + value
+
+
 def reference_date_from(file_name: str, title_lines: list[str]) -> dt.date | None:
     """The snapshot's reference date (기준일) from a title line such as
     "(2025. 12. 31. 기준)" or from a date in the file name; None if neither has one."""
@@ -310,8 +335,19 @@ def _fill_fields(layout: Layout, row: ParsedRow, header_names: dict[str, str]) -
     for name in ("name", "industry", "products", "description", "website", "phone"):
         row.org[name] = values.get(name, "")
     row.org["representative"] = values.get("representative", "")
-    if row.org["website"] and not re.match(r"^https?://", row.org["website"], re.I):
-        row.org["website"] = "http://" + row.org["website"]
+    website = row.org["website"]
+    if website:
+        address = web_address(website)
+        if address is None:
+            row.warnings.append(
+                Issue(
+                    row.row,
+                    header_names.get("website", ""),
+                    website,
+                    _("누리집은 http:// 또는 https:// 주소만 받습니다. 누리집 없이 가져옵니다."),
+                )
+            )
+        row.org["website"] = address or ""
     row.brn, row.brn_valid = _identifier(
         row,
         header_names,

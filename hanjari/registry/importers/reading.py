@@ -16,8 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 HEADER_SCAN_ROWS = 20
 CSV_ENCODINGS = ("utf-8-sig", "cp949")
+# Official lists are a few dozen columns wide and at most some tens of thousands of rows
+# long (the cooperative list is the longest, DOMAIN.md §5). Cells right of
+# XLSX_MAX_COLUMNS are not read; a file with content below row MAX_ROWS is refused.
+XLSX_MAX_COLUMNS = 200
+MAX_ROWS = 100_000
+# Excel's own limit: a sheet that numbers a row further down is not a real sheet.
+XLSX_SHEET_ROWS = 1_048_576
 
 
 class FileReadError(Exception):
@@ -73,7 +82,31 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _too_many_rows(row_number: int) -> FileReadError:
+    return FileReadError(
+        _(
+            "행이 너무 많습니다: %(max)s행보다 아래(%(row)s행)에도 내용이 있습니다. "
+            "한 파일에서 %(max)s행까지 가져올 수 있습니다."
+        )
+        % {"max": f"{MAX_ROWS:,}", "row": f"{row_number:,}"}
+    )
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
+    """The first sheet's rows as text cells, trailing empty cells dropped.
+
+    The size the sheet declares (``<dimension ref="A1:XFD1048576"/>``) is ignored:
+    openpyxl's read-only mode would pad every row, and every row missing between two
+    rows, to the declared width, so a file of a few kilobytes (a row 1, a row 1,048,576)
+    could make it build 16,384 × 1,048,576 cells. Such a file succeeds: only the cells
+    written in the sheet are read, and only in its first `XLSX_MAX_COLUMNS` columns —
+    cells further right (a stray value in column XFD) are not read at all, so the real
+    table imports. A sheet with content below row `MAX_ROWS` fails with FileReadError
+    (the import report shows it, nothing is written) as soon as that row is reached;
+    empty rows down there (formatting only) are skipped without being kept, down to
+    Excel's last row (`XLSX_SHEET_ROWS`): a row numbered beyond it fails too, so a few
+    bytes (``<row r="999999999">``) cannot make openpyxl fill in a billion empty rows.
+    """
     import openpyxl
 
     try:
@@ -83,7 +116,29 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         raise FileReadError(f"XLSX 파일을 열 수 없습니다: {exc}") from exc
     try:
         ws = wb.worksheets[0]
-        return [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        ws.reset_dimensions()
+        grid: list[list[str]] = []
+        rows = ws.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True)
+        for number, row in enumerate(rows, start=1):
+            if number > XLSX_SHEET_ROWS:
+                # openpyxl would go on filling the gap up to any row number written.
+                raise FileReadError(
+                    _("시트의 행 번호가 엑셀의 마지막 행(%s)을 넘습니다. 손상된 파일입니다.")
+                    % f"{XLSX_SHEET_ROWS:,}"
+                )
+            if row.count(None) == len(row):  # empty (or openpyxl's filler for a gap)
+                if number <= MAX_ROWS:
+                    grid.append([])
+                continue
+            if number > MAX_ROWS:
+                raise _too_many_rows(number)
+            width = len(row)
+            while row[width - 1] is None:
+                width -= 1
+            grid.append([cell_text(v) for v in row[:width]])
+        return grid
+    except FileReadError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on corrupt sheets
         raise FileReadError(f"XLSX 시트를 읽을 수 없습니다: {exc}") from exc
     finally:
@@ -103,10 +158,17 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], str]:
     text, encoding = _decode_csv(data)
     if "\x00" in text:
         raise FileReadError("CSV 파일에 NUL 문자가 있습니다. 텍스트 CSV가 아닙니다.")
+    grid: list[list[str]] = []
     try:
-        return list(csv.reader(io.StringIO(text, newline=""))), encoding
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if number > MAX_ROWS:
+                if any(row):
+                    raise _too_many_rows(number)
+                continue
+            grid.append(row)
     except csv.Error as exc:
         raise FileReadError(f"CSV 파일을 읽을 수 없습니다: {exc}") from exc
+    return grid, encoding
 
 
 def sniff_format(data: bytes, file_name: str) -> str:
