@@ -97,26 +97,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-else:
+# Keep connections open between requests (seconds): opening one costs more than most
+# queries (for SQLite, the file and the PRAGMAs above; for PostgreSQL, a network round
+# trip and authentication). 0 closes after each request.
+if DATABASES["default"]["NAME"] != ":memory:":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
-# Shared by every worker process (the page cache's content generation, aggregates and
-# the guest rate limits must be the same in all of them): files in var/cache by default;
-# CACHE_URL names another, e.g. redis://127.0.0.1:6379/1 for several machines (then
-# `pip install redis`).
+# Shared by every worker process. `default`: the page cache's content generation and the
+# guest rate limits (small; must not be crowded out). `pages`: stored anonymous pages and
+# aggregates (hanjari.core.pagecache, hanjari.core.cache), which distinct URLs multiply
+# and which may be culled at any time. Files in var/cache by default; CACHE_URL (and
+# PAGE_CACHE_URL, default CACHE_URL) name others, e.g. redis://127.0.0.1:6379/1 for
+# several machines (then `pip install redis`). A file cache given by URL keeps Django's
+# default of 300 entries unless the URL says ?max_entries=N.
 if env.str("CACHE_URL", default=""):
-    CACHES = {"default": env.cache_url("CACHE_URL")}
+    CACHES = {
+        "default": env.cache_url("CACHE_URL"),
+        "pages": {
+            **env.cache_url("PAGE_CACHE_URL", default=env.str("CACHE_URL")),
+            "KEY_PREFIX": "pages",
+        },
+    }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "LOCATION": str(VAR_DIR / "cache" / "default"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "pages"),
             "TIMEOUT": 300,
             "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
+        },
     }
 
 # --- Accounts -------------------------------------------------------------------------

@@ -32,4 +32,7 @@ HANJARI_CACHE_SECONDS = 0
 # Pages are always rendered in tests, except where a test turns the page cache on; the
 # cache is the process's own memory (tests run in one process).
 HANJARI_PAGE_CACHE_SECONDS = 0
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}

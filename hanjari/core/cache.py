@@ -5,7 +5,7 @@ organisations, the 시군구 and sub-type choices) and the news side column (mos
 photo news) compute the same aggregates for every visitor; at national scale (40,000
 organisations, 1,000,000 view records) each costs tens to hundreds of milliseconds.
 `cached` keeps such a value for `HANJARI_CACHE_SECONDS` (default 60; 0 turns caching
-off, as the test settings do) in Django's default cache. Only plain data (numbers,
+off, as the test settings do) in Django's ``pages`` cache. Only plain data (numbers,
 strings, ids) is cached, never model instances or anything user-specific; callers load
 the objects behind cached ids fresh, so a withdrawn article or a deleted organisation
 never reappears from the cache. See docs/benchmarks.md for what each use bought.
@@ -18,11 +18,15 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 T = TypeVar("T")
 
 PREFIX = "hanjari:agg:"
+# The cache of recomputable values (with the stored pages, hanjari.core.pagecache): one
+# key per filter set, so anyone can add entries and they may be culled at any time; the
+# default cache keeps what must not be crowded out (rate limits, the page generation).
+CACHE_ALIAS = "pages"
 
 
 def cache_seconds() -> int:
@@ -37,8 +41,9 @@ def cached(key: str, compute: Callable[[], T], *, timeout: int | None = None) ->
     if seconds <= 0:
         return compute()
     full = PREFIX + hashlib.sha256(key.encode()).hexdigest()
-    value = cache.get(full)
+    store = caches[CACHE_ALIAS]
+    value = store.get(full)
     if value is None:
         value = compute()
-        cache.set(full, value, timeout=seconds)
+        store.set(full, value, timeout=seconds)
     return value

@@ -18,22 +18,29 @@ visitor, under these rules:
   visitor only) and left no new message or session data. Anything else is answered as
   usual and not stored.
 * **Key.** The content generation (below), the active language, scheme and host, the full
-  path with its query string, and the htmx headers that make a view answer with a
-  fragment (``HX-Request``, ``HX-Target``).
-* **Freshness.** Every committed create, change or delete of a model in a content app
-  (:data:`CONTENT_APPS`; view-count bookkeeping excluded) replaces the content
-  generation, so the next request misses and renders anew: an edit is visible at once,
-  in every worker process, because the generation lives in the shared default cache.
+  path with its query string, and every htmx request header (a view may answer
+  ``HX-Request`` with a fragment, but ``HX-Request`` + ``HX-Boosted`` with the page).
+* **Freshness.** Every committed transaction that creates, changes or deletes rows of a
+  content app (:data:`CONTENT_APPS`; view-count bookkeeping and a login's
+  ``last_login`` excluded) replaces the content generation once, so the next request
+  misses and renders anew: an edit is visible at once, in every worker process,
+  because the generation lives in the shared default cache. The search index, brought
+  up to date after the commit, replaces it once more when it is written
+  (``hanjari.search.registry.flush``), so no search answered in between stays stored.
   Changes made without model signals (``QuerySet.update``, bulk operations) and changes
   of time (a scheduled article's hour arriving, an event starting) are bounded by
   ``HANJARI_PAGE_CACHE_SECONDS`` (default 60; 0 turns the page cache off, as the test
   settings do).
 
-The default cache must be shared by all worker processes for the generation to reach
-them: the settings use a file-based cache in ``var/cache`` unless ``CACHE_URL`` names
-another (Redis for several machines). Responses carry ``X-Hanjari-Cache: hit`` or
-``miss`` (never for requests the cache does not apply to), which tests and the
-benchmark read.
+Two caches, both shared by all worker processes (settings ``CACHES``): ``default`` holds
+the generation (and the guest rate limits), small and never crowded out; ``pages``
+(:data:`PAGES`) holds the stored pages (and the aggregates of ``hanjari.core.cache``),
+which anyone can multiply by asking for distinct URLs and which may be culled at any
+time. Responses carry ``X-Hanjari-Cache: hit`` or ``miss`` (never for requests the cache
+does not apply to), which tests and the benchmark read.
+
+Like any shared cache, a stored page tells that someone asked for the same URL within
+the lifetime (a search or typeahead query, for example); nothing tells who.
 """
 
 from __future__ import annotations
@@ -45,8 +52,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -55,6 +63,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 PREFIX = "hanjari:page:"
+# The cache alias of stored pages (and aggregates): see the module docstring.
+PAGES = "pages"
 GENERATION_KEY = PREFIX + "generation"
 HEADER = "X-Hanjari-Cache"
 # Apps whose models appear on public pages: a change to any of their rows replaces the
@@ -64,10 +74,22 @@ CONTENT_APPS = frozenset({"registry", "news", "events", "recognition", "accounts
 # Rows written by reading a page, not by changing content: counting a view must not
 # empty the cache it is served from. Most viewed may lag by the cache lifetime.
 IGNORED_MODELS = frozenset({"news.viewerhit", "news.articlehourlyviews"})
+# Saves that touch only these fields change nothing public (a login sets last_login).
+IGNORED_UPDATES = {"accounts.user": frozenset({"last_login"})}
 # Cookies that mean the visitor may see something personal (Django's names).
 MESSAGES_COOKIE = "messages"
-# Headers a view may answer differently to (htmx fragments).
-KEY_HEADERS = ("HX-Request", "HX-Target")
+# Headers a view may answer differently to: every header htmx sends with a request
+# (https://htmx.org/reference/#request_headers) but HX-Current-URL, which only says
+# where the visitor is (keying on it would store a page per referring page).
+KEY_HEADERS = (
+    "HX-Request",
+    "HX-Boosted",
+    "HX-History-Restore-Request",
+    "HX-Prompt",
+    "HX-Target",
+    "HX-Trigger",
+    "HX-Trigger-Name",
+)
 
 View = Callable[..., HttpResponseBase]
 
@@ -88,11 +110,16 @@ def applies_to(request: HttpRequest) -> bool:
 
 
 def generation() -> str:
-    """The current content generation (a token replaced by :func:`bump`)."""
+    """The current content generation (a token replaced by :func:`bump`). Should the
+    token vanish from the cache, a new one starts: pages stored before are never
+    served again."""
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-        value = cache.get(GENERATION_KEY) or "0"
+        new = _new_generation()
+        if cache.add(GENERATION_KEY, new, timeout=None):
+            return new
+        value = cache.get(GENERATION_KEY)
+        return new if value is None else str(value)
     return str(value)
 
 
@@ -126,7 +153,8 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpR
     if not applies_to(request):
         return render()
     key = page_key(request)
-    stored = cache.get(key)
+    pages = caches[PAGES]
+    stored = pages.get(key)
     if stored is not None:
         status, headers, content = stored
         hit = HttpResponse(content, status=status)
@@ -140,7 +168,7 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpR
         response.render()  # a TemplateResponse: its content is needed now
     if isinstance(response, HttpResponse) and _storable(request, response):
         headers = [(k, v) for k, v in response.headers.items() if k.lower() != HEADER.lower()]
-        cache.set(key, (response.status_code, headers, response.content), page_cache_seconds())
+        pages.set(key, (response.status_code, headers, response.content), page_cache_seconds())
         response[HEADER] = "miss"
     patch_vary_headers(response, ("Cookie",))
     return response
@@ -175,17 +203,51 @@ def cache_anonymous_page(view: View) -> View:
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:
-    meta = getattr(sender, "_meta", None)
-    if meta is None or meta.app_label not in CONTENT_APPS or meta.label_lower in IGNORED_MODELS:
-        return
+    """A row of a content model changed: replace the generation when the transaction
+    commits (at once outside a transaction), once per transaction however many rows."""
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed fires before and after; the "post_" half is enough
-    transaction.on_commit(bump, robust=True)
+    update_fields = kwargs.get("update_fields")
+    ignored = IGNORED_UPDATES.get(sender._meta.label_lower)
+    if update_fields and ignored and set(update_fields) <= ignored:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        isinstance(entry[1], _BumpOnCommit) and not entry[1].done
+        for entry in connection.run_on_commit
+    ):
+        return  # already queued for this transaction
+    transaction.on_commit(_BumpOnCommit(), robust=True)
+
+
+class _BumpOnCommit:
+    """The on-commit callback that replaces the generation (one per transaction; `done`
+    once run, so a queue that keeps run callbacks, as in tests, is read right)."""
+
+    done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        bump()
+
+
+def content_models() -> list[Any]:
+    """The models whose changes replace the generation: every model of the content apps
+    (with the automatic many-to-many tables) but the ignored ones."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in CONTENT_APPS and model._meta.label_lower not in IGNORED_MODELS
+    ]
 
 
 def connect_signals() -> None:
     """Replace the generation after every committed change of content (called from
-    ``CoreConfig.ready``)."""
-    post_save.connect(_changed, dispatch_uid="hanjari.pagecache.save")
-    post_delete.connect(_changed, dispatch_uid="hanjari.pagecache.delete")
-    m2m_changed.connect(_changed, dispatch_uid="hanjari.pagecache.m2m")
+    ``CoreConfig.ready``, when every model is loaded). Receivers are connected per
+    model: a receiver for all senders would make Django's deletion collector load and
+    signal every row of every bulk delete (no fast deletes anywhere)."""
+    for model in content_models():
+        uid = f"hanjari.pagecache.{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid + ".delete")
+        m2m_changed.connect(_changed, sender=model, dispatch_uid=uid + ".m2m")

@@ -34,6 +34,8 @@ from django.db import connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from hanjari.core import pagecache
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["Document", "DocumentType", "flush", "get", "kinds", "mark_dirty", "register"]
@@ -196,15 +198,18 @@ def mark_dirty(kind: str, ids: Iterable[int], *, using: str = "default") -> None
     if not ids:
         return
     _pending(using).update((kind, int(pk)) for pk in ids)
-    transaction.on_commit(functools.partial(flush, using=using), using=using, robust=True)
+    transaction.on_commit(
+        functools.partial(flush, using=using, committed=True), using=using, robust=True
+    )
 
 
-def flush(using: str = "default") -> int:
+def flush(using: str = "default", *, committed: bool = False) -> int:
     """Index the documents marked dirty on this connection now; returns how many keys
     were processed. Called on commit, and by searches (so a search sees the writes of
-    its own transaction). A key whose object is gone or not searchable removes its
-    document. Re-indexing is idempotent, so a key left over from a rolled-back
-    transaction only rebuilds a document from the current data."""
+    its own transaction; `committed`: the call comes after the commit, see below). A key
+    whose object is gone or not searchable removes its document. Re-indexing is
+    idempotent, so a key left over from a rolled-back transaction only rebuilds a
+    document from the current data."""
     pending = _pending(using)
     if not pending:
         return 0
@@ -218,4 +223,9 @@ def flush(using: str = "default") -> int:
         logger.exception("search: indexing %d documents failed", len(keys))
         if connections[using].in_atomic_block:
             raise
+    if committed:
+        # After the commit the page cache's generation was replaced before this index
+        # update ran; a search answered in between read the old index and may have been
+        # stored. Replace the generation again now that the index is current.
+        pagecache.bump()
     return len(keys)

@@ -4,7 +4,7 @@ stored, and that a change of content is visible at once."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -20,9 +20,11 @@ HEADER = "X-Hanjari-Cache"
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
     settings.HANJARI_PAGE_CACHE_SECONDS = 60
-    cache.clear()
+    for alias in ("default", pagecache.PAGES):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", pagecache.PAGES):
+        caches[alias].clear()
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ def test_a_change_of_content_is_visible_at_once(db, client, commits):
     url = reverse("registry:organization", args=[org.pk])
     assert client.get(url)[HEADER] == "miss"
     assert client.get(url)[HEADER] == "hit"
-    staff = UserFactory(username="staff", is_staff=True)
+    staff = commits(lambda: UserFactory(username="staff", is_staff=True))
     commits(
         lambda: registry_services.organization_update(
             organization=org, by=staff, data={"name": "새이름협동조합"}
