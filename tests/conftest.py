@@ -25,6 +25,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches (rate limits, seen-view markers, pages): ids
+    repeat between tests, so a marker left by one would decide another."""
+    from django.core.cache import caches
+
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+
+
 @pytest.fixture
 def staff(db):
     return UserFactory(username="staff", is_staff=True)

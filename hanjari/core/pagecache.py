@@ -50,7 +50,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -92,6 +92,7 @@ KEY_HEADERS = (
 )
 
 View = Callable[..., HttpResponseBase]
+T = TypeVar("T")
 
 
 def page_cache_seconds() -> int:
@@ -172,6 +173,26 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpR
         response[HEADER] = "miss"
     patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def memo(request: HttpRequest, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the pages cache for the current content generation when the
+    page cache applies to `request` (so any committed content change computes it anew).
+    For what a cached page needs on every request before it is served, such as whether
+    an article exists and is published. `key` names the value within a generation; only
+    plain data (not model instances) should be kept."""
+    if not applies_to(request):
+        return compute()
+    full = PREFIX + "memo:" + hashlib.sha256(f"{generation()}\x1f{key}".encode()).hexdigest()
+    pages = caches[PAGES]
+    value = pages.get(full, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        pages.set(full, value, page_cache_seconds())
+    return cast(T, value)
+
+
+_MISSING = object()
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:

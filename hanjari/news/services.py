@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -558,16 +559,24 @@ def view_record(
     now = now or timezone.now()
     hour = now.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
     key = viewer_key(ident=ident, user_agent=user_agent)
-    # A repeat view within the hour (a reload, the back button) is the common case: a
-    # read answers it without a write transaction (on SQLite, the database-wide write
-    # lock every page view would otherwise queue for). The insert still decides races.
+    # A repeat view within the hour (a reload, the back button) is the common case. It
+    # is answered from a marker in the shared cache when there is one, else by a read,
+    # without a write transaction (on SQLite, the database-wide write lock every page
+    # view would otherwise queue for). The insert still decides races; a lost marker
+    # only costs the read.
+    seen = f"hanjari:seen:{article.pk}:{key}:{hour:%Y%m%d%H}"
+    if cache.get(seen) is not None:
+        return False
     if ViewerHit.objects.filter(article=article, viewer=key, hour=hour).exists():
+        cache.set(seen, 1, timeout=3600)
         return False
     try:
         with transaction.atomic():
             ViewerHit.objects.create(article=article, viewer=key, hour=hour)
     except IntegrityError:
+        cache.set(seen, 1, timeout=3600)
         return False
+    cache.set(seen, 1, timeout=3600)
     with transaction.atomic():
         updated = ArticleHourlyViews.objects.filter(article=article, hour=hour).update(
             count=F("count") + 1

@@ -211,3 +211,23 @@ def test_post_is_never_served_from_the_cache(db, client):
     client.get(reverse("search:search"), {"q": "협동조합"})
     response = client.post(reverse("search:search"), {"q": "협동조합"})
     assert HEADER not in response
+
+
+def test_article_page_hit_needs_no_query_for_a_repeat_view(
+    db, commits, django_assert_num_queries
+):
+    """On a page-cache hit for a reader's repeat view nothing is read from the database:
+    the article's state is kept for the generation and the view is known as seen."""
+    editor = user_in_group("editor", "편집자")
+    author = user_in_group("author", "기자")
+    article = commits(lambda: published_article(author=author, editor=editor, headline="빠른"))
+    url = reverse("news:article", args=[article.pk])
+    reader = Client(HTTP_USER_AGENT=BROWSER_UA, REMOTE_ADDR="203.0.113.20")
+    assert reader.get(url)[HEADER] == "miss"
+    with django_assert_num_queries(0):
+        assert reader.get(url)[HEADER] == "hit"
+    assert Article.objects.get(pk=article.pk).view_count == 1
+    # Another reader is still counted (and withdrawing still answers 410 at once).
+    other = Client(HTTP_USER_AGENT=BROWSER_UA, REMOTE_ADDR="203.0.113.21")
+    assert other.get(url)[HEADER] == "hit"
+    assert Article.objects.get(pk=article.pk).view_count == 2

@@ -292,10 +292,16 @@ class ArticleView(View):
         # Only what decides the answer and the view count is read here (one query); the
         # rest of the article is loaded when the page is rendered, which a page-cache
         # hit skips.
-        try:
-            state = Article.objects.only("id", "status", "published_at").get(pk=pk)
-        except Article.DoesNotExist as exc:
-            raise Http404(_("기사를 찾을 수 없습니다.")) from exc
+        # For anonymous visitors (and a cached page) this answer is kept for the content
+        # generation: publishing or withdrawing the article starts a new one.
+        found = pagecache.memo(
+            request,
+            f"news:article-state:{pk}",
+            lambda: Article.objects.filter(pk=pk).values("status", "published_at").first(),
+        )
+        if found is None:
+            raise Http404(_("기사를 찾을 수 없습니다."))
+        state = Article(pk=pk, status=found["status"], published_at=found["published_at"])
         if state.status == Article.Status.WITHDRAWN:
             return render(
                 request,
