@@ -129,6 +129,15 @@ def bump() -> None:
     cache.set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
+def request_generation(request: HttpRequest) -> str:
+    """The generation as `request` first saw it: read from the cache once per request,
+    so a page and the values kept for it (:func:`memo`) belong to one generation."""
+    value = request.META.get("hanjari.page_generation")
+    if value is None:
+        value = request.META["hanjari.page_generation"] = generation()
+    return str(value)
+
+
 def _new_generation() -> str:
     return f"{time.time_ns():x}{secrets.token_hex(4)}"
 
@@ -136,7 +145,7 @@ def _new_generation() -> str:
 def page_key(request: HttpRequest) -> str:
     """The cache key of `request`'s page (see the module docstring for its parts)."""
     parts = [
-        generation(),
+        request_generation(request),
         get_language() or "",
         request.scheme or "",
         request.get_host(),
@@ -183,7 +192,8 @@ def memo(request: HttpRequest, key: str, compute: Callable[[], T]) -> T:
     plain data (not model instances) should be kept."""
     if not applies_to(request):
         return compute()
-    full = PREFIX + "memo:" + hashlib.sha256(f"{generation()}\x1f{key}".encode()).hexdigest()
+    named = f"{request_generation(request)}\x1f{key}"
+    full = PREFIX + "memo:" + hashlib.sha256(named.encode()).hexdigest()
     pages = caches[PAGES]
     value = pages.get(full, _MISSING)
     if value is _MISSING:

@@ -213,9 +213,7 @@ def test_post_is_never_served_from_the_cache(db, client):
     assert HEADER not in response
 
 
-def test_article_page_hit_needs_no_query_for_a_repeat_view(
-    db, commits, django_assert_num_queries
-):
+def test_article_page_hit_needs_no_query_for_a_repeat_view(db, commits, django_assert_num_queries):
     """On a page-cache hit for a reader's repeat view nothing is read from the database:
     the article's state is kept for the generation and the view is known as seen."""
     editor = user_in_group("editor", "편집자")
