@@ -112,7 +112,11 @@ class OrganizationPicker(forms.CheckboxSelectMultiple):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         # Not super(): ChoiceWidget.get_context would walk the whole queryset.
-        context = forms.Widget.get_context(self, name, value, attrs)
+        # The field's initial value holds model instances: format their primary keys
+        # (ChoiceWidget.format_value turns each value into a string).
+        if isinstance(value, list | tuple):
+            value = [getattr(v, "pk", v) for v in value]
+        context = forms.Widget.get_context(self, name, getattr(value, "pk", value), attrs)
         widget = context["widget"]
         options = self.options_for(widget["value"])
         widget.update(
@@ -123,14 +127,6 @@ class OrganizationPicker(forms.CheckboxSelectMultiple):
             id_prefix=widget["attrs"].get("id", f"id_{name}"),
         )
         return context
-
-    # override: a multi-value widget formats to a list, the parent to one string.
-    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
-        if value is None:
-            return []
-        if not isinstance(value, list | tuple):
-            value = [value]
-        return [str(getattr(v, "pk", v)) for v in value]
 
 
 class OrganizationField(forms.ModelMultipleChoiceField):

@@ -101,7 +101,8 @@ def _saturate(tf: int, length: int, average: float) -> float:
 def score(backend: Backend, ids: list[int], expr: Expr) -> list[Hit]:
     """The documents `ids` ranked for `expr`: best first, ties newer first (`date`),
     then by higher id. Scores are comparable within one query only."""
-    from .backends import TABLE, Hit
+    from .backends import Hit
+    from .models import SearchDocument
 
     if not ids:
         return []
@@ -110,11 +111,10 @@ def score(backend: Backend, ids: list[int], expr: Expr) -> list[Hit]:
     idf_tok = {form: _idf(cached_df(backend, form), total) for form, _prefix in toks}
     idf_gram = {g: _idf(cached_df(backend, g, grams=True), total) for g in grams}
     prefixes = tuple(form for form, prefix in toks if prefix)
-    marks = ", ".join(["%s"] * len(ids))
-    rows = backend._fetch(
-        f"SELECT id, kind, object_id, date, terms_a, terms_b, grams FROM {TABLE}"  # noqa: S608
-        f" WHERE id IN ({marks})",
-        list(ids),
+    rows = (
+        SearchDocument.objects.using(backend.using)
+        .filter(pk__in=ids)
+        .values_list("id", "kind", "object_id", "date", "terms_a", "terms_b", "grams")
     )
     scored: list[tuple[float, Any, int, Hit]] = []
     for doc_id, kind, object_id, date, terms_a, terms_b, doc_grams in rows:

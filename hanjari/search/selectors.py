@@ -216,7 +216,10 @@ def _counts(expr: Expr, *, sido: str, titles_only: bool = False) -> dict[str, in
 def _pruned(query: Query) -> Query:
     """`query` without the fallbacks of its common words (`query.prune`): a word
     held by at least `COMMON_SHARE` of the documents (and `COMMON_MIN`) is matched as
-    itself only, which keeps queries of common words cheap on a national index."""
+    itself only, which keeps queries of common words cheap on a national index. An
+    empty query is returned as it is, without asking the index anything."""
+    if query.expr is None:
+        return query
     backend = get_backend()
     common = max(COMMON_MIN, int(ranking.document_count(backend) * COMMON_SHARE))
 
@@ -228,22 +231,23 @@ def _pruned(query: Query) -> Query:
     return Query(query.text, expr, any_expr, query.highlight)
 
 
-def _answer(query: Query, *, sido: str) -> tuple[Query, Expr, dict[str, int], str, str]:
+Answer = tuple[Query, Expr, dict[str, int], str, str]
+
+
+def _answer(query: Query, *, sido: str) -> Answer | None:
     """The expression that answers `query`, with its fallbacks (see the module
     docstring). Returns (query answered, expression, counts per kind, mode,
-    suggestion)."""
-    assert query.expr is not None  # noqa: S101 - callers return early for empty queries
+    suggestion), or None when the query has nothing to search for."""
     query = _pruned(query)
-    assert query.expr is not None  # noqa: S101 - pruning keeps a non-empty expression
+    if query.expr is None:
+        return None
     counts = _counts(query.expr, sido=sido)
     total = sum(counts.values())
     suggestion = did_you_mean(query.text) if total < SUGGEST_BELOW else ""
     if total == 0:
         if suggestion:
-            corrected = parse(suggestion)
+            corrected = _pruned(parse(suggestion))
             if corrected.expr is not None:
-                corrected = _pruned(corrected)
-                assert corrected.expr is not None  # noqa: S101
                 fixed = _counts(corrected.expr, sido=sido)
                 if fixed:
                     return corrected, corrected.expr, fixed, "corrected", suggestion
@@ -284,9 +288,10 @@ def search(
     _prepare()
     query = parse(text)
     result = SearchPage(text=query.text, kind=kind, sido=sido)
-    if query.is_empty:
+    answer = _answer(query, sido=sido)
+    if answer is None:
         return result
-    answered, expr, counts, mode, suggestion = _answer(query, sido=sido)
+    answered, expr, counts, mode, suggestion = answer
     result.counts, result.mode, result.suggestion = counts, mode, suggestion
     backend = get_backend()
     if kind:
@@ -313,10 +318,7 @@ def search(
 
 def _suggested(suggestion: str, page: SearchPage, *, sido: str) -> list[Result]:
     """The best few results for the "did you mean" title that the page does not show."""
-    corrected = parse(suggestion)
-    if corrected.expr is None:
-        return []
-    corrected = _pruned(corrected)
+    corrected = _pruned(parse(suggestion))
     if corrected.expr is None:
         return []
     shown = {(r.kind, r.object_id) for r in page.results}
@@ -358,9 +360,10 @@ def ranked(
     _prepare()
     query = parse(text)
     page = SearchPage(text=query.text, kind=kind, sido=sido)
-    if query.is_empty:
+    answer = _answer(query, sido=sido)
+    if answer is None:
         return page, []
-    answered, expr, counts, mode, suggestion = _answer(query, sido=sido)
+    answered, expr, counts, mode, suggestion = answer
     if kind:
         counts = {k: n for k, n in counts.items() if k == kind}
     page.counts, page.mode, page.suggestion = counts, mode, suggestion
@@ -385,10 +388,7 @@ def suggest(text: str | None, *, limit: int = 8) -> list[Suggestion]:
     """Typeahead: titles matching what has been typed (the last word as a prefix),
     best first; ``[]`` for empty text."""
     _prepare()
-    query = parse(text, prefix_last=True)
-    if query.expr is None:
-        return []
-    query = _pruned(query)
+    query = _pruned(parse(text, prefix_last=True))
     if query.expr is None:
         return []
     hits = _top_across(query.expr, kinds=None, sido="", limit=limit, titles_only=True)
@@ -404,11 +404,9 @@ def object_ids_sql(text: str | None, *, kind: str) -> tuple[str, list[Any]] | No
     when the text has nothing to search for (callers decide what that means; the
     directory then shows no rows)."""
     _prepare()
-    query = parse(text)
-    if query.expr is None:
+    expr = _pruned(parse(text)).expr
+    if expr is None:
         return None
-    expr = _pruned(query).expr
-    assert expr is not None  # noqa: S101
     return get_backend().ids_sql(expr, kind=kind)
 
 
@@ -416,11 +414,9 @@ def ranked_object_ids(text: str | None, *, kind: str, limit: int = 1000) -> list
     """The ids of the best `limit` objects of `kind` for `text` (every word must
     match), best first; ``[]`` for empty text."""
     _prepare()
-    query = parse(text)
-    if query.expr is None:
+    expr = _pruned(parse(text)).expr
+    if expr is None:
         return []
-    expr = _pruned(query).expr
-    assert expr is not None  # noqa: S101
     backend = get_backend()
     total = backend.count(expr, kind=kind)
     hits = backend.top(expr, kind=kind, total=total, limit=limit)
