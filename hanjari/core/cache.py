@@ -20,13 +20,11 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import caches
 
+from .pagecache import PAGES
+
 T = TypeVar("T")
 
 PREFIX = "hanjari:agg:"
-# The cache of recomputable values (with the stored pages, hanjari.core.pagecache): one
-# key per filter set, so anyone can add entries and they may be culled at any time; the
-# default cache keeps what must not be crowded out (rate limits, the page generation).
-CACHE_ALIAS = "pages"
 
 
 def cache_seconds() -> int:
@@ -41,7 +39,10 @@ def cached(key: str, compute: Callable[[], T], *, timeout: int | None = None) ->
     if seconds <= 0:
         return compute()
     full = PREFIX + hashlib.sha256(key.encode()).hexdigest()
-    store = caches[CACHE_ALIAS]
+    # The cache of recomputable values, with the stored pages: one key per filter set,
+    # so anyone can add entries and they may be culled at any time; the default cache
+    # keeps what must not be crowded out (rate limits, the page generation).
+    store = caches[PAGES]
     value = store.get(full)
     if value is None:
         value = compute()

@@ -184,6 +184,9 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpR
     return response
 
 
+_MISSING = object()
+
+
 def memo(request: HttpRequest, key: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept in the pages cache for the current content generation when the
     page cache applies to `request` (so any committed content change computes it anew).
@@ -202,9 +205,6 @@ def memo(request: HttpRequest, key: str, compute: Callable[[], T]) -> T:
     return cast(T, value)
 
 
-_MISSING = object()
-
-
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     if response.status_code != 200 or response.cookies:
         return False
@@ -212,7 +212,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
         return False
     # A CSRF token in the page (a form) belongs to one visitor.
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
     session = getattr(request, "session", None)
     if session is not None and session.modified:

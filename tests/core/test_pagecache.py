@@ -4,27 +4,17 @@ stored, and that a change of content is visible at once."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
 from hanjari.core import pagecache
+from hanjari.core.pagecache import HEADER
 from hanjari.news.models import Article
 from hanjari.registry import services as registry_services
 from tests.factories import DesignationFactory, OrganizationFactory, UserFactory
 from tests.news.reader_support import BROWSER_UA, published_article, user_in_group
 
-HEADER = "X-Hanjari-Cache"
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.HANJARI_PAGE_CACHE_SECONDS = 60
-    for alias in ("default", pagecache.PAGES):
-        caches[alias].clear()
-    yield
-    for alias in ("default", pagecache.PAGES):
-        caches[alias].clear()
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 @pytest.fixture

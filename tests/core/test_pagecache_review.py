@@ -10,26 +10,16 @@ from __future__ import annotations
 import random
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
 from hanjari.core import pagecache
+from hanjari.core.pagecache import HEADER
 from hanjari.search import registry as search_registry
 from tests.factories import DesignationFactory, OrganizationFactory
 
-HEADER = "X-Hanjari-Cache"
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.HANJARI_PAGE_CACHE_SECONDS = 60
-    for alias in ("default", pagecache.PAGES):
-        caches[alias].clear()
-    yield
-    for alias in ("default", pagecache.PAGES):
-        caches[alias].clear()
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 # --- 1. htmx: the key leaves out a header the views answer to ------------------------------
