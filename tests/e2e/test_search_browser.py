@@ -97,3 +97,59 @@ def test_phone_layout(search_data, page, axe_violations, screenshot_dir):
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
     assert not console_errors(page), console_errors(page)
+
+
+def test_typeahead_keeps_older_requests_without_aborting(search_data, page):
+    """A word typed while the previous suggestion request is still out: the older
+    request is neither aborted (htmx logs an abort as a console error) nor shown last.
+    The first request is held in the browser until the second word has been typed."""
+    held: list = []
+    hold = {"on": True}
+
+    def route(r):
+        if hold["on"]:
+            held.append(r)
+        else:
+            r.continue_()
+
+    page.route("**/search/suggest/**", route)
+    page.goto("/")
+    box = page.locator("#hj-header-q")
+    box.fill("전주")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1 and "q=%EC%A0%84%EC%A3%BC" in held[0].request.url
+    box.fill("두부")
+    page.wait_for_timeout(600)  # past the 250 ms typing delay: the second word is due
+    # With hx-sync "replace" the second request went out here and the first was aborted.
+    assert len(held) == 1, [r.request.url for r in held]
+    hold["on"] = False
+    held[0].continue_()
+    page.locator("#hj-header-suggest a", has_text="두부공방").first.wait_for()
+    page.wait_for_function(
+        "() => !document.querySelector('#hj-header-q.htmx-request')"
+        " && !document.querySelector('#hj-header-suggest a[href*=\"전주한옥\"]')"
+    )
+    assert not console_errors(page), console_errors(page)
+
+
+def test_enter_closes_the_typeahead_for_good(search_data, page):
+    """Enter in the results page's box shows results; no suggestion list opens over
+    them afterwards (neither from the search event nor from the pending typing delay)."""
+    page.goto("/search/?q=전주")
+    box = page.locator("#id_search_q")
+    box.fill("두부")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('#search-status')?.innerText === '‘두부’ 검색 결과 9건'"
+    )
+    page.wait_for_timeout(600)  # past the typing delay
+    assert page.locator("#hj-page-suggest a").count() == 0
+    # The suggestion requests do not inherit the form's hx-push-url.
+    assert "/search/?q=%EB%91%90%EB%B6%80" in page.url, page.url
+    box.fill("전주한옥")
+    page.locator("#hj-page-suggest a", has_text="전주한옥마을협동조합").wait_for()
+    assert "/search/?q=%EB%91%90%EB%B6%80" in page.url, page.url
+    assert not console_errors(page), console_errors(page)

@@ -1,7 +1,10 @@
 /* Typeahead lists under the search boxes (htmx fills them from /search/suggest/).
  * Keyboard: ArrowDown from the box moves into the list, ArrowUp/ArrowDown move
  * between links, Escape closes the list and returns to the box. The list closes when
- * focus leaves the form. Without scripts the boxes are plain search forms. */
+ * focus leaves the form. A list closed by Escape or by submitting the form stays
+ * closed until the visitor types again: a suggestion request still waiting out the
+ * typing delay is not sent, and one already answered is not shown. Without scripts
+ * the boxes are plain search forms. */
 (function () {
   "use strict";
 
@@ -11,6 +14,18 @@
 
   function close(list) {
     if (list) list.innerHTML = "";
+  }
+
+  function closeForGood(list) {
+    if (!list) return;
+    close(list);
+    list.setAttribute("data-hj-closed", "");
+  }
+
+  function closedTarget(event) {
+    var target = event.detail && event.detail.target;
+    return target && target.hasAttribute && target.hasAttribute("data-hj-suggest") &&
+      target.hasAttribute("data-hj-closed");
   }
 
   function links(list) {
@@ -25,7 +40,7 @@
     var index = items.indexOf(event.target);
     if (event.key === "Escape") {
       if (items.length) {
-        close(list);
+        closeForGood(list);
         var box = form.querySelector("input[type=search]");
         if (box) box.focus();
         event.preventDefault();
@@ -40,6 +55,24 @@
     }
   });
 
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[role=search]");
+    var list = listOf(form);
+    if (list) list.removeAttribute("data-hj-closed");
+  });
+
+  document.addEventListener("submit", function (event) {
+    closeForGood(listOf(event.target));
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (closedTarget(event)) event.preventDefault();
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (closedTarget(event)) event.detail.shouldSwap = false;
+  });
+
   document.addEventListener("focusout", function (event) {
     var form = event.target.closest && event.target.closest("form[role=search]");
     var list = listOf(form);
@@ -52,9 +85,3 @@
     }, 200);
   });
 })();
-
-document.addEventListener("submit", function (event) {
-  "use strict";
-  var list = event.target.querySelector && event.target.querySelector("[data-hj-suggest]");
-  if (list) list.innerHTML = "";
-});
