@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core.models import TimeStampedModel
+from hanjari.core.uploads import RandomName
 
 IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -145,13 +146,13 @@ class Event(TimeStampedModel):
     )
     poster = models.ImageField(
         _("포스터"),
-        upload_to="events/%Y/",
+        upload_to=RandomName("events"),
         blank=True,
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
     )
     booth_map = models.ImageField(
         _("부스 배치도"),
-        upload_to="events/%Y/",
+        upload_to=RandomName("events"),
         blank=True,
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
     )
@@ -254,7 +255,9 @@ class EventPhoto(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
-        _("사진"), upload_to="events/%Y/", validators=[FileExtensionValidator(IMAGE_EXTENSIONS)]
+        _("사진"),
+        upload_to=RandomName("events"),
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
     )
     caption = models.CharField(_("사진 설명"), max_length=300, blank=True)
     alt_text = models.CharField(_("대체 텍스트"), max_length=300, blank=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core.models import TimeStampedModel
+from hanjari.core.uploads import RandomName
 
 
 class Section(models.Model):
@@ -200,7 +201,7 @@ class ArticlePhoto(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
         _("사진"),
-        upload_to="news/%Y/",
+        upload_to=RandomName("news"),
         blank=True,
         validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
     )

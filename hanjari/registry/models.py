@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from hanjari.core import identifiers
 from hanjari.core.models import TimeStampedModel
+from hanjari.core.uploads import RandomName
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -96,7 +97,7 @@ class Organization(TimeStampedModel):
     merged_from = models.JSONField(_("병합된 조직 ID"), default=list, blank=True, editable=False)
     logo = models.ImageField(
         _("로고"),
-        upload_to="logos/%Y/",
+        upload_to=RandomName("logos"),
         blank=True,
         validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
     )
