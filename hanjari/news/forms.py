@@ -2,7 +2,8 @@
 
 - `ArticleForm`: write or edit an article (headline, subtitle, Markdown body, section,
   comma-separated tags, linked organisations; for editors also the press fields).
-- `PhotoForm`: one photo upload, checked with Pillow (PNG, JPEG or WebP, ≤ 5 MB).
+- `PhotoForm`: one photo upload, checked with Pillow (PNG, JPEG or WebP, ≤ 5 MB,
+  ≤ 40 million pixels, extension matching the format: `hanjari.core.images`).
 - `ImportSourceForm`: the page text pasted or a .txt/.html file (≤ 2 MB, UTF-8 or
   CP949), step 1 of a press import; `ImportArticleForm`: the extracted fields as the
   editor corrects them, step 2.
@@ -21,9 +22,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from hanjari.core.identifiers import is_object_id
+from hanjari.core.images import PHOTO_MESSAGES, WEB_PICTURE_FORMATS, check_picture
 from hanjari.core.names import normalize_name
 from hanjari.registry.models import Organization
 
@@ -32,8 +33,6 @@ from .services import MAX_TAGS, clean_tag_names
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
-PHOTO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
-PHOTO_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_EXTENSIONS = (".txt", ".html", ".htm")
 ORG_SEARCH_LIMIT = 20
@@ -281,35 +280,6 @@ class ArticleForm(PickerFormMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-def _check_image(upload: UploadedFile) -> None:
-    """Raise ValidationError unless `upload` is a real PNG/JPEG/WebP image of at most
-    5 MB and 40 megapixels whose name ends in a matching extension."""
-    name = (upload.name or "").lower()
-    if not name.endswith(PHOTO_EXTENSIONS):
-        raise forms.ValidationError(_("PNG, JPG, WebP 사진만 올릴 수 있습니다."))
-    if upload.size is None or upload.size > PHOTO_MAX_BYTES:
-        raise forms.ValidationError(_("사진이 너무 큽니다 (최대 5 MB)."))
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format or ""
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise forms.ValidationError(
-            _("사진 파일을 읽을 수 없습니다. 손상되었거나 사진이 아닌 파일입니다.")
-        ) from None
-    finally:
-        upload.seek(0)
-    if fmt not in PHOTO_FORMATS:
-        raise forms.ValidationError(_("PNG, JPG, WebP 사진만 올릴 수 있습니다."))
-    if width * height > PHOTO_MAX_PIXELS:
-        raise forms.ValidationError(_("사진의 화소 수가 너무 많습니다 (최대 4,000만 화소)."))
-    ext = name.rsplit(".", 1)[-1]
-    if PHOTO_FORMATS[fmt] != ("jpg" if ext == "jpeg" else ext):
-        raise forms.ValidationError(_("파일 이름의 확장자가 사진 형식과 다릅니다."))
-
-
 class PhotoForm(forms.Form):
     """One photo for an article: the image (checked with Pillow), caption, credit and
     the alternative text read out by screen readers (required)."""
@@ -341,8 +311,18 @@ class PhotoForm(forms.Form):
     )
 
     def clean_image(self) -> UploadedFile:
+        """The upload, if it is a PNG, JPEG (also a camera's multi-picture JPEG) or WebP
+        picture of at most `PHOTO_MAX_BYTES` (5 MB) and `PHOTO_MAX_PIXELS` (40 million
+        pixels) whose name ends in its format's extension (`check_picture`); raises
+        ValidationError with the reason otherwise."""
         upload = self.cleaned_data["image"]
-        _check_image(upload)
+        check_picture(
+            upload,
+            max_bytes=PHOTO_MAX_BYTES,
+            max_pixels=PHOTO_MAX_PIXELS,
+            formats=WEB_PICTURE_FORMATS,
+            messages=PHOTO_MESSAGES,
+        )
         return upload
 
 

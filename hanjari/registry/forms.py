@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core import validators
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from hanjari.core import identifiers, regions
 from hanjari.core.forms import KrdsWidgetsMixin
+from hanjari.core.images import LOGO_MESSAGES, WEB_PICTURE_FORMATS, check_picture
 
 from .importers.layouts import LAYOUTS
 from .models import Organization
@@ -48,29 +48,13 @@ class ImportForm(KrdsWidgetsMixin, forms.Form):
         return upload
 
 
-# Logo formats (Pillow's names) and the file extensions each may have. "MPO" is how
-# Pillow names a JPEG with extra pictures (some phone and camera photos): still a JPEG.
-LOGO_FORMATS: dict[str, tuple[str, ...]] = {
-    "PNG": ("png",),
-    "JPEG": ("jpg", "jpeg"),
-    "MPO": ("jpg", "jpeg"),
-    "WEBP": ("webp",),
-}
-
-
-def _image_format(upload: UploadedFile) -> str:
-    """Pillow's name for the format of an uploaded picture ("" when it cannot tell)."""
-    image = getattr(upload, "image", None)  # set by forms.ImageField.to_python
-    if image is not None and image.format:
-        return str(image.format)
-    try:
-        upload.seek(0)
-        with Image.open(upload) as opened:
-            return str(opened.format or "")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return ""
-    finally:
-        upload.seek(0)
+# Logos: PNG, JPEG (also a camera's multi-picture JPEG) or WebP, named with their
+# format's extension, at most settings.HANJARI_LOGO_MAX_BYTES and LOGO_MAX_PIXELS
+# (width × height). A logo is shown at most a few hundred pixels wide: 25 million
+# pixels (5,000 × 5,000) is far more than any real logo and stays below Pillow's own
+# decompression-bomb warning (89 million).
+LOGO_FORMATS = WEB_PICTURE_FORMATS
+LOGO_MAX_PIXELS = 25_000_000
 
 
 class WebAddressField(forms.URLField):
@@ -174,28 +158,24 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
 
     def clean_logo(self) -> Any:
         """A new logo must be a PNG, JPEG or WebP picture (as Pillow reads it, not as its
-        name or content type says) whose extension names that format.
+        name or content type says) whose extension names that format, of at most
+        ``settings.HANJARI_LOGO_MAX_BYTES`` bytes and `LOGO_MAX_PIXELS` pixels
+        (`hanjari.core.images.check_picture`); raises ValidationError otherwise. The
+        logo already stored (no new upload) and a cleared logo are not checked.
 
         Django's ImageField has already refused what Pillow cannot open (an SVG, an HTML
         page renamed .png); Pillow opens many more formats (GIF, BMP, TIFF, ICO…), and a
         GIF named ``logo.png`` would be stored and served as a PNG.
         """
         logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "size") and logo.size > settings.HANJARI_LOGO_MAX_BYTES:
-            raise forms.ValidationError(
-                _("로고 파일이 너무 큽니다 (최대 %(mb)d MB).")
-                % {"mb": settings.HANJARI_LOGO_MAX_BYTES // (1024 * 1024)}
-            )
         if isinstance(logo, UploadedFile):
-            fmt = _image_format(logo)
-            if fmt not in LOGO_FORMATS:
-                raise forms.ValidationError(_("로고는 PNG, JPG, WebP 그림만 올릴 수 있습니다."))
-            extension = (logo.name or "").rpartition(".")[2].lower()
-            if extension not in LOGO_FORMATS[fmt]:
-                raise forms.ValidationError(
-                    _("로고 파일 이름의 확장자(.%(ext)s)가 그림 형식(%(format)s)과 다릅니다.")
-                    % {"ext": extension, "format": fmt}
-                )
+            check_picture(
+                logo,
+                max_bytes=settings.HANJARI_LOGO_MAX_BYTES,
+                max_pixels=LOGO_MAX_PIXELS,
+                formats=LOGO_FORMATS,
+                messages=LOGO_MESSAGES,
+            )
         return logo
 
 

@@ -383,6 +383,30 @@ def test_staff_adds_photos(client, staff):
     assert EventPhoto.objects.count() == 1
 
 
+def test_draft_event_images_are_stored_under_random_names(client, staff, settings):
+    """Bug: posters, floor plans and photos kept their uploaded names, so a draft
+    event's images could be found by guessing /media/events/<year>/<name>."""
+    client.force_login(staff)
+    data = _event_post(poster=png_upload("홍길동_포스터.PNG"), booth_map=png_upload("IMG_0001.png"))
+    assert client.post(reverse("events:event-new"), data).status_code == 302
+    event = Event.objects.get(title="새 구매상담회", status=Event.Status.DRAFT)
+    url = reverse("events:event-edit", args=[event.pk])
+    data = {"form": "photo", "image": png_upload("IMG_0001.png"), "alt_text": "참석자들"}
+    assert client.post(url, data).status_code == 302
+    event.refresh_from_db()
+    names = [event.poster.name, event.booth_map.name, EventPhoto.objects.get().image.name]
+    year = today_in_seoul().year
+    for name in names:
+        assert re.fullmatch(rf"events/{year}/[0-9a-f]{{32}}\.png", name)
+        assert (settings.MEDIA_ROOT / name).is_file()
+    assert len(set(names)) == 3
+    stored = sorted(p.name for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
+    assert stored == sorted(name.rsplit("/", 1)[1] for name in names)
+    html = _html(client.get(url))
+    assert f'src="/media/{names[2]}"' in html and "IMG_0001" not in html
+    assert f'src="/media/{names[0]}"' in _html(client.get(event.get_absolute_url()))
+
+
 def test_photo_service_checks_size_and_format():
     event = make_event()
     big = png_upload()
@@ -396,7 +420,7 @@ def test_photo_service_checks_size_and_format():
     buffer = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buffer, format="GIF")
     gif = SimpleUploadedFile("x.png", buffer.getvalue(), content_type="image/png")
-    with pytest.raises(ValidationError, match="JPEG, PNG, WebP"):
+    with pytest.raises(ValidationError, match="PNG, JPG, WebP"):
         services.event_photo_add(event=event, image=gif, by=None)
     assert not EventPhoto.objects.exists()
 

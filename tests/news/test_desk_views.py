@@ -224,6 +224,28 @@ def test_photo_upload(client, author):
     assert AuditEntry.objects.filter(action="news.article.photo_added").exists()
 
 
+def test_photo_of_a_draft_is_stored_under_a_random_name(client, author, settings):
+    """Bug: a photo kept its uploaded name, so a draft's photo could be found by guessing
+    /media/news/<year>/IMG_0001.jpg, and a name could carry personal data."""
+    article = make_article(author)
+    client.force_login(author)
+    url = reverse("news:photo-add", args=[article.pk])
+    for _ in range(2):
+        data = {"image": image_file("홍길동_IMG_0001.JPG", "JPEG"), "alt_text": "사진"}
+        assert client.post(url, data).status_code == 302
+    first, second = (p.image.name for p in ArticlePhoto.objects.order_by("pk"))
+    year = timezone.localdate().year
+    assert re.fullmatch(rf"news/{year}/[0-9a-f]{{32}}\.jpg", first)
+    assert re.fullmatch(rf"news/{year}/[0-9a-f]{{32}}\.jpg", second)
+    assert first != second
+    stored = sorted(
+        str(p.relative_to(settings.MEDIA_ROOT)) for p in settings.MEDIA_ROOT.rglob("*.*")
+    )
+    assert stored == sorted([first, second])
+    html = client.get(reverse("news:photo-add", args=[article.pk])).content.decode()
+    assert f'src="/media/{first}"' in html and "IMG_0001" not in html
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [

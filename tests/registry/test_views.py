@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from hanjari.core.identifiers import brn_check_digit
@@ -696,6 +697,28 @@ def test_logo_png_is_accepted_and_shown(client, org_a, member_a, settings):
     assert (settings.MEDIA_ROOT / org_a.logo.name).is_file()
     html = client.get(org_a.get_absolute_url()).content.decode()
     assert f'<img src="/media/{org_a.logo.name}" alt="가나다협동조합 로고"' in html
+
+
+def test_logo_is_stored_under_a_random_name(client, org_a, member_a, settings):
+    """Bug: a logo kept its uploaded name (which can carry personal data) and could be
+    found by guessing /media/logos/<year>/<name>; a new upload gets a new name."""
+    client.force_login(member_a)
+    url = reverse("registry:organization-edit", args=[org_a.pk])
+    names = []
+    for _ in range(2):
+        data = edit_data(org_a)
+        data["logo"] = SimpleUploadedFile("홍길동_로고.JPG", image_bytes("JPEG"), "image/jpeg")
+        assert client.post(url, data).status_code == 302
+        org_a.refresh_from_db()
+        names.append(org_a.logo.name)
+    year = timezone.localdate().year
+    for name in names:
+        assert re.fullmatch(rf"logos/{year}/[0-9a-f]{{32}}\.jpg", name)
+        assert (settings.MEDIA_ROOT / name).is_file()
+    assert names[0] != names[1]
+    assert org_a.history.first().logo == names[1]
+    html = client.get(org_a.get_absolute_url()).content.decode()
+    assert f'<img src="/media/{names[1]}" alt="가나다협동조합 로고"' in html
 
 
 def image_bytes(fmt: str) -> bytes:

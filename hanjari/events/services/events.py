@@ -18,9 +18,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from hanjari.core.audit import log_action
+from hanjari.core.images import PHOTO_MESSAGES, WEB_PICTURE_FORMATS, check_picture
 
 from ..models import Booth, Event, EventPhoto, ProgrammeItem
 from ..selectors import today_in_seoul
@@ -31,6 +31,7 @@ __all__ = [
     "EVENT_FIELDS",
     "EVENT_M2M_FIELDS",
     "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_PIXELS",
     "PROGRAMME_FIELDS",
     "ProgrammeRow",
     "booth_add",
@@ -100,7 +101,7 @@ BOOTH_FIELDS = (
     "map_y",
 )
 PHOTO_MAX_BYTES = 5 * 1024 * 1024  # 5 MB
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_MAX_PIXELS = 40_000_000  # width × height, as for news photos
 
 
 def _require_staff(by: Any) -> None:
@@ -254,34 +255,31 @@ def event_unlink_article(*, event: Event, article: Any, by: Any) -> bool:
 
 
 def _check_image(upload: Any) -> None:
-    size = getattr(upload, "size", None)
-    if size is not None and size > PHOTO_MAX_BYTES:
-        raise ValidationError(
-            {
-                "image": _("사진은 %(mb)d MB까지 올릴 수 있습니다.")
-                % {"mb": PHOTO_MAX_BYTES // 2**20}
-            }
-        )
+    """Raise `ValidationError({"image": …})` unless `upload` is a photo `check_picture`
+    accepts: PNG, JPEG (also a camera's multi-picture JPEG) or WebP, at most
+    `PHOTO_MAX_BYTES` and `PHOTO_MAX_PIXELS`, named with its format's extension."""
     try:
-        upload.seek(0)
-        with Image.open(upload) as img:
-            fmt = img.format
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({"image": _("사진 파일을 읽을 수 없습니다.")}) from exc
-    finally:
-        upload.seek(0)
-    if fmt not in PHOTO_FORMATS:
-        raise ValidationError({"image": _("JPEG, PNG, WebP 사진만 올릴 수 있습니다.")})
+        check_picture(
+            upload,
+            max_bytes=PHOTO_MAX_BYTES,
+            max_pixels=PHOTO_MAX_PIXELS,
+            formats=WEB_PICTURE_FORMATS,
+            messages=PHOTO_MESSAGES,
+        )
+    except ValidationError as exc:
+        raise ValidationError({"image": exc}) from None
 
 
 @transaction.atomic
 def event_photo_add(
     *, event: Event, image: UploadedFile, caption: str = "", alt_text: str = "", by: Any
 ) -> EventPhoto:
-    """Add a photo to `event` (after the existing ones). The file must be a JPEG, PNG or
-    WebP image that Pillow can read, at most `PHOTO_MAX_BYTES` (5 MB). Raises
-    `ValidationError` or `PermissionDenied`. Returns the photo."""
+    """Add a photo to `event` (after the existing ones). The file must be a JPEG (also a
+    camera's multi-picture JPEG), PNG or WebP image that Pillow can read, at most
+    `PHOTO_MAX_BYTES` (5 MB) and `PHOTO_MAX_PIXELS` (40 million pixels), whose name
+    ends in its format's extension (``.jpg``/``.jpeg``, ``.png``, ``.webp``). Raises
+    `ValidationError` (``{"image": [reason]}``) or `PermissionDenied`. Returns the
+    photo."""
     _require_staff(by)
     _check_image(image)
     last = event.photos.aggregate(m=Max("order"))["m"]

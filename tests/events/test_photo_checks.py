@@ -1,0 +1,129 @@
+"""Event photos (행사 사진) against `hanjari.core.images.check_picture`, through the
+service and the staff page: camera multi-picture JPEGs, the pixel limit, the
+extension, decompression-bomb headers."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from PIL import Image
+
+from hanjari.events import services
+from hanjari.events.models import EventPhoto
+from tests.core.picture_files import (
+    big_png_bytes,
+    mpo_bytes,
+    picture_bytes,
+    png_header_bytes,
+    upload,
+)
+from tests.events.pages_support import make_event
+
+pytestmark = pytest.mark.django_db
+
+TOO_MANY_PIXELS = (
+    "사진의 화소 수가 너무 많습니다 (최대 40메가픽셀). 가로·세로 크기를 줄여서 올려 주세요."
+)
+
+
+def refused(image) -> dict[str, list[str]]:
+    """The errors of `event_photo_add` refusing `image`; nothing is stored."""
+    with pytest.raises(ValidationError) as caught:
+        services.event_photo_add(event=make_event(), image=image, by=None)
+    assert not EventPhoto.objects.exists()
+    return caught.value.message_dict
+
+
+@pytest.mark.parametrize("name", ["camera.jpg", "camera.jpeg"])
+def test_service_accepts_a_camera_multi_picture_jpeg(name, settings):
+    """Bug: a phone's multi-picture JPEG (Pillow's format "MPO") was refused as
+    "JPEG, PNG, WebP 사진만 올릴 수 있습니다."."""
+    photo = services.event_photo_add(
+        event=make_event(), image=upload(name, mpo_bytes(), "image/jpeg"), by=None
+    )
+    assert photo.image.name.endswith("." + name.rpartition(".")[2])
+    assert (settings.MEDIA_ROOT / photo.image.name).read_bytes() == mpo_bytes()
+
+
+def test_staff_page_accepts_a_camera_multi_picture_jpeg(client, staff):
+    event = make_event()
+    client.force_login(staff)
+    response = client.post(
+        reverse("events:event-edit", args=[event.pk]),
+        {"form": "photo", "image": upload("camera.jpg", mpo_bytes(), "image/jpeg")},
+    )
+    assert response.status_code == 302
+    assert EventPhoto.objects.filter(event=event).count() == 1
+
+
+def test_service_refuses_a_photo_over_40_megapixels():
+    """Bug: event photos had no pixel limit (news photos had 40 million): a 5 KB PNG of
+    8,000 × 5,001 pixels was stored, to be decoded by whoever resizes it."""
+    assert services.event_photo_add(
+        event=make_event(), image=upload("ok.png", big_png_bytes(8000, 5000)), by=None
+    )
+    EventPhoto.objects.all().delete()
+    assert refused(upload("wide.png", big_png_bytes(8000, 5001))) == {"image": [TOO_MANY_PIXELS]}
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "photo.jpg",
+            picture_bytes("PNG"),
+            "파일 이름의 확장자(.jpg)가 사진 형식(PNG)과 다릅니다.",
+        ),
+        (
+            "photo.png",
+            picture_bytes("JPEG"),
+            "파일 이름의 확장자(.png)가 사진 형식(JPEG)과 다릅니다.",
+        ),
+        ("photo.webp", mpo_bytes(), "파일 이름의 확장자(.webp)가 사진 형식(JPEG)과 다릅니다."),
+        (
+            "photo.png",
+            picture_bytes("WEBP"),
+            "파일 이름의 확장자(.png)가 사진 형식(WEBP)과 다릅니다.",
+        ),
+        ("photo.gif", picture_bytes("GIF"), "PNG, JPG, WebP 사진만 올릴 수 있습니다."),
+        ("photo", picture_bytes("PNG"), "PNG, JPG, WebP 사진만 올릴 수 있습니다."),
+    ],
+)
+def test_service_refuses_an_extension_that_is_not_the_real_format(name, data, message):
+    """Bug: a PNG named photo.jpg was stored as a .jpg (only the extension list of the
+    model field was checked, not that it names the real format)."""
+    assert refused(upload(name, data)) == {"image": [message]}
+
+
+def test_service_refuses_a_decompression_bomb_header_with_a_message():
+    """A 60-byte PNG declaring 20,000 × 20,000 pixels makes Pillow raise
+    DecompressionBombError: a refusal with a message, not a server error."""
+    assert refused(upload("bomb.png", png_header_bytes(20_000, 20_000))) == {
+        "image": [TOO_MANY_PIXELS]
+    }
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        # Pillow only warns: Django's ImageField lets it through, the service refuses it
+        ((10_000, 10_000), TOO_MANY_PIXELS),
+        # Pillow refuses to open it: Django's ImageField says it is not an image
+        ((20_000, 20_000), "올바른 이미지를 업로드하세요"),
+        ((8000, 5001), TOO_MANY_PIXELS),
+    ],
+)
+def test_staff_page_refuses_too_many_pixels_with_a_message(client, staff, size, message):
+    event = make_event()
+    client.force_login(staff)
+    image = upload("bomb.png", png_header_bytes(*size))
+    with pytest.warns(Image.DecompressionBombWarning) if size[0] == 10_000 else nullcontext():
+        response = client.post(
+            reverse("events:event-edit", args=[event.pk]), {"form": "photo", "image": image}
+        )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not EventPhoto.objects.exists()
