@@ -1426,3 +1426,245 @@ def test_more_rows_than_the_limit_are_refused(seeded, monkeypatch, fmt):
         )
     report = ok(data, name)
     assert report.rows == 8
+
+
+# --- XLSX archives that unzip to too much (zip bombs) ---------------------------------------
+
+SHARED_STRINGS = "xl/sharedStrings.xml"
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+THEME = "xl/theme/theme1.xml"
+
+
+def with_part(
+    data: bytes,
+    name: str,
+    *,
+    head: bytes,
+    fill: bytes,
+    size: int,
+    tail: bytes = b"",
+    compress_type: int = 8,
+) -> bytes:
+    """`data` (an XLSX) with part `name` (replaced or added) holding `head`, `size`
+    repeats of the byte `fill`, then `tail`. Written in 1 MB pieces: 300 MB cost 1 MB
+    of memory and under a second (compression level 1, about 230:1). `compress_type` is
+    the part's ZIP method (8: deflate). A new shared-strings part is listed in
+    [Content_Types].xml, so openpyxl reads it."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for item in src.infolist():
+            if item.filename == name:
+                continue
+            content = src.read(item.filename)
+            if item.filename == "[Content_Types].xml" and name == SHARED_STRINGS:
+                override = (
+                    f'<Override PartName="/{SHARED_STRINGS}" ContentType="{SHARED_STRINGS_TYPE}"/>'
+                )
+                content = content.replace(b"</Types>", override.encode() + b"</Types>")
+            dst.writestr(item, content)
+        info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        info.compress_type = compress_type
+        with dst.open(info, "w", force_zip64=True) as part:
+            part.write(head)
+            piece = fill * 2**20
+            for _ in range(size // 2**20):
+                part.write(piece)
+            part.write(fill * (size % 2**20) + tail)
+    return out.getvalue()
+
+
+def with_shared_strings(data: bytes, text_bytes: int, *, compress_type: int = 8) -> bytes:
+    """`data` (an XLSX) with an xl/sharedStrings.xml holding one string of `text_bytes`
+    letters "a" (openpyxl keeps every shared string in memory)."""
+    return with_part(
+        data,
+        SHARED_STRINGS,
+        head=b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns='
+        b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>',
+        fill=b"a",
+        size=text_bytes,
+        tail=b"</t></si></sst>",
+        compress_type=compress_type,
+    )
+
+
+def patch_central_entry(data: bytes, name: str, patch) -> bytes:
+    """`data` (a ZIP) with `patch(buffer, offset)` applied to the central directory
+    entry of part `name` (the header zipfile believes)."""
+    import struct
+
+    out = bytearray(data)
+    end = out.rfind(b"PK\x05\x06")
+    count, _size, offset = struct.unpack_from("<HII", out, end + 10)
+    for _ in range(count):
+        assert out[offset : offset + 4] == b"PK\x01\x02"
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", out, offset + 28)
+        if out[offset + 46 : offset + 46 + name_length] == name.encode():
+            patch(out, offset)
+            return bytes(out)
+        offset += 46 + name_length + extra_length + comment_length
+    raise AssertionError(name)
+
+
+def declare_part_size(data: bytes, name: str, size: int) -> bytes:
+    """`data` whose central directory declares `size` bytes (and the CRC-32 of the
+    part's first `size` bytes) for part `name`: a forged header zipfile believes."""
+    import struct
+    import zipfile
+    import zlib
+
+    first = zipfile.ZipFile(io.BytesIO(data)).open(name).read(size)
+
+    def patch(out: bytearray, offset: int) -> None:
+        struct.pack_into("<I", out, offset + 16, zlib.crc32(first))
+        struct.pack_into("<I", out, offset + 24, size)
+
+    return patch_central_entry(data, name, patch)
+
+
+def mark_encrypted(data: bytes, name: str) -> bytes:
+    def patch(out: bytearray, offset: int) -> None:
+        out[offset + 8] |= 0x1  # general purpose flag bit 0: encrypted
+
+    return patch_central_entry(data, name, patch)
+
+
+def refused_with(data: bytes, seeded, message: str) -> None:
+    report = assert_refused(data, SE_NAME, seeded)
+    assert issues(report.errors) == [(0, "", "", message)]
+
+
+def test_xlsx_that_unzips_to_more_than_200_mb_is_refused(seeded):
+    """Bug: a 1.4 MB XLSX whose shared strings unzip to 300 MB made openpyxl hold them
+    all in memory (and a few gigabytes need not be much bigger). The sizes the archive
+    declares are added up first; nothing is unzipped, nothing imported."""
+    import tracemalloc
+
+    data = with_shared_strings(two_social_enterprises(), 300 * 2**20)
+    assert len(data) < 2 * 2**20
+    tracemalloc.start()
+    try:
+        _layout, _parsed, report = read_and_validate(data, SE_NAME)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000
+    message = (
+        "XLSX 파일의 압축을 풀면 301 MB가 됩니다. "
+        "압축을 푼 크기가 200 MB까지인 파일만 가져올 수 있습니다."
+    )
+    assert issues(report.errors) == [(0, "", "", message)]
+    refused_with(data, seeded, message)
+
+
+def test_unzipped_size_limit_counts_every_part(seeded, monkeypatch):
+    """The limit (200 MB), lowered here: half a megabyte refuses 0.8 MB of shared
+    strings; at exactly the file's unzipped size the file imports, a byte less and it
+    is refused."""
+    import zipfile
+
+    data = with_shared_strings(two_social_enterprises(), 800 * 1024)
+    monkeypatch.setattr(reading, "XLSX_MAX_UNZIPPED_BYTES", 512 * 1024)
+    refused_with(
+        data,
+        seeded,
+        "XLSX 파일의 압축을 풀면 0.8 MB가 됩니다. "
+        "압축을 푼 크기가 0.5 MB까지인 파일만 가져올 수 있습니다.",
+    )
+    total = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    monkeypatch.setattr(reading, "XLSX_MAX_UNZIPPED_BYTES", total - 1)
+    report = assert_refused(data, SE_NAME, seeded)
+    assert report.errors[0].reason.startswith("XLSX 파일의 압축을 풀면 ")
+    monkeypatch.setattr(reading, "XLSX_MAX_UNZIPPED_BYTES", total)
+    report = ok(data, SE_NAME)
+    assert (report.rows, report.created) == (2, 2)
+
+
+def test_part_compressed_more_than_200_to_1_is_refused(seeded):
+    """4 MB of one letter deflate to about 17 KB (230:1); real parts compress 5–15 to 1."""
+    import zipfile
+
+    data = with_shared_strings(two_social_enterprises(), 4 * 2**20)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(SHARED_STRINGS)
+    ratio = info.file_size // info.compress_size
+    assert ratio > 200
+    refused_with(
+        data,
+        seeded,
+        f"XLSX 파일 안의 {SHARED_STRINGS} 부분이 비정상적으로 많이 압축되어 있습니다 "
+        f"({ratio:,}배, 최대 200배). 엑셀에서 다시 저장한 파일을 올려 주세요.",
+    )
+
+
+def test_part_larger_than_its_header_says_is_refused(seeded):
+    """Bug: a forged central directory said the theme part was its usual 10 KB (with the
+    CRC of those bytes) while it held 300 MB more (spaces after the XML). zipfile
+    returns the declared bytes and the CRC matches, so the file imported — but
+    ZipFile.read, openpyxl's way to read the theme, styles and workbook parts, first
+    inflated all 300 MB at once (about 2.5 times that in memory). Each part is now
+    inflated in small pieces before openpyxl opens the file and refused as soon as it
+    outgrows its header."""
+    import tracemalloc
+    import zipfile
+
+    base = two_social_enterprises()
+    theme = zipfile.ZipFile(io.BytesIO(base)).read(THEME)
+    data = declare_part_size(
+        with_part(base, THEME, head=theme, fill=b" ", size=300 * 2**20), THEME, len(theme)
+    )
+    assert len(data) < 2 * 2**20
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.getinfo(THEME).file_size == len(theme)
+    with archive.open(THEME) as part:  # zipfile believes the header, CRC and all
+        assert part.read(len(theme) + 4096) == theme
+    tracemalloc.start()
+    try:
+        _layout, _parsed, report = read_and_validate(data, SE_NAME)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000
+    message = f"XLSX 파일 안의 {THEME} 부분이 적힌 크기보다 큽니다. 손상되었거나 조작된 파일입니다."
+    assert issues(report.errors) == [(0, "", "", message)]
+    refused_with(data, seeded, message)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # bzip2 and LZMA: zipfile inflates whatever one read gives it, with no bound
+        lambda data: with_shared_strings(data, 1000, compress_type=12),
+        lambda data: with_shared_strings(data, 1000, compress_type=14),
+        lambda data: mark_encrypted(with_shared_strings(data, 1000), SHARED_STRINGS),
+    ],
+    ids=["bzip2", "lzma", "encrypted"],
+)
+def test_part_not_stored_or_deflated_is_refused(seeded, change):
+    """Excel writes parts stored or deflated. Bug: an encrypted part made zipfile raise
+    RuntimeError out of openpyxl (a server error); bzip2 and LZMA parts are inflated by
+    zipfile with no bound on what one read yields."""
+    data = change(two_social_enterprises())
+    refused_with(
+        data,
+        seeded,
+        f"XLSX 파일을 열 수 없습니다: 안에 든 {SHARED_STRINGS} 부분이 암호화되었거나 "
+        "엑셀이 쓰지 않는 방식으로 압축되어 있습니다.",
+    )
+
+
+def test_part_that_is_not_a_deflate_stream_cannot_be_opened(seeded):
+    """Bug: zlib.error from a damaged part escaped openpyxl (a server error)."""
+    import zipfile
+
+    data = bytearray(with_shared_strings(two_social_enterprises(), 1000))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(SHARED_STRINGS)
+    start = info.header_offset + 30 + len(SHARED_STRINGS.encode())
+    start += int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    data[start : start + 8] = b"\xff" * 8
+    report = assert_refused(bytes(data), SE_NAME, seeded)
+    assert report.errors[0].reason.startswith("XLSX 파일을 열 수 없습니다: ")

@@ -11,7 +11,9 @@ import csv
 import datetime as dt
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +29,21 @@ XLSX_MAX_COLUMNS = 200
 MAX_ROWS = 100_000
 # Excel's own limit: a sheet that numbers a row further down is not a real sheet.
 XLSX_SHEET_ROWS = 1_048_576
+# An XLSX is a ZIP archive of XML parts, and openpyxl keeps some of them whole in memory
+# (every string of xl/sharedStrings.xml; [Content_Types].xml, the workbook, styles and
+# theme parts). A few hundred kilobytes of ZIP can unzip to gigabytes, so the archive is
+# checked before openpyxl opens it (`_check_xlsx_archive`). Sizes are bytes once unzipped:
+# the shipped village list (1,727 rows) is 0.84 MB, a 40,000-row cooperative list of 15
+# columns as openpyxl writes it about 68 MB (13:1 compressed), 100,000 (`MAX_ROWS`) such
+# rows 170 MB. Real parts compress about 5–15 to 1; zeros compress 1,000 to 1.
+XLSX_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+XLSX_MAX_RATIO = 200  # unzipped : zipped, checked for parts over XLSX_RATIO_MIN_BYTES
+XLSX_RATIO_MIN_BYTES = 1024 * 1024
+_XLSX_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what Excel writes
+_UNZIP_CHUNK = 256 * 1024
+# A ZIP local file header: signature and fixed fields (26 bytes), then the lengths of
+# the name and of the extra field that come between it and the part's data.
+_LOCAL_HEADER = struct.Struct("<26xHH")
 
 
 class FileReadError(Exception):
@@ -92,6 +109,128 @@ def _too_many_rows(row_number: int) -> FileReadError:
     )
 
 
+def _megabytes(size: int) -> str:
+    """`size` bytes in megabytes (1,048,576 bytes), rounded up: to whole megabytes with
+    separators from 10 MB ("301", "1,024"), to tenths below ("0.5", "9.1")."""
+    if size >= 10 * 2**20:
+        return f"{-(-size // 2**20):,}"
+    return f"{-(-size * 10 // 2**20) / 10:.1f}"
+
+
+def _part_name(info: zipfile.ZipInfo) -> str:
+    return info.filename[:100]
+
+
+def _check_xlsx_archive(data: bytes) -> None:
+    """Refuse (FileReadError) an XLSX whose ZIP archive would unzip to too much.
+
+    Checked before openpyxl reads anything, on the archive's central directory: every
+    part is stored or deflated (what Excel writes) and not encrypted; the parts'
+    declared unzipped sizes add up to at most `XLSX_MAX_UNZIPPED_BYTES` (200 MB); no part
+    over `XLSX_RATIO_MIN_BYTES` (1 MB) unzips to more than `XLSX_MAX_RATIO` (200) times
+    its zipped size.
+
+    The declared sizes are the archive's word, and it can lie: a part declaring 1 KB
+    may hold 300 MB of deflated zeros. zipfile never returns more than the declared
+    size, and checks at the end the CRC the archive declares — which a forger computes
+    over the declared bytes, so it passes. But `ZipFile.read`, which openpyxl uses for
+    whole parts, first inflates everything the part holds (up to 1 GiB in one call) and
+    only then cuts it to the declared size: 306 KB declaring 1 KB took 600 MB of memory.
+    So every deflated part is also inflated here, `_UNZIP_CHUNK` bytes at a time
+    (memory stays at a few hundred kilobytes), and refused as soon as it yields more
+    than it declares; this extra pass reads at most `XLSX_MAX_UNZIPPED_BYTES` (about a
+    second at that size, milliseconds for real lists). After these checks nothing
+    openpyxl reads can go beyond the limit. A bad archive (not a ZIP, a part cut short
+    or not a valid deflate stream) is refused as "cannot open".
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as exc:  # BadZipFile, and OSError/ValueError on odd archives
+        raise _cannot_open(exc) from exc
+    with archive:
+        members = archive.infolist()
+        for info in members:
+            if info.compress_type not in _XLSX_METHODS or info.flag_bits & 0x1:
+                raise FileReadError(
+                    _(
+                        "XLSX 파일을 열 수 없습니다: 안에 든 %(name)s 부분이 암호화되었거나 "
+                        "엑셀이 쓰지 않는 방식으로 압축되어 있습니다."
+                    )
+                    % {"name": _part_name(info)}
+                )
+        total = sum(info.file_size for info in members)
+        if total > XLSX_MAX_UNZIPPED_BYTES:
+            raise FileReadError(
+                _(
+                    "XLSX 파일의 압축을 풀면 %(size)s MB가 됩니다. 압축을 푼 크기가 "
+                    "%(max)s MB까지인 파일만 가져올 수 있습니다."
+                )
+                % {"size": _megabytes(total), "max": _megabytes(XLSX_MAX_UNZIPPED_BYTES)}
+            )
+        for info in members:
+            if (
+                info.file_size > XLSX_RATIO_MIN_BYTES
+                and info.file_size > XLSX_MAX_RATIO * info.compress_size
+            ):
+                raise FileReadError(
+                    _(
+                        "XLSX 파일 안의 %(name)s 부분이 비정상적으로 많이 압축되어 있습니다 "
+                        "(%(ratio)s배, 최대 %(max)s배). 엑셀에서 다시 저장한 파일을 올려 주세요."
+                    )
+                    % {
+                        "name": _part_name(info),
+                        "ratio": f"{info.file_size // max(info.compress_size, 1):,}",
+                        "max": f"{XLSX_MAX_RATIO:,}",
+                    }
+                )
+        for info in members:
+            _check_unzipped_size(data, info)
+
+
+def _check_unzipped_size(data: bytes, info: zipfile.ZipInfo) -> None:
+    """Inflate the deflated part `info` of the archive `data` `_UNZIP_CHUNK` bytes at a
+    time, as zipfile would (from its local header, `info.compress_size` bytes), and
+    refuse it as soon as it yields more than its declared `info.file_size`. A stored
+    part yields its stored bytes, which zipfile cuts to the declared size: only its
+    bounds are checked."""
+    header = data[info.header_offset : info.header_offset + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or not header.startswith(b"PK\x03\x04"):
+        raise _cannot_open(f"no local header for {_part_name(info)!r}")
+    name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+    if start + info.compress_size > len(data):
+        raise _cannot_open(f"part {_part_name(info)!r} is cut short")
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return
+    zipped = memoryview(data)[start : start + info.compress_size]
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # a raw deflate stream, as in ZIP
+    produced = position = 0
+    try:
+        while not inflater.eof:
+            if inflater.unconsumed_tail:
+                chunk: bytes | memoryview = inflater.unconsumed_tail
+            elif position < len(zipped):
+                chunk = zipped[position : position + _UNZIP_CHUNK]
+                position += len(chunk)
+            else:
+                raise _cannot_open(f"part {_part_name(info)!r} is cut short")
+            produced += len(inflater.decompress(chunk, _UNZIP_CHUNK))
+            if produced > info.file_size:
+                raise FileReadError(
+                    _(
+                        "XLSX 파일 안의 %(name)s 부분이 적힌 크기보다 큽니다. "
+                        "손상되었거나 조작된 파일입니다."
+                    )
+                    % {"name": _part_name(info)}
+                )
+    except zlib.error as exc:
+        raise _cannot_open(exc) from exc
+
+
+def _cannot_open(reason: object) -> FileReadError:
+    return FileReadError(_("XLSX 파일을 열 수 없습니다: %(reason)s") % {"reason": reason})
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     """The first sheet's rows as text cells, trailing empty cells dropped.
 
@@ -109,11 +248,23 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     """
     import openpyxl
 
+    _check_xlsx_archive(data)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    # SyntaxError covers xml.etree's ParseError (malformed or entity-laden sheet XML).
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
-        raise FileReadError(f"XLSX 파일을 열 수 없습니다: {exc}") from exc
+    # SyntaxError covers xml.etree's ParseError (malformed or entity-laden sheet XML);
+    # RuntimeError (encrypted part), zlib.error and EOFError (damaged or short deflate
+    # data) are refused by `_check_xlsx_archive` first and listed here as a second line.
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        RuntimeError,
+        zlib.error,
+        EOFError,
+    ) as exc:
+        raise _cannot_open(exc) from exc
     try:
         ws = wb.worksheets[0]
         ws.reset_dimensions()
@@ -140,7 +291,9 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     except FileReadError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on corrupt sheets
-        raise FileReadError(f"XLSX 시트를 읽을 수 없습니다: {exc}") from exc
+        raise FileReadError(
+            _("XLSX 시트를 읽을 수 없습니다: %(reason)s") % {"reason": exc}
+        ) from exc
     finally:
         wb.close()
 
@@ -167,7 +320,7 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], str]:
                 continue
             grid.append(row)
     except csv.Error as exc:
-        raise FileReadError(f"CSV 파일을 읽을 수 없습니다: {exc}") from exc
+        raise FileReadError(_("CSV 파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}) from exc
     return grid, encoding
 
 
