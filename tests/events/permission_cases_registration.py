@@ -28,6 +28,9 @@ ROLES = ("anonymous", "plain_user", "member_a", "council_admin_a", "member_b", "
 LOGIN = (302, "login")
 STAFF_ONLY_GET = (LOGIN, 403, 403, 403, 403, 200)
 TO_REGISTRATION = (303, "/events/registrations/*")
+# A guest is sent back to the event page ("check your mailbox"): the registration
+# page's address goes only to the e-mail address.
+TO_EVENT = (303, "event*")
 
 REGISTRATION_TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
     # the form: everyone (guests register with an e-mail address); plain_user has
@@ -37,7 +40,7 @@ REGISTRATION_TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
         "post",
         "events:register",
         {"pk": "event"},
-        (TO_REGISTRATION, 409, TO_REGISTRATION, TO_REGISTRATION, TO_REGISTRATION, TO_REGISTRATION),
+        (TO_EVENT, 409, TO_REGISTRATION, TO_REGISTRATION, TO_REGISTRATION, TO_REGISTRATION),
     ),
     # the registration page and its QR code: whoever holds the token (contact data
     # inside only for the registrant and staff — tests/events/test_registration_views.py)

@@ -214,11 +214,15 @@ def test_guest_registers_confirms_by_email(client, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(register_url(event), form_data(contact_email="guest@example.kr"))
     assert response.status_code == 303
+    # Back to the event page: the registration page's address goes by e-mail only.
+    assert response["Location"] == event.get_absolute_url()
     reg = Registration.objects.get(event=event)
     assert reg.status == S.UNCONFIRMED
     page = client.get(response["Location"]).content.decode()
-    assert "guest@example.kr 로 보낸 확인 메일" in page
-    assert "events/registrations/" + reg.token + "/qr.svg" not in page  # no QR yet
+    assert (
+        "신청을 받았습니다. guest@example.kr 로 보낸 확인 메일의 링크를 눌러야 접수됩니다." in page
+    )
+    assert reg.token not in page
 
     link = confirm_link(mail.outbox[0].body)
     shown = client.get(link)

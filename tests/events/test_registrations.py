@@ -330,13 +330,42 @@ def test_same_user_twice_refused(plain_user):
     assert Registration.objects.count() == 1
 
 
-def test_same_email_twice_refused_whatever_the_case():
+def test_same_email_twice_refused_whatever_the_case(plain_user):
+    """An e-mail address with a live (not unconfirmed) registration is refused, for a
+    member as before (the member is told, 409 on the page) — no mail is sent."""
     event = open_event()
-    register(event, contact_email="kim@example.kr")
+    register(event, by=UserFactory(), contact_email="kim@example.kr")
+    mail.outbox.clear()
     with pytest.raises(RegistrationError) as exc:
-        register(event, contact_email="KIM@example.KR")
+        register(event, by=plain_user, contact_email="KIM@example.KR")
     assert exc.value.code == "duplicate"
     assert "이 이메일로 이미" in exc.value.messages[0]
+    assert Registration.objects.filter(event=event).count() == 1
+    assert mail.outbox == []
+
+
+def test_guest_with_a_registered_email_refused_and_the_address_told(
+    django_capture_on_commit_callbacks,
+):
+    """A guest whose address has a live registration is refused as ``duplicate`` (the
+    page answers it like a new registration) and the address gets a mail about its
+    existing registration, with that registration's page."""
+    event = open_event()
+    existing = register(event, by=UserFactory(), contact_email="kim@example.kr")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RegistrationError) as exc:
+            register(event, person_name="낯선사람", contact_email="KIM@example.KR")
+    assert exc.value.code == "duplicate"
+    assert not hasattr(exc.value, "existing")  # the existing one stays inside the service
+    assert list(Registration.objects.filter(event=event)) == [existing]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["kim@example.kr"]
+    assert message.subject == f"[한자리] 이미 신청한 행사: {event.title}"
+    assert "이 주소로 이미 신청한 내역이 있어 새 신청은 받지 않았습니다" in message.body
+    assert f"/events/registrations/{existing.token}/" in message.body
+    assert "낯선사람" not in message.body
 
 
 def test_registering_again_after_cancelling_is_allowed(plain_user):

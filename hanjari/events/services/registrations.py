@@ -16,6 +16,19 @@ and counts the seats inside that lock.
 Guests (no account) register as `unconfirmed` and get an e-mail with a signed
 confirmation link (`guest_confirm_token`); only the confirmation gives them a seat.
 E-mails are sent after the transaction commits. Every write is in the audit log.
+
+An unconfirmed registration is only a claim that someone owns an e-mail address, so it
+never stands in anyone's way: it holds no seat, it does not count as a registration of
+that address (a new registration with the address replaces it — `superseded`, i.e.
+cancelled with its own audit entry — so a stranger cannot block someone else's
+address by registering it and never confirming), its link dies after
+`GUEST_CONFIRM_MAX_AGE`, and after that its personal data is deleted
+(`registration_purge_unconfirmed`, run daily by ``manage.py events_purge_unconfirmed``):
+data of people who never confirmed is not kept (개인정보 보호법 제21조: personal data
+no longer needed is destroyed without delay). A guest whose address already has a
+live registration is not told so on the page (that would tell anyone whether an
+address is registered for an event); the address gets an e-mail about its existing
+registration instead.
 """
 
 from __future__ import annotations
@@ -37,6 +50,7 @@ from django.utils.translation import gettext as _
 
 from hanjari.accounts.models import Membership
 from hanjari.core.audit import log_action
+from hanjari.core.models import AuditEntry
 from hanjari.registry.models import CouncilMembership
 
 from .. import permissions, qr, selectors
@@ -44,6 +58,7 @@ from ..models import SEOUL, Event, Registration
 
 __all__ = [
     "GUEST_CONFIRM_MAX_AGE",
+    "SUPERSEDED_ACTION",
     "RegistrationError",
     "guest_confirm_token",
     "promote_waitlist",
@@ -53,6 +68,7 @@ __all__ = [
     "registration_confirm_guest",
     "registration_create",
     "registration_from_confirm_token",
+    "registration_purge_unconfirmed",
     "registration_reject",
     "window_message",
 ]
@@ -62,6 +78,18 @@ logger = logging.getLogger(__name__)
 GUEST_CONFIRM_SALT = "hanjari.events.guest-confirm"
 GUEST_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a guest has to confirm by e-mail
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# The audit action of an unconfirmed registration replaced by a newer one with the
+# same e-mail address; its data says ``"previous": "unconfirmed"``.
+SUPERSEDED_ACTION = "events.registration.superseded"
+# Actions that end a registration; with ``"previous": "unconfirmed"`` in their data the
+# registration's e-mail address was never confirmed.
+ENDING_ACTIONS = (
+    SUPERSEDED_ACTION,
+    "events.registration.cancelled",
+    "events.registration.rejected",
+)
+REGISTRATION_TYPE = "events.registration"  # AuditEntry.target_type of a registration
+PURGE_BATCH = 500
 Status = Registration.Status
 Source = Registration.Source
 
@@ -74,7 +102,9 @@ class RegistrationError(ValidationError):
       registration window), ``ineligible``, ``duplicate``, ``too_many`` (more attendees
       than the capacity), ``state`` (not possible in the registration's status);
     - check-in: ``unknown_token``, ``other_event``, ``not_confirmed``,
-      ``already_checked_in``, ``bad_token`` (guest confirmation link forged or expired).
+      ``already_checked_in``;
+    - guest confirmation links: ``bad_token`` (forged or expired), ``superseded`` (a
+      newer registration with the same e-mail address replaced this one).
     """
 
     def __init__(self, message: Any, code: str) -> None:
@@ -179,14 +209,66 @@ def _check_eligible(event: Event, organization: Any, *, by_staff: bool) -> None:
             )
 
 
+def _live_with_email(event: Event, email: str) -> Registration | None:
+    """The oldest registration of `event` with the e-mail address `email` (case does
+    not matter) that counts: neither cancelled nor unconfirmed (see the module
+    docstring). None when there is none or `email` is empty."""
+    if not email:
+        return None
+    return (
+        Registration.objects.filter(event=event, contact_email__iexact=email)
+        .exclude(status__in=(Status.CANCELLED, Status.UNCONFIRMED))
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
 def _check_duplicate(event: Event, user: Any, email: str) -> None:
-    """One registration per person and event while it is not cancelled: the same
-    account, or the same e-mail address (case does not matter)."""
-    live = Registration.objects.filter(event=event).exclude(status=Status.CANCELLED)
-    if user is not None and live.filter(user=user).exists():
+    """One registration per person and event: the same account while its registration
+    is not cancelled, or the same e-mail address (case does not matter) while a
+    registration with it is neither cancelled nor unconfirmed. An unconfirmed one does
+    not count: its address was never shown to belong to whoever registered it, and
+    counting it would let anyone block someone else's address (it is superseded
+    instead, `_supersede_unconfirmed`). Raises `RegistrationError` ``duplicate``."""
+    if (
+        user is not None
+        and Registration.objects.filter(event=event, user=user)
+        .exclude(status=Status.CANCELLED)
+        .exists()
+    ):
         raise RegistrationError(_("이미 이 행사에 신청했습니다."), "duplicate")
-    if email and live.filter(contact_email__iexact=email).exists():
+    if _live_with_email(event, email) is not None:
         raise RegistrationError(_("이 이메일로 이미 이 행사에 신청했습니다."), "duplicate")
+
+
+def _supersede_unconfirmed(
+    event: Event, new: Registration, user: Any, now: dt.datetime
+) -> list[Registration]:
+    """Cancel the unconfirmed registrations of the locked `event` with the e-mail
+    address of the just saved registration `new` (case does not matter): the newest
+    registration with an address is the one its owner can confirm. They never held
+    seats, so nobody is promoted and nobody is mailed (the address gets `new`'s mail).
+    Each gets an audit entry `SUPERSEDED_ACTION` naming `new`. Returns them."""
+    if not new.contact_email:
+        return []
+    old = (
+        Registration.objects.select_for_update(of=("self",))
+        .filter(event=event, status=Status.UNCONFIRMED, contact_email__iexact=new.contact_email)
+        .exclude(pk=new.pk)
+        .order_by("created_at", "id")
+    )
+    superseded: list[Registration] = []
+    for reg in old:
+        _set_status(reg, Status.CANCELLED, now)
+        _save(reg)
+        log_action(
+            SUPERSEDED_ACTION,
+            user=user,
+            target=reg,
+            data={"event": event.pk, "previous": Status.UNCONFIRMED, "superseded_by": new.pk},
+        )
+        superseded.append(reg)
+    return superseded
 
 
 def _seat_status(event: Event, registration: Registration) -> str:
@@ -265,6 +347,7 @@ def _send(registration_id: int, kind: str) -> None:
         "received": _("[%(site)s] 참가 신청 접수: %(event)s"),
         "rejected": _("[%(site)s] 참가 신청 결과: %(event)s"),
         "cancelled": _("[%(site)s] 참가 신청 취소: %(event)s"),
+        "already_registered": _("[%(site)s] 이미 신청한 행사: %(event)s"),
     }
     subject = subjects[kind] % {"site": settings.HANJARI_SITE_NAME, "event": event.title}
     # One line: a title kept from before line breaks were refused would make Django
@@ -293,7 +376,15 @@ def _notify_status(registration: Registration) -> None:
 # --- writes ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+class _AddressTaken(RegistrationError):
+    """A guest's ``duplicate``: `existing` is the live registration with the address
+    (kept inside this module: whoever registered must not learn about it)."""
+
+    def __init__(self, message: Any, existing: Registration) -> None:
+        super().__init__(message, "duplicate")
+        self.existing = existing
+
+
 def registration_create(
     *,
     event: Event,
@@ -309,7 +400,7 @@ def registration_create(
     now: dt.datetime | None = None,
 ) -> Registration:
     """Register `person_name` (on behalf of `organization`, or `organization_name`
-    typed) for `event` with `attendees` seats.
+    typed) for `event` with `attendees` seats. One transaction.
 
     `by` is the signed-in user registering (None or anonymous: a guest). `source` is a
     `Registration.Source`: ``web`` (a member), ``guest`` (no account) or ``staff`` (a
@@ -319,16 +410,60 @@ def registration_create(
     Checks, in this order, with the event locked: the event is open and `now` is
     inside the registration window; a member registers only for an organisation they
     belong to; eligibility (anyone, members of the eligible councils, invited
-    organisations); no live (not cancelled) registration of the same account or
-    e-mail; the attendees fit the capacity at all. Then: a guest's registration is
-    `unconfirmed` and gets an e-mail with a confirmation link; otherwise it is
-    confirmed (pending when the event needs approval) when the seats are free, else
-    waitlisted, and gets an e-mail. Returns the saved registration.
+    organisations); no registration of the same account that is not cancelled, and
+    none with the same e-mail address that is neither cancelled nor unconfirmed; the
+    attendees fit the capacity at all. Then: a guest's registration is `unconfirmed`
+    and gets an e-mail with a confirmation link; otherwise it is confirmed (pending
+    when the event needs approval) when the seats are free, else waitlisted, and gets
+    an e-mail. Unconfirmed registrations with the same e-mail address are superseded
+    (cancelled, audit entry `SUPERSEDED_ACTION`): their links stop working. Returns the
+    saved registration.
 
     Raises `RegistrationError` (a `ValidationError` with a Korean message and a code,
     see there), `ValidationError` for invalid fields, `PermissionDenied` when a
     non-staff user claims the staff source or an organisation they do not belong to.
+    When a guest is refused as ``duplicate`` because their address has a live
+    registration, that address also gets an e-mail about its existing registration
+    (with its page), so the front end may answer the guest as if the registration had
+    been received — which it must, not to tell anyone whether an address is registered.
     """
+    try:
+        return _create(
+            event=event,
+            by=by,
+            person_name=person_name,
+            organization=organization,
+            organization_name=organization_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+            attendees=attendees,
+            accessibility_needs=accessibility_needs,
+            source=source,
+            now=now,
+        )
+    except _AddressTaken as exc:
+        # Queued outside the rolled-back transaction of `_create`, whose callbacks are
+        # dropped with it.
+        _notify(exc.existing, "already_registered")
+        raise RegistrationError(exc.messages[0], "duplicate") from None
+
+
+@transaction.atomic
+def _create(
+    *,
+    event: Event,
+    by: Any,
+    person_name: str,
+    organization: Any,
+    organization_name: str,
+    contact_email: str,
+    contact_phone: str,
+    attendees: int,
+    accessibility_needs: str,
+    source: str,
+    now: dt.datetime | None,
+) -> Registration:
+    """`registration_create` inside its transaction (see there)."""
     now = now or timezone.now()
     user = by if _is_authenticated(by) else None
     staff = permissions.is_centre_staff(user)
@@ -359,12 +494,17 @@ def registration_create(
     _check_open(event, now, by_staff=by_staff)
     _check_eligible(event, organization, by_staff=by_staff)
     owner = None if by_staff else user
-    _check_duplicate(event, owner, contact_email)
+    if not guest:
+        _check_duplicate(event, owner, contact_email)
     if event.capacity is not None and attendees > event.capacity:
         raise RegistrationError(
             _("참석 인원이 행사 정원(%(capacity)d명)보다 많습니다.") % {"capacity": event.capacity},
             "too_many",
         )
+    # A guest's address is checked last, so that every other refusal is the same
+    # whether or not the address is registered (see `registration_create`).
+    if guest and (taken := _live_with_email(event, contact_email)) is not None:
+        raise _AddressTaken(_("이 이메일로 이미 이 행사에 신청했습니다."), taken)
 
     # Seats freed without a promotion (an event's capacity raised by an edit) go to
     # those already waiting first.
@@ -396,6 +536,7 @@ def registration_create(
             "attendees": attendees,
         },
     )
+    _supersede_unconfirmed(event, registration, user, now)
     if guest:
         _notify(registration, "guest_confirm")
     else:
@@ -403,24 +544,64 @@ def registration_create(
     return registration
 
 
-def registration_from_confirm_token(*, token: str) -> Registration:
+def _expired() -> RegistrationError:
+    return RegistrationError(
+        _("확인 링크의 유효 기간이 지났습니다. 다시 신청해 주세요."), "bad_token"
+    )
+
+
+def _is_superseded(registration: Registration) -> bool:
+    """Whether a newer registration with its e-mail address replaced `registration`
+    (cancelled by `_supersede_unconfirmed`, which wrote the audit entry)."""
+    return (
+        registration.status == Status.CANCELLED
+        and AuditEntry.objects.filter(
+            action=SUPERSEDED_ACTION,
+            target_type=REGISTRATION_TYPE,
+            target_id=str(registration.pk),
+        ).exists()
+    )
+
+
+def _check_link_alive(registration: Registration, now: dt.datetime) -> None:
+    """Refuse the confirmation link of a superseded registration (``superseded``) or of
+    an unconfirmed one older than `GUEST_CONFIRM_MAX_AGE` (``bad_token``, expired: the
+    same age after which `registration_purge_unconfirmed` deletes it, whatever the
+    link's own signing time)."""
+    if _is_superseded(registration):
+        raise RegistrationError(
+            _(
+                "같은 이메일 주소로 더 나중에 한 신청이 있어 이 확인 링크는 더 이상 쓸 수 "
+                "없습니다. 가장 최근에 받은 확인 메일의 링크를 눌러 주세요."
+            ),
+            "superseded",
+        )
+    max_age = dt.timedelta(seconds=GUEST_CONFIRM_MAX_AGE)
+    if registration.status == Status.UNCONFIRMED and registration.created_at <= now - max_age:
+        raise _expired()
+
+
+def registration_from_confirm_token(*, token: str, now: dt.datetime | None = None) -> Registration:
     """The registration a guest confirmation link (`guest_confirm_token`) names,
     without changing anything (the confirmation page shows it before the POST).
 
-    Raises `RegistrationError` ``bad_token`` for a forged or expired link, or one for a
-    registration whose e-mail address has changed since."""
+    Raises `RegistrationError` ``bad_token`` for a forged or expired link (older than
+    `GUEST_CONFIRM_MAX_AGE`, or naming an unconfirmed registration older than that at
+    `now`), or one for a registration whose e-mail address has changed since or that no
+    longer exists (purged); ``superseded`` when a newer registration with the same
+    e-mail address replaced it."""
+    now = now or timezone.now()
     try:
         data = signing.loads(token, salt=GUEST_CONFIRM_SALT, max_age=GUEST_CONFIRM_MAX_AGE)
         pk, email = int(data["r"]), str(data["e"])
     except signing.SignatureExpired as exc:
-        raise RegistrationError(
-            _("확인 링크의 유효 기간이 지났습니다. 다시 신청해 주세요."), "bad_token"
-        ) from exc
+        raise _expired() from exc
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise RegistrationError(_("올바른 확인 링크가 아닙니다."), "bad_token") from exc
     found = Registration.objects.select_related("event", "organization").filter(pk=pk).first()
     if found is None or found.contact_email.lower() != email:
         raise RegistrationError(_("올바른 확인 링크가 아닙니다."), "bad_token")
+    _check_link_alive(found, now)
     return found
 
 
@@ -431,14 +612,16 @@ def registration_confirm_guest(*, token: str, now: dt.datetime | None = None) ->
     pending approval, or waitlisted — and gets the e-mail for that status.
 
     Confirming again changes nothing (returns the registration as it is). Raises
-    `RegistrationError` ``bad_token`` for a forged, expired or outdated link, ``state``
-    for a cancelled or rejected registration, ``closed`` when the event was cancelled
-    or has been held.
+    `RegistrationError` ``bad_token`` for a forged, expired or outdated link,
+    ``superseded`` when a newer registration with the same e-mail address replaced it,
+    ``state`` for a cancelled or rejected registration, ``closed`` when the event was
+    cancelled or has been held.
     """
     now = now or timezone.now()
-    found = registration_from_confirm_token(token=token)
+    found = registration_from_confirm_token(token=token, now=now)
     event = _lock_event(found.event)
     registration = _lock_registration(found)
+    _check_link_alive(registration, now)  # again, as stored now that it is locked
     if registration.status in (Status.CANCELLED, Status.REJECTED):
         raise RegistrationError(
             _("%(status)s된 신청입니다.") % {"status": registration.get_status_display()}, "state"
@@ -671,3 +854,68 @@ def registration_check_in(
     _save(reg)
     log_action("events.registration.checked_in", user=by, target=reg, data={"event": event.pk})
     return reg
+
+
+# --- personal data of registrations never confirmed -----------------------------------------
+
+
+def _never_confirmed_before(cutoff: dt.datetime) -> list[int]:
+    """Ids of guest registrations created before `cutoff` whose e-mail address was never
+    confirmed: those still unconfirmed, and those superseded, cancelled or rejected
+    while unconfirmed (their audit entry says ``"previous": "unconfirmed"``)."""
+    old = Registration.objects.filter(
+        source=Source.GUEST, created_at__lt=cutoff, confirmed_at__isnull=True
+    )
+    ids = set(old.filter(status=Status.UNCONFIRMED).values_list("pk", flat=True))
+    ended = list(
+        old.filter(status__in=(Status.CANCELLED, Status.REJECTED)).values_list("pk", flat=True)
+    )
+    for start in range(0, len(ended), PURGE_BATCH):
+        targets = [str(pk) for pk in ended[start : start + PURGE_BATCH]]
+        entries = AuditEntry.objects.filter(
+            target_type=REGISTRATION_TYPE,
+            target_id__in=targets,
+            action__in=ENDING_ACTIONS,
+            data__previous=Status.UNCONFIRMED,
+        )
+        ids.update(int(pk) for pk in entries.values_list("target_id", flat=True))
+    return sorted(ids)
+
+
+@transaction.atomic
+def registration_purge_unconfirmed(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the guest registrations whose e-mail address was never confirmed and whose
+    confirmation link is dead: created more than `GUEST_CONFIRM_MAX_AGE` before `now`,
+    and still unconfirmed, or superseded, cancelled or rejected while unconfirmed.
+
+    Why: such a registration's name, e-mail, phone and accessibility needs were given
+    for a registration that never happened; personal data no longer needed for its
+    purpose is destroyed without delay (개인정보 보호법 제21조 ①). They never held seats,
+    so no seat count or waitlist changes. Their audit entries stay, with the person's
+    name taken out of `target_repr` (``#<id> · <event title>``); one audit entry
+    ``events.registration.purged`` lists the deleted ids.
+
+    Registrations of accounts, staff entries and guest registrations that were
+    confirmed (even if cancelled later) are never touched. Idempotent: a second run
+    finds nothing more. With `dry_run` nothing changes. Returns how many registrations
+    were (or, with `dry_run`, would be) deleted. Raises nothing beyond database errors.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=GUEST_CONFIRM_MAX_AGE)
+    ids = _never_confirmed_before(cutoff)
+    if dry_run or not ids:
+        return len(ids)
+    for start in range(0, len(ids), PURGE_BATCH):
+        batch = ids[start : start + PURGE_BATCH]
+        titles = dict(Registration.objects.filter(pk__in=batch).values_list("pk", "event__title"))
+        for pk, title in titles.items():
+            AuditEntry.objects.filter(target_type=REGISTRATION_TYPE, target_id=str(pk)).update(
+                target_repr=f"#{pk} · {title}"[:300]
+            )
+        Registration.objects.filter(pk__in=batch).delete()
+    log_action(
+        "events.registration.purged",
+        data={"registrations": ids, "count": len(ids), "created_before": cutoff.isoformat()},
+    )
+    logger.info("purged %d never confirmed guest registrations", len(ids))
+    return len(ids)

@@ -358,10 +358,17 @@ def _availability(event: Event) -> dict[str, Any]:
 
 class RegisterView(View):
     """The registration form of an event (참가 신청). GET shows it (or why registration
-    is not possible now); POST registers and redirects (303) to the registration page.
+    is not possible now); POST registers and redirects (303) to the registration page
+    — a guest's to the event page with "check your mailbox" (`_confirm_mail_sent`): the
+    registration page's address is only sent by e-mail, to whoever owns the address.
     Refusals re-render the form with the message: 400 (invalid, closed, window), 403
     (eligibility, an organisation not one's own), 409 (already registered), 429 (too
-    many guest registrations from one address)."""
+    many guest registrations from one address).
+
+    A guest whose e-mail address already has a live registration for the event gets the
+    same answer as a new guest registration (the service mails that address about its
+    registration instead): a 409 would tell anyone who types an address whether that
+    person registered."""
 
     template_name = "events/registration/register.html"
 
@@ -401,14 +408,19 @@ class RegisterView(View):
                 source=source,
             )
         except (RegistrationError, PermissionDenied) as exc:
-            form.add_error(None, _message_of(exc))
-            return self.render_form(request, event, form, _status_of(exc))
+            if not (form.guest and getattr(exc, "code", "") == "duplicate"):
+                form.add_error(None, _message_of(exc))
+                return self.render_form(request, event, form, _status_of(exc))
+            # A guest's address already registered: answered as a new registration.
         except ValidationError as exc:
             for field, errors in getattr(exc, "error_dict", {}).items():
                 form.add_error(field if field in form.fields else None, errors)
             if not hasattr(exc, "error_dict"):
                 form.add_error(None, _message_of(exc))
             return self.render_form(request, event, form, 400)
+        if form.guest:
+            messages.success(request, _confirm_mail_sent(data["contact_email"]))
+            return HttpResponseRedirect(event.get_absolute_url(), status=303)
         messages.success(request, _status_message(registration))
         if on_behalf:
             target = reverse("events:manage", kwargs={"pk": event.pk})
@@ -434,14 +446,18 @@ class RegisterView(View):
         return _private(render(request, self.template_name, context, status=status))
 
 
+def _confirm_mail_sent(email: str) -> str:
+    """What a guest is told after registering: a confirmation mail went to `email`."""
+    return _("신청을 받았습니다. %(email)s 로 보낸 확인 메일의 링크를 눌러야 접수됩니다.") % {
+        "email": email
+    }
+
+
 def _status_message(registration: Registration) -> str:
     """What to tell the registrant about the registration's status."""
     s = Registration.Status
     texts: dict[str, str] = {
-        s.UNCONFIRMED: _(
-            "신청을 받았습니다. %(email)s 로 보낸 확인 메일의 링크를 눌러야 접수됩니다."
-        )
-        % {"email": registration.contact_email},
+        s.UNCONFIRMED: _confirm_mail_sent(registration.contact_email),
         s.PENDING: _("신청이 접수되었습니다. 센터가 승인하면 확정됩니다."),
         s.CONFIRMED: _("참가가 확정되었습니다. 행사장에서 QR 코드를 보여 주세요."),
         s.WAITLISTED: _("자리가 모두 차서 대기자로 등록했습니다. 자리가 나면 순서대로 확정됩니다."),
@@ -510,7 +526,8 @@ class RegistrationQrView(View):
 class GuestConfirmView(View):
     """A guest's e-mail confirmation (이메일 확인): GET shows the registration and a
     button, POST confirms (GET never changes anything: mail scanners open links).
-    A forged or expired link is a 400 with the reason."""
+    A forged or expired link, or one of a registration superseded by a newer one with
+    the same e-mail address, is a 400 with the reason."""
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         try:
