@@ -127,3 +127,77 @@ def test_staff_page_refuses_too_many_pixels_with_a_message(client, staff, size, 
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not EventPhoto.objects.exists()
+
+
+# --- posters and floor plans ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "name", "data", "message"),
+    [
+        ("poster", "poster.png", picture_bytes("GIF"), "PNG, JPG, WebP 사진만 올릴 수 있습니다."),
+        ("booth_map", "plan.jpg", picture_bytes("BMP"), "PNG, JPG, WebP 사진만 올릴 수 있습니다."),
+        (
+            "poster",
+            "poster.png",
+            picture_bytes("JPEG"),
+            "파일 이름의 확장자(.png)가 사진 형식(JPEG)과 다릅니다.",
+        ),
+        ("booth_map", "plan.png", big_png_bytes(8000, 5001), TOO_MANY_PIXELS),
+    ],
+    ids=["gif-poster", "bmp-floor-plan", "jpeg-poster-named-png", "floor-plan-40-mp"],
+)
+def test_poster_and_floor_plan_get_the_photo_check(field, name, data, message):
+    """Bug: posters and floor plans had only Django's ImageField check and the extension
+    list, so a GIF named poster.png, a BMP named plan.jpg, a JPEG named .png and a floor
+    plan of any number of pixels (one of 144 million was stored, decoded by every
+    browser showing the event page) were stored — docs/operations.md says they are
+    checked like photos."""
+    event = make_event()
+    with pytest.raises(ValidationError) as caught:
+        services.event_update(event=event, data={field: upload(name, data)}, by=None)
+    assert caught.value.message_dict == {field: [message]}
+    event.refresh_from_db()
+    assert not getattr(event, field)
+    with pytest.raises(ValidationError) as caught:
+        services.event_create(
+            data={
+                "title": "새 행사",
+                "kind": event.kind,
+                "start_date": event.start_date,
+                field: upload(name, data),
+            },
+            by=None,
+        )
+    assert caught.value.message_dict == {field: [message]}
+
+
+def test_staff_page_refuses_a_poster_that_is_not_its_extension(client, staff):
+    event = make_event()
+    client.force_login(staff)
+    response = client.post(
+        reverse("events:event-new"),
+        {
+            "title": "새 구매상담회",
+            "kind": "consultation",
+            "status": "draft",
+            "start_date": "2031-04-01",
+            "venue_name": "전주시청",
+            "eligibility": "anyone",
+            "poster": upload("poster.png", picture_bytes("GIF")),
+            "booth_map": upload("plan.png", picture_bytes("PNG")),
+        },
+    )
+    assert response.status_code == 400
+    assert "PNG, JPG, WebP 사진만 올릴 수 있습니다." in response.content.decode()
+    assert list(type(event).objects.values_list("title", flat=True)) == [event.title]
+    services.event_update(
+        event=event,
+        data={
+            "poster": upload("poster.jpeg", mpo_bytes(), "image/jpeg"),
+            "booth_map": upload("plan.png", picture_bytes("PNG")),
+        },
+        by=None,
+    )
+    event.refresh_from_db()
+    assert event.poster.name.endswith(".jpeg") and event.booth_map.name.endswith(".png")

@@ -141,6 +141,44 @@ def test_accounts_keep_one_registration_and_are_never_superseded(plain_user):
     assert not AuditEntry.objects.filter(action=services.SUPERSEDED_ACTION).exists()
 
 
+def test_a_stranger_rejected_while_unconfirmed_blocks_nobody(
+    staff, plain_user, django_capture_on_commit_callbacks
+):
+    """Bug: staff rejecting a stranger's unconfirmed registration of someone else's
+    address made it count as that address's registration: the owner registering as a
+    guest was told "확인 메일을 보냈습니다" but got no registration, only a mail about
+    the stranger's rejected one (with its page, the stranger's name and phone), and a
+    member with the address got 409 — until the purge, or forever without it. A
+    registration rejected after its address was confirmed still counts."""
+    event = open_event()
+    stranger = register(event, person_name="낯선사람", contact_email="victim@example.com")
+    services.registration_reject(registration=stranger, by=staff)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        owner = register(event, person_name="김주인", contact_email="Victim@example.com")
+    assert (owner.status, status_of(stranger)) == (S.UNCONFIRMED, S.REJECTED)
+    assert [m.to for m in mail.outbox] == [["Victim@example.com"]]
+    assert "/confirm/" in mail.outbox[0].body and "낯선사람" not in mail.outbox[0].body
+    services.registration_confirm_guest(token=confirm_token(mail.outbox[0].body))
+    assert status_of(owner) == S.CONFIRMED
+
+    other = register(event, contact_email="member@example.com")
+    services.registration_reject(registration=other, by=staff)
+    mine = register(event, by=plain_user, contact_email="member@example.com")
+    assert mine.status == S.CONFIRMED
+
+    # Rejected once the address was confirmed: that address keeps its answer.
+    with django_capture_on_commit_callbacks(execute=True):
+        late = register(event, contact_email="late@example.com", attendees=10)
+    assert mail.outbox[-1].to == ["late@example.com"]
+    waiting = services.registration_confirm_guest(token=confirm_token(mail.outbox[-1].body))
+    assert waiting.status == S.WAITLISTED
+    services.registration_reject(registration=late, by=staff)
+    with pytest.raises(RegistrationError) as exc:
+        register(event, contact_email="late@example.com")
+    assert exc.value.code == "duplicate"
+
+
 # --- expired --------------------------------------------------------------------------------
 
 

@@ -102,6 +102,8 @@ BOOTH_FIELDS = (
 )
 PHOTO_MAX_BYTES = 5 * 1024 * 1024  # 5 MB
 PHOTO_MAX_PIXELS = 40_000_000  # width × height, as for news photos
+# Event fields holding a picture: a new upload gets the photo check (`_check_pictures`).
+PICTURE_FIELDS = ("poster", "booth_map")
 
 
 def _require_staff(by: Any) -> None:
@@ -149,10 +151,12 @@ def _set_m2m(event: Event, data: dict[str, Any]) -> list[str]:
 def event_create(*, data: dict[str, Any], by: Any, status: str = Event.Status.DRAFT) -> Event:
     """Create an event (행사) from `data` (`EVENT_FIELDS` plus, as lists of objects,
     `EVENT_M2M_FIELDS`). A missing `end_date` is the start date (a one-day event).
-    New events are drafts unless `status` says otherwise. Raises `ValidationError`
+    New events are drafts unless `status` says otherwise. A poster or floor plan
+    uploaded must be a photo `_check_pictures` accepts. Raises `ValidationError`
     (field messages) or `PermissionDenied` (not staff). Returns the saved event."""
     _require_staff(by)
     _check_keys(data, (*EVENT_FIELDS, *EVENT_M2M_FIELDS))
+    _check_pictures(data)
     scalars = {k: v for k, v in data.items() if k in EVENT_FIELDS}
     if not scalars.get("end_date"):
         scalars["end_date"] = scalars.get("start_date")
@@ -172,11 +176,13 @@ def event_create(*, data: dict[str, Any], by: Any, status: str = Event.Status.DR
 @transaction.atomic
 def event_update(*, event: Event, data: dict[str, Any], by: Any) -> Event:
     """Change an event's fields (`EVENT_FIELDS`, `EVENT_M2M_FIELDS` as lists of
-    objects). An emptied `end_date` becomes the start date. The status changes through
+    objects). An emptied `end_date` becomes the start date. A new poster or floor plan
+    must be a photo `_check_pictures` accepts. The status changes through
     `event_set_status`. Raising the capacity (or removing it) promotes the waitlist.
     Raises `ValidationError` or `PermissionDenied`. Returns the event."""
     _require_staff(by)
     _check_keys(data, (*EVENT_FIELDS, *EVENT_M2M_FIELDS))
+    _check_pictures(data)
     event = Event.objects.select_for_update().get(pk=event.pk)
     if "end_date" in data and not data["end_date"]:
         data = {**data, "end_date": data.get("start_date") or event.start_date}
@@ -268,6 +274,24 @@ def _check_image(upload: Any) -> None:
         )
     except ValidationError as exc:
         raise ValidationError({"image": exc}) from None
+
+
+def _check_pictures(data: dict[str, Any]) -> None:
+    """Raise `ValidationError` ({field: [reason]}) unless every new upload among
+    `PICTURE_FIELDS` (the poster, the floor plan) passes the photo check of
+    `_check_image` (PNG, JPEG or WebP named with its format's extension, at most
+    `PHOTO_MAX_BYTES` and `PHOTO_MAX_PIXELS`). Files already stored (not an
+    `UploadedFile`) and cleared fields are not checked."""
+    errors: dict[str, Any] = {}
+    for name in PICTURE_FIELDS:
+        upload = data.get(name)
+        if isinstance(upload, UploadedFile):
+            try:
+                _check_image(upload)
+            except ValidationError as exc:
+                errors[name] = exc.error_dict["image"]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -21,9 +21,10 @@ An unconfirmed registration is only a claim that someone owns an e-mail address,
 never stands in anyone's way: it holds no seat, it does not count as a registration of
 that address (a new registration with the address replaces it — `superseded`, i.e.
 cancelled with its own audit entry — so a stranger cannot block someone else's
-address by registering it and never confirming), its link dies after
-`GUEST_CONFIRM_MAX_AGE`, and after that its personal data is deleted
-(`registration_purge_unconfirmed`, run daily by ``manage.py events_purge_unconfirmed``):
+address by registering it and never confirming; nor once staff cancel or reject
+it while unconfirmed), its link dies after `GUEST_CONFIRM_MAX_AGE`, and after that
+its personal data is deleted (`registration_purge_unconfirmed`, run daily by
+``manage.py events_purge_unconfirmed``):
 data of people who never confirmed is not kept (개인정보 보호법 제21조: personal data
 no longer needed is destroyed without delay). A guest whose address already has a
 live registration is not told so on the page (that would tell anyone whether an
@@ -81,12 +82,13 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # The audit action of an unconfirmed registration replaced by a newer one with the
 # same e-mail address; its data says ``"previous": "unconfirmed"``.
 SUPERSEDED_ACTION = "events.registration.superseded"
+REJECTED_ACTION = "events.registration.rejected"
 # Actions that end a registration; with ``"previous": "unconfirmed"`` in their data the
 # registration's e-mail address was never confirmed.
 ENDING_ACTIONS = (
     SUPERSEDED_ACTION,
     "events.registration.cancelled",
-    "events.registration.rejected",
+    REJECTED_ACTION,
 )
 REGISTRATION_TYPE = "events.registration"  # AuditEntry.target_type of a registration
 PURGE_BATCH = 500
@@ -211,25 +213,44 @@ def _check_eligible(event: Event, organization: Any, *, by_staff: bool) -> None:
 
 def _live_with_email(event: Event, email: str) -> Registration | None:
     """The oldest registration of `event` with the e-mail address `email` (case does
-    not matter) that counts: neither cancelled nor unconfirmed (see the module
-    docstring). None when there is none or `email` is empty."""
+    not matter) that counts: neither cancelled nor unconfirmed, nor rejected while it
+    was unconfirmed (see the module docstring: its address was never shown to belong
+    to whoever registered it, so staff turning a stranger's registration down must not
+    block the address's owner). None when there is none or `email` is empty."""
     if not email:
         return None
-    return (
+    candidates = (
         Registration.objects.filter(event=event, contact_email__iexact=email)
         .exclude(status__in=(Status.CANCELLED, Status.UNCONFIRMED))
         .order_by("created_at", "id")
-        .first()
     )
+    for registration in candidates:
+        if registration.status == Status.REJECTED and _rejected_unconfirmed(registration):
+            continue
+        return registration
+    return None
+
+
+def _rejected_unconfirmed(registration: Registration) -> bool:
+    """Whether `registration` was rejected while its e-mail address was unconfirmed
+    (its audit entry says ``"previous": "unconfirmed"``, as `_never_confirmed_before`
+    reads it)."""
+    return AuditEntry.objects.filter(
+        action=REJECTED_ACTION,
+        target_type=REGISTRATION_TYPE,
+        target_id=str(registration.pk),
+        data__previous=Status.UNCONFIRMED,
+    ).exists()
 
 
 def _check_duplicate(event: Event, user: Any, email: str) -> None:
     """One registration per person and event: the same account while its registration
     is not cancelled, or the same e-mail address (case does not matter) while a
-    registration with it is neither cancelled nor unconfirmed. An unconfirmed one does
-    not count: its address was never shown to belong to whoever registered it, and
-    counting it would let anyone block someone else's address (it is superseded
-    instead, `_supersede_unconfirmed`). Raises `RegistrationError` ``duplicate``."""
+    registration with it is neither cancelled nor unconfirmed (nor rejected while
+    unconfirmed, `_live_with_email`). An unconfirmed one does not count: its address
+    was never shown to belong to whoever registered it, and counting it would let
+    anyone block someone else's address (it is superseded instead,
+    `_supersede_unconfirmed`). Raises `RegistrationError` ``duplicate``."""
     if (
         user is not None
         and Registration.objects.filter(event=event, user=user)
@@ -411,13 +432,13 @@ def registration_create(
     inside the registration window; a member registers only for an organisation they
     belong to; eligibility (anyone, members of the eligible councils, invited
     organisations); no registration of the same account that is not cancelled, and
-    none with the same e-mail address that is neither cancelled nor unconfirmed; the
-    attendees fit the capacity at all. Then: a guest's registration is `unconfirmed`
-    and gets an e-mail with a confirmation link; otherwise it is confirmed (pending
-    when the event needs approval) when the seats are free, else waitlisted, and gets
-    an e-mail. Unconfirmed registrations with the same e-mail address are superseded
-    (cancelled, audit entry `SUPERSEDED_ACTION`): their links stop working. Returns the
-    saved registration.
+    none with the same e-mail address that is neither cancelled nor unconfirmed (nor
+    rejected while unconfirmed); the attendees fit the capacity at all. Then: a
+    guest's registration is `unconfirmed` and gets an e-mail with a confirmation
+    link; otherwise it is confirmed (pending when the event needs approval) when the
+    seats are free, else waitlisted, and gets an e-mail. Unconfirmed registrations
+    with the same e-mail address are superseded (cancelled, audit entry
+    `SUPERSEDED_ACTION`): their links stop working. Returns the saved registration.
 
     Raises `RegistrationError` (a `ValidationError` with a Korean message and a code,
     see there), `ValidationError` for invalid fields, `PermissionDenied` when a
@@ -790,7 +811,7 @@ def registration_reject(
     _set_status(reg, Status.REJECTED, now)
     _save(reg)
     log_action(
-        "events.registration.rejected",
+        REJECTED_ACTION,
         user=by,
         target=reg,
         data={"event": event.pk, "previous": previous},
