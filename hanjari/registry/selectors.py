@@ -29,12 +29,21 @@ SORTS = {
 RANK_LIMIT = 1000
 
 
+# The directory's `kind` filter value of one exact designation kind: ``exact:cooperative``
+# is 일반협동조합 only, ``cooperative`` the whole 협동조합 sector.
+EXACT_KIND = "exact:"
+
+
 @dataclass(frozen=True)
 class DirectoryFilters:
     """The directory's filters, read from the query string (bookmarkable).
 
     `kind` is a sector key (`village`, `self_sufficiency`, `social_enterprise`,
-    `cooperative`) or a `DesignationKind` value; `sido` / `sigungu` canonical or alias
+    `cooperative`) or one exact `DesignationKind` as ``exact:<value>`` (`EXACT_KIND`):
+    two kinds share their value with a sector key (``social_enterprise`` is the sector
+    and 인증 사회적기업, ``cooperative`` the sector and 일반협동조합), so a bare value
+    means the sector when it is one and otherwise is read as ``exact:<value>`` (older
+    links); `sido` / `sigungu` canonical or alias
     names; `q` free text, searched with `hanjari.search` (name, other names, kinds,
     industry, products, description, region); `sort` one of `SORTS` (``relevance``:
     best match for `q` first); `all_status` also lists designations missing from the latest list.
@@ -59,8 +68,9 @@ class DirectoryFilters:
         sido_text = get("sido")
         sido = regions.resolve_sido(sido_text) if sido_text else None
         kind = get("kind")
-        if kind and kind not in SECTORS and kind not in DesignationKind.values:
-            kind = ""
+        if kind not in SECTORS:
+            value = kind.removeprefix(EXACT_KIND)
+            kind = EXACT_KIND + value if value in DesignationKind.values else ""
         sort = get("sort") or "name"
         return cls(
             kind=kind,
@@ -76,7 +86,9 @@ class DirectoryFilters:
     def kinds(self) -> list[str]:
         if not self.kind:
             return []
-        return [str(k) for k in SECTORS[self.kind][1]] if self.kind in SECTORS else [self.kind]
+        if self.kind in SECTORS:
+            return [str(k) for k in SECTORS[self.kind][1]]
+        return [self.kind.removeprefix(EXACT_KIND)]
 
 
 def organization_directory(*, filters: DirectoryFilters) -> QuerySet[Organization]:

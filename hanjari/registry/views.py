@@ -152,7 +152,7 @@ class DirectoryView(ListView):
             querystring=filters_query(f),
             export_query=filters_query(f),
             sector_choices=[(k, v[0]) for k, v in SECTORS.items()],
-            kind_choices=DesignationKind.choices,
+            kind_choices=[(selectors.EXACT_KIND + k, v) for k, v in DesignationKind.choices],
             sido_choices=[s for s, _label in _sido_choices()],
             sigungu_choices=selectors.sigungu_choices(f.sido),
             subtype_choices=selectors.subtype_choices(f.kind) if f.kind else [],

@@ -298,6 +298,37 @@ def test_directory_filters(client, sample, query, expected):
         assert "조건에 맞는 조직이 없습니다" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("kind", "expected", "shown"),
+    [
+        # The sector keys social_enterprise and cooperative are also the values of
+        # 인증 사회적기업 and 일반협동조합: the bare value is the sector, exact: the kind.
+        ("social_enterprise", {"서울사회적기업", "예비사회적기업하나"}, "social_enterprise"),
+        ("exact:social_enterprise", {"서울사회적기업"}, "exact:social_enterprise"),
+        ("cooperative", {"햇살마을협동조합", "서울협동조합"}, "cooperative"),
+        ("exact:cooperative", {"서울협동조합"}, "exact:cooperative"),
+        ("exact:social_cooperative", {"햇살마을협동조합"}, "exact:social_cooperative"),
+        # an older link with a bare kind value that is no sector key
+        ("self_sufficiency_regional", {"군산자활기업"}, "exact:self_sufficiency_regional"),
+        ("exact:nonsense", CURRENT | {"예비사회적기업하나"}, ""),
+    ],
+)
+def test_directory_tells_a_sector_from_its_kind_of_the_same_name(
+    client, sample, kind, expected, shown
+):
+    org_with("예비사회적기업하나", K.PRE_SOCIAL_ENTERPRISE_REGIONAL)
+    response = client.get("/organizations/", {"kind": kind})
+    assert set(result_names(response)) == expected
+    html = response.content.decode()
+    assert selected(html, "id_kind") == shown
+    kind_select = re.search(r'<select id="id_kind".*?</select>', html, re.S).group(0)
+    assert kind_select.count(" selected>") == (1 if shown else 0)
+    assert re.search(
+        r'<option value="exact:cooperative"( selected)?>일반협동조합</option>', kind_select
+    )
+    assert re.search(r'<option value="cooperative"( selected)?>협동조합</option>', kind_select)
+
+
 def test_directory_sorts(client, sample):
     by_name = result_names(client.get("/organizations/"))
     assert by_name == sorted(CURRENT)
