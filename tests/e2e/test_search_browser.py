@@ -153,3 +153,15 @@ def test_enter_closes_the_typeahead_for_good(search_data, page):
     page.locator("#hj-page-suggest a", has_text="전주한옥마을협동조합").wait_for()
     assert "/search/?q=%EB%91%90%EB%B6%80" in page.url, page.url
     assert not console_errors(page), console_errors(page)
+
+
+def test_a_filter_change_closes_the_typeahead(search_data, page):
+    """A list left open on the results page goes when a filter updates the results."""
+    page.goto("/search/?q=두부")
+    page.locator("#id_search_q").fill("전주한옥")
+    page.locator("#hj-page-suggest a", has_text="전주한옥마을협동조합").wait_for()
+    with page.expect_response(lambda r: "/search/?" in r.url and "kind=organization" in r.url):
+        page.select_option("#id_search_kind", "organization")
+    page.wait_for_function("() => !document.querySelector('#search-form.htmx-request')")
+    assert page.locator("#hj-page-suggest a").count() == 0
+    assert not console_errors(page), console_errors(page)

@@ -66,7 +66,13 @@
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
-    if (closedTarget(event)) event.preventDefault();
+    if (closedTarget(event)) {
+      event.preventDefault();
+      return;
+    }
+    /* The results page's form itself (a filter changed): its list goes too. */
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.matches && elt.matches("form[role=search]")) closeForGood(listOf(elt));
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
