@@ -58,9 +58,14 @@ data: setup
 	$(PY) manage.py load_workshop_2023
 	$(PY) manage.py create_demo_staff
 
+# Links in e-mails (HANJARI_SITE_URL) follow HOST and PORT unless the environment or
+# var/.env sets the public address.
 serve:
 	@echo "Hanjari: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	$(PY) -m gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	@site="$${HANJARI_SITE_URL:-$$(sed -n 's/^HANJARI_SITE_URL=//p' var/.env 2>/dev/null | tail -n1)}"; \
+	export HANJARI_SITE_URL="$${site:-http://$(HOST):$(PORT)}"; \
+	echo "Links in e-mails: $$HANJARI_SITE_URL"; \
+	exec $(PY) -m gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 run: data serve
 

@@ -556,3 +556,24 @@ def test_cancelled_event_says_so_and_hides_the_qr(client):
     assert "/qr.svg" not in html
     qr_response = client.get(reverse("events:registration-qr", kwargs={"token": reg.token}))
     assert qr_response.status_code == 410
+
+
+def test_a_window_without_an_opening_time_shows_its_deadline(client, db):
+    event = open_event(
+        registration_opens_at=None,
+        registration_closes_at=dt.datetime(2099, 3, 10, 1, 0, tzinfo=dt.UTC),
+    )
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert '신청 마감: <time datetime="2099-03-10T10:00:00+09:00">2099-03-10 10:00</time>' in html
+    assert "신청 기간" not in html
+
+
+def test_the_english_mail_names_the_event_in_the_singular(db, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    event = open_event()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        register(event, contact_email="guest@example.kr")
+    body = mail.outbox[-1].body
+    assert f"Event: {event.title}" in body
+    assert "Events:" not in body
