@@ -48,6 +48,10 @@ def test_header_box_typeahead_and_results_page(search_data, page, axe_violations
     box.fill("전주한옥")
     suggestion = page.locator("#hj-header-suggest a", has_text="전주한옥마을협동조합")
     suggestion.wait_for()
+    # The form's live region tells a screen reader that suggestions came.
+    items = page.locator("#hj-header-suggest li:not(.hj-suggest-all)").count()
+    status = page.locator("form.hj-header-search [role=status]")
+    assert status.inner_text() == f"추천 {items}건. 아래 화살표 키로 고를 수 있습니다."
     page.screenshot(path=str(screenshot_dir / "search-header-desktop.png"))
     assert not axe_violations(page), format_violations(axe_violations(page))
     # Keyboard: down into the list, Escape back to the box with the list closed.
@@ -56,6 +60,7 @@ def test_header_box_typeahead_and_results_page(search_data, page, axe_violations
     page.keyboard.press("Escape")
     assert page.evaluate("document.activeElement.id") == "hj-header-q"
     assert page.locator("#hj-header-suggest a").count() == 0
+    assert status.inner_text() == ""
 
     box.fill("두부")
     box.press("Enter")

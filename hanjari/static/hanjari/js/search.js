@@ -12,8 +12,20 @@
     return form ? form.querySelector("[data-hj-suggest]") : null;
   }
 
+  /* The form's live region (role=status) says how many suggestions came, so that a
+   * screen reader hears that a list appeared under the box. */
+  function announce(list) {
+    var form = list && list.closest("form");
+    var status = form && form.querySelector("[data-hj-suggest-status]");
+    if (!status) return;
+    var count = list.querySelector("[data-hj-suggest-count]");
+    status.textContent = count ? count.textContent : "";
+  }
+
   function close(list) {
-    if (list) list.innerHTML = "";
+    if (!list) return;
+    list.innerHTML = "";
+    announce(list);
   }
 
   function closeForGood(list) {
@@ -77,6 +89,11 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (closedTarget(event)) event.detail.shouldSwap = false;
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.hasAttribute && target.hasAttribute("data-hj-suggest")) announce(target);
   });
 
   document.addEventListener("focusout", function (event) {
