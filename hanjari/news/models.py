@@ -17,10 +17,15 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core.models import TimeStampedModel
 from hanjari.core.uploads import RandomName
+
+# The sections every installation starts with (migration news 0002): their names are
+# in the translation catalogue, so `Section.label` shows them in the visitor's language.
+STANDARD_SECTION_NAMES = (_("센터 소식"), _("기업 소식"), _("언론 보도"))
 
 
 class Section(models.Model):
@@ -37,6 +42,12 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name as shown in the active language: a standard section's name
+        (`STANDARD_SECTION_NAMES`) translated, any other name as staff wrote it."""
+        return gettext(self.name) if self.name else ""
 
 
 class Tag(models.Model):

@@ -424,3 +424,24 @@ def test_section_with_a_korean_slug(client, reporter, editor):
     response = client.get(reverse("news:section", args=["마을"]))
     assert response.status_code == 200
     assert "마을 기사" in response.content.decode()
+
+
+def test_standard_section_names_follow_the_language(client, db):
+    """The three sections every installation starts with are shown translated; a
+    section staff named themselves keeps its name in every language."""
+    own = Section.objects.create(name="마을 이야기", slug="village-stories", order=9)
+    ko = client.get("/news/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    en = client.get("/news/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for korean, english in [
+        ("센터 소식", "Centre news"),
+        ("기업 소식", "Enterprise news"),
+        ("언론 보도", "Press coverage"),
+    ]:
+        assert f">{korean}</a>" in ko and f">{english}</a>" in en
+        assert f">{korean}</a>" not in en
+    assert ">마을 이야기</a>" in ko and ">마을 이야기</a>" in en
+    section = client.get(
+        f"/news/section/{Section.objects.get(slug='press').slug}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert '<h1 class="hj-page-title">Press coverage</h1>' in section
+    assert own.label == "마을 이야기"

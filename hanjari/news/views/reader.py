@@ -131,7 +131,7 @@ class ArticleListView(View):
 def _list_breadcrumbs(section: Section | None) -> list[tuple[str, str | None]]:
     if section is None:
         return [(_("소식"), None)]
-    return [(_("소식"), reverse("news:list")), (section.name, None)]
+    return [(_("소식"), reverse("news:list")), (section.label, None)]
 
 
 class PhotoNewsView(View):
@@ -340,7 +340,7 @@ def article_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     url = request.build_absolute_uri(article.get_absolute_url())
     crumbs: list[tuple[str, str | None]] = [(_("소식"), reverse("news:list"))]
     if article.section:
-        crumbs.append((article.section.name, reverse("news:section", args=[article.section.slug])))
+        crumbs.append((article.section.label, reverse("news:section", args=[article.section.slug])))
     crumbs.append((article.headline, None))
     return {
         "article": article,
