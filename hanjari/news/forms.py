@@ -3,7 +3,8 @@
 - `ArticleForm`: write or edit an article (headline, subtitle, Markdown body, section,
   comma-separated tags, linked organisations; for editors also the press fields).
 - `PhotoForm`: one photo upload, checked with Pillow (PNG, JPEG or WebP, ≤ 5 MB,
-  ≤ 40 million pixels, extension matching the format: `hanjari.core.images`).
+  ≤ 40 million pixels, extension matching the format: `hanjari.core.images`) and
+  cleaned to the copy that is stored (no metadata, at most 2,560 pixels a side).
 - `ImportSourceForm`: the page text pasted or a .txt/.html file (≤ 2 MB, UTF-8 or
   CP949), step 1 of a press import; `ImportArticleForm`: the extracted fields as the
   editor corrects them, step 2.
@@ -24,7 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core.identifiers import is_object_id
-from hanjari.core.images import PHOTO_MESSAGES, WEB_PICTURE_FORMATS, check_picture
+from hanjari.core.images import (
+    PHOTO_MAX_SIDE,
+    PHOTO_MESSAGES,
+    WEB_PICTURE_FORMATS,
+    check_picture,
+    normalise_picture,
+)
 from hanjari.core.names import normalize_name
 from hanjari.registry.models import Organization
 
@@ -72,6 +79,14 @@ def search_organizations(query: str, *, limit: int = ORG_SEARCH_LIMIT) -> list[O
         cond |= Q(name_normalized__contains=key)
     qs = Organization.objects.filter(cond).only("pk", "name", "sido", "sigungu")
     return sorted(qs[:200], key=lambda o: (len(o.name), o.name))[:limit]
+
+
+class SectionChoiceField(forms.ModelChoiceField):
+    """A choice of news section (분류), each shown by `Section.label` (translated
+    when it is a standard section)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
 
 
 class OrganizationPicker(forms.CheckboxSelectMultiple):
@@ -206,7 +221,7 @@ class ArticleForm(PickerFormMixin, forms.Form):
             "마크다운으로 씁니다: 빈 줄로 문단을 나누고, **굵게**, [링크](https://…), ## 소제목."
         ),
     )
-    section = forms.ModelChoiceField(
+    section = SectionChoiceField(
         label=_("분류"),
         queryset=Section.objects.all(),
         required=False,
@@ -311,19 +326,22 @@ class PhotoForm(forms.Form):
     )
 
     def clean_image(self) -> UploadedFile:
-        """The upload, if it is a PNG, JPEG (also a camera's multi-picture JPEG) or WebP
-        picture of at most `PHOTO_MAX_BYTES` (5 MB) and `PHOTO_MAX_PIXELS` (40 million
-        pixels) whose name ends in its format's extension (`check_picture`); raises
-        ValidationError with the reason otherwise."""
+        """The photo to store, if the upload is a PNG, JPEG (also a camera's
+        multi-picture JPEG) or WebP picture of at most `PHOTO_MAX_BYTES` (5 MB) and
+        `PHOTO_MAX_PIXELS` (40 million pixels) whose name ends in its format's extension
+        (`check_picture`): not the upload itself but its `normalise_picture` copy (same
+        name and format, turned upright, no EXIF/GPS or other metadata, at most
+        `PHOTO_MAX_SIDE` pixels a side). Raises ValidationError with the reason
+        otherwise."""
         upload = self.cleaned_data["image"]
-        check_picture(
+        fmt = check_picture(
             upload,
             max_bytes=PHOTO_MAX_BYTES,
             max_pixels=PHOTO_MAX_PIXELS,
             formats=WEB_PICTURE_FORMATS,
             messages=PHOTO_MESSAGES,
         )
-        return upload
+        return normalise_picture(upload, fmt=fmt, max_side=PHOTO_MAX_SIDE, messages=PHOTO_MESSAGES)
 
 
 def decode_page(data: bytes) -> str:
@@ -464,7 +482,7 @@ class ImportArticleForm(PickerFormMixin, forms.Form):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"class": "krds-input"}),
     )
-    section = forms.ModelChoiceField(
+    section = SectionChoiceField(
         label=_("분류"),
         queryset=Section.objects.all(),
         required=False,

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hanjari.core import identifiers, regions
 from hanjari.core.forms import KrdsWidgetsMixin
-from hanjari.core.images import LOGO_MESSAGES, WEB_PICTURE_FORMATS, check_picture
+from hanjari.core.images import (
+    LOGO_MAX_SIDE,
+    LOGO_MESSAGES,
+    WEB_PICTURE_FORMATS,
+    check_picture,
+    normalise_picture,
+)
 
 from .importers.layouts import LAYOUTS
 from .models import Organization
@@ -52,7 +58,8 @@ class ImportForm(KrdsWidgetsMixin, forms.Form):
 # format's extension, at most settings.HANJARI_LOGO_MAX_BYTES and LOGO_MAX_PIXELS
 # (width × height). A logo is shown at most a few hundred pixels wide: 25 million
 # pixels (5,000 × 5,000) is far more than any real logo and stays below Pillow's own
-# decompression-bomb warning (89 million).
+# decompression-bomb warning (89 million). What is stored is scaled down to at most
+# LOGO_MAX_SIDE (1,024) pixels a side, without metadata (`clean_logo`).
 LOGO_FORMATS = WEB_PICTURE_FORMATS
 LOGO_MAX_PIXELS = 25_000_000
 
@@ -160,8 +167,11 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
         """A new logo must be a PNG, JPEG or WebP picture (as Pillow reads it, not as its
         name or content type says) whose extension names that format, of at most
         ``settings.HANJARI_LOGO_MAX_BYTES`` bytes and `LOGO_MAX_PIXELS` pixels
-        (`hanjari.core.images.check_picture`); raises ValidationError otherwise. The
-        logo already stored (no new upload) and a cleared logo are not checked.
+        (`hanjari.core.images.check_picture`); raises ValidationError otherwise. A new
+        logo is cleaned to its `normalise_picture` copy, which is what gets stored (same
+        name and format, turned upright, no metadata, at most `LOGO_MAX_SIDE` pixels a
+        side). The logo already stored (no new upload) and a cleared logo are not
+        checked.
 
         Django's ImageField has already refused what Pillow cannot open (an SVG, an HTML
         page renamed .png); Pillow opens many more formats (GIF, BMP, TIFF, ICO…), and a
@@ -169,13 +179,14 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
         """
         logo = self.cleaned_data.get("logo")
         if isinstance(logo, UploadedFile):
-            check_picture(
+            fmt = check_picture(
                 logo,
                 max_bytes=settings.HANJARI_LOGO_MAX_BYTES,
                 max_pixels=LOGO_MAX_PIXELS,
                 formats=LOGO_FORMATS,
                 messages=LOGO_MESSAGES,
             )
+            return normalise_picture(logo, fmt=fmt, max_side=LOGO_MAX_SIDE, messages=LOGO_MESSAGES)
         return logo
 
 

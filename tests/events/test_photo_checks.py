@@ -1,6 +1,8 @@
-"""Event photos (행사 사진) against `hanjari.core.images.check_picture`, through the
-service and the staff page: camera multi-picture JPEGs, the pixel limit, the
-extension, decompression-bomb headers."""
+"""Event photos (행사 사진), posters and floor plans against
+`hanjari.core.images.check_picture`, through the service and the staff page: camera
+multi-picture JPEGs, the pixel limit, the extension, decompression-bomb headers; and
+what is stored (`normalise_picture`: upright, without metadata, at most 2,560 pixels a
+side)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,17 @@ from django.urls import reverse
 from PIL import Image
 
 from hanjari.events import services
-from hanjari.events.models import EventPhoto
+from hanjari.events.models import Event, EventPhoto
 from tests.core.picture_files import (
+    MARK,
     big_png_bytes,
+    metadata,
     mpo_bytes,
+    opened,
+    phone_jpeg_bytes,
     picture_bytes,
     png_header_bytes,
+    transparent_png_bytes,
     upload,
 )
 from tests.events.pages_support import make_event
@@ -45,7 +52,8 @@ def test_service_accepts_a_camera_multi_picture_jpeg(name, settings):
         event=make_event(), image=upload(name, mpo_bytes(), "image/jpeg"), by=None
     )
     assert photo.image.name.endswith("." + name.rpartition(".")[2])
-    assert (settings.MEDIA_ROOT / photo.image.name).read_bytes() == mpo_bytes()
+    stored = opened(settings.MEDIA_ROOT / photo.image.name)  # a plain one-picture JPEG
+    assert (stored.format, getattr(stored, "n_frames", 1), stored.size) == ("JPEG", 1, (8, 6))
 
 
 def test_staff_page_accepts_a_camera_multi_picture_jpeg(client, staff):
@@ -172,7 +180,7 @@ def test_poster_and_floor_plan_get_the_photo_check(field, name, data, message):
     assert caught.value.message_dict == {field: [message]}
 
 
-def test_staff_page_refuses_a_poster_that_is_not_its_extension(client, staff):
+def test_staff_page_refuses_a_poster_that_is_not_its_extension(client, staff, settings):
     event = make_event()
     client.force_login(staff)
     response = client.post(
@@ -201,3 +209,118 @@ def test_staff_page_refuses_a_poster_that_is_not_its_extension(client, staff):
     )
     event.refresh_from_db()
     assert event.poster.name.endswith(".jpeg") and event.booth_map.name.endswith(".png")
+    poster = opened(settings.MEDIA_ROOT / event.poster.name)
+    assert (poster.format, getattr(poster, "n_frames", 1)) == ("JPEG", 1)
+
+
+# --- what is stored --------------------------------------------------------------------------
+
+UNREADABLE = "사진 파일을 읽을 수 없습니다. 손상되었거나 사진이 아닌 파일입니다."
+
+
+def is_mark(pixel) -> bool:
+    return max(abs(a - b) for a, b in zip(pixel, MARK, strict=True)) < 12
+
+
+def assert_upright_phone_photo(path) -> None:
+    """The stored `phone_jpeg_bytes((400, 300), 6)`: turned 90° clockwise, no EXIF."""
+    stored = opened(path)
+    assert (stored.format, stored.size) == ("JPEG", (300, 400))
+    assert metadata(stored) == {"exif": {}, "info": ["icc_profile"]}
+    assert is_mark(stored.getpixel((289, 10)))
+    assert b"Galaxy" not in path.read_bytes()
+
+
+def test_service_stores_a_phone_photo_upright_without_exif_or_gps(settings):
+    """Bug: a phone JPEG was stored byte for byte, its EXIF (GPS position, phone model,
+    capture time) published under /media/ to everyone."""
+    image = upload("IMG_0001.jpg", phone_jpeg_bytes((400, 300), 6), "image/jpeg")
+    photo = services.event_photo_add(event=make_event(), image=image, by=None)
+    assert photo.image.name.startswith("events/") and photo.image.name.endswith(".jpg")
+    assert_upright_phone_photo(settings.MEDIA_ROOT / photo.image.name)
+
+
+def test_staff_page_stores_the_normalised_photo(client, staff, settings):
+    """The page's form (Django's ImageField, which attaches the decoded `.image` to the
+    upload) hands over the upload; what is saved is the normalised copy."""
+    event = make_event()
+    client.force_login(staff)
+    image = upload("IMG_0001.jpg", phone_jpeg_bytes((400, 300), 6), "image/jpeg")
+    response = client.post(
+        reverse("events:event-edit", args=[event.pk]), {"form": "photo", "image": image}
+    )
+    assert response.status_code == 302
+    photo = EventPhoto.objects.get(event=event)
+    assert_upright_phone_photo(settings.MEDIA_ROOT / photo.image.name)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "size"),
+    [
+        ("big.jpg", picture_bytes("JPEG", (4000, 3000)), (2560, 1920)),
+        ("small.png", picture_bytes("PNG", (1024, 768)), (1024, 768)),  # not enlarged
+    ],
+)
+def test_service_stores_a_photo_of_at_most_2560_pixels_a_side(settings, name, data, size):
+    photo = services.event_photo_add(event=make_event(), image=upload(name, data), by=None)
+    assert opened(settings.MEDIA_ROOT / photo.image.name).size == size
+
+
+def test_poster_and_floor_plan_are_stored_normalised(settings):
+    event = make_event()
+    services.event_update(
+        event=event,
+        data={
+            "poster": upload("poster.jpg", phone_jpeg_bytes((400, 300), 6), "image/jpeg"),
+            "booth_map": upload("plan.png", transparent_png_bytes((4000, 1000))),
+        },
+        by=None,
+    )
+    event.refresh_from_db()
+    assert_upright_phone_photo(settings.MEDIA_ROOT / event.poster.name)
+    plan = opened(settings.MEDIA_ROOT / event.booth_map.name)
+    assert (plan.format, plan.mode, plan.size) == ("PNG", "RGBA", (2560, 640))
+    assert plan.getpixel((10, 320))[3] == 0
+    assert plan.getpixel((2500, 320)) == (30, 60, 220, 255)
+
+    created = services.event_create(
+        data={
+            "title": "포스터 있는 행사",
+            "kind": event.kind,
+            "start_date": event.start_date,
+            "poster": upload("poster.jpg", phone_jpeg_bytes((400, 300), 6), "image/jpeg"),
+        },
+        by=None,
+    )
+    assert_upright_phone_photo(settings.MEDIA_ROOT / created.poster.name)
+
+
+def test_staff_page_stores_the_normalised_poster(client, staff, settings):
+    client.force_login(staff)
+    response = client.post(
+        reverse("events:event-new"),
+        {
+            "title": "포스터 있는 구매상담회",
+            "kind": "consultation",
+            "status": "draft",
+            "start_date": "2031-04-01",
+            "venue_name": "전주시청",
+            "eligibility": "anyone",
+            "poster": upload("poster.jpg", phone_jpeg_bytes((400, 300), 6), "image/jpeg"),
+        },
+    )
+    assert response.status_code == 302
+    event = Event.objects.get(title="포스터 있는 구매상담회")
+    assert_upright_phone_photo(settings.MEDIA_ROOT / event.poster.name)
+
+
+def test_truncated_jpeg_is_refused_with_a_message():
+    """It passes the check (Pillow's verify does not decode JPEG data) and fails to
+    decode: a refusal, not a server error."""
+    data = phone_jpeg_bytes()
+    cut = data[: len(data) // 2]
+    assert refused(upload("cut.jpg", cut, "image/jpeg")) == {"image": [UNREADABLE]}
+    event = make_event()
+    with pytest.raises(ValidationError) as caught:
+        services.event_update(event=event, data={"poster": upload("cut.jpg", cut)}, by=None)
+    assert caught.value.message_dict == {"poster": [UNREADABLE]}

@@ -20,7 +20,13 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from hanjari.core.audit import log_action
-from hanjari.core.images import PHOTO_MESSAGES, WEB_PICTURE_FORMATS, check_picture
+from hanjari.core.images import (
+    PHOTO_MAX_SIDE,
+    PHOTO_MESSAGES,
+    WEB_PICTURE_FORMATS,
+    check_picture,
+    normalise_picture,
+)
 
 from ..models import Booth, Event, EventPhoto, ProgrammeItem
 from ..selectors import today_in_seoul
@@ -102,7 +108,8 @@ BOOTH_FIELDS = (
 )
 PHOTO_MAX_BYTES = 5 * 1024 * 1024  # 5 MB
 PHOTO_MAX_PIXELS = 40_000_000  # width × height, as for news photos
-# Event fields holding a picture: a new upload gets the photo check (`_check_pictures`).
+# Event fields holding a picture: a new upload gets the photo check and is stored as
+# its normalised copy (`_clean_pictures`).
 PICTURE_FIELDS = ("poster", "booth_map")
 
 
@@ -152,11 +159,12 @@ def event_create(*, data: dict[str, Any], by: Any, status: str = Event.Status.DR
     """Create an event (행사) from `data` (`EVENT_FIELDS` plus, as lists of objects,
     `EVENT_M2M_FIELDS`). A missing `end_date` is the start date (a one-day event).
     New events are drafts unless `status` says otherwise. A poster or floor plan
-    uploaded must be a photo `_check_pictures` accepts. Raises `ValidationError`
+    uploaded must be a photo `_clean_pictures` accepts, and is stored as its
+    normalised copy (upright, no metadata, scaled down). Raises `ValidationError`
     (field messages) or `PermissionDenied` (not staff). Returns the saved event."""
     _require_staff(by)
     _check_keys(data, (*EVENT_FIELDS, *EVENT_M2M_FIELDS))
-    _check_pictures(data)
+    data = _clean_pictures(data)
     scalars = {k: v for k, v in data.items() if k in EVENT_FIELDS}
     if not scalars.get("end_date"):
         scalars["end_date"] = scalars.get("start_date")
@@ -177,12 +185,13 @@ def event_create(*, data: dict[str, Any], by: Any, status: str = Event.Status.DR
 def event_update(*, event: Event, data: dict[str, Any], by: Any) -> Event:
     """Change an event's fields (`EVENT_FIELDS`, `EVENT_M2M_FIELDS` as lists of
     objects). An emptied `end_date` becomes the start date. A new poster or floor plan
-    must be a photo `_check_pictures` accepts. The status changes through
-    `event_set_status`. Raising the capacity (or removing it) promotes the waitlist.
-    Raises `ValidationError` or `PermissionDenied`. Returns the event."""
+    must be a photo `_clean_pictures` accepts, and is stored as its normalised copy.
+    The status changes through `event_set_status`. Raising the capacity (or removing
+    it) promotes the waitlist. Raises `ValidationError` or `PermissionDenied`. Returns
+    the event."""
     _require_staff(by)
     _check_keys(data, (*EVENT_FIELDS, *EVENT_M2M_FIELDS))
-    _check_pictures(data)
+    data = _clean_pictures(data)
     event = Event.objects.select_for_update().get(pk=event.pk)
     if "end_date" in data and not data["end_date"]:
         data = {**data, "end_date": data.get("start_date") or event.start_date}
@@ -260,38 +269,45 @@ def event_unlink_article(*, event: Event, article: Any, by: Any) -> bool:
 # --- photos --------------------------------------------------------------------------------
 
 
-def _check_image(upload: Any) -> None:
-    """Raise `ValidationError({"image": …})` unless `upload` is a photo `check_picture`
-    accepts: PNG, JPEG (also a camera's multi-picture JPEG) or WebP, at most
-    `PHOTO_MAX_BYTES` and `PHOTO_MAX_PIXELS`, named with its format's extension."""
+def _clean_image(upload: Any) -> UploadedFile:
+    """The photo to store for `upload`: its `normalise_picture` copy (same name and
+    format, turned upright, no EXIF/GPS or other metadata, at most `PHOTO_MAX_SIDE`
+    pixels a side), if `upload` is a photo `check_picture` accepts — PNG, JPEG (also a
+    camera's multi-picture JPEG) or WebP, at most `PHOTO_MAX_BYTES` and
+    `PHOTO_MAX_PIXELS`, named with its format's extension. Raises
+    `ValidationError({"image": …})` otherwise (also when it cannot be decoded)."""
     try:
-        check_picture(
+        fmt = check_picture(
             upload,
             max_bytes=PHOTO_MAX_BYTES,
             max_pixels=PHOTO_MAX_PIXELS,
             formats=WEB_PICTURE_FORMATS,
             messages=PHOTO_MESSAGES,
         )
+        return normalise_picture(upload, fmt=fmt, max_side=PHOTO_MAX_SIDE, messages=PHOTO_MESSAGES)
     except ValidationError as exc:
         raise ValidationError({"image": exc}) from None
 
 
-def _check_pictures(data: dict[str, Any]) -> None:
-    """Raise `ValidationError` ({field: [reason]}) unless every new upload among
-    `PICTURE_FIELDS` (the poster, the floor plan) passes the photo check of
-    `_check_image` (PNG, JPEG or WebP named with its format's extension, at most
-    `PHOTO_MAX_BYTES` and `PHOTO_MAX_PIXELS`). Files already stored (not an
-    `UploadedFile`) and cleared fields are not checked."""
+def _clean_pictures(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (a copy) with every new upload among `PICTURE_FIELDS` (the poster, the
+    floor plan) replaced by the photo `_clean_image` makes of it (checked: PNG, JPEG or
+    WebP named with its format's extension, at most `PHOTO_MAX_BYTES` and
+    `PHOTO_MAX_PIXELS`; normalised: upright, no metadata, scaled down). Raises
+    `ValidationError` ({field: [reason]}) for any refused. Files already stored (not an
+    `UploadedFile`) and cleared fields are left as they are."""
+    cleaned = dict(data)
     errors: dict[str, Any] = {}
     for name in PICTURE_FIELDS:
         upload = data.get(name)
         if isinstance(upload, UploadedFile):
             try:
-                _check_image(upload)
+                cleaned[name] = _clean_image(upload)
             except ValidationError as exc:
                 errors[name] = exc.error_dict["image"]
     if errors:
         raise ValidationError(errors)
+    return cleaned
 
 
 @transaction.atomic
@@ -301,11 +317,12 @@ def event_photo_add(
     """Add a photo to `event` (after the existing ones). The file must be a JPEG (also a
     camera's multi-picture JPEG), PNG or WebP image that Pillow can read, at most
     `PHOTO_MAX_BYTES` (5 MB) and `PHOTO_MAX_PIXELS` (40 million pixels), whose name
-    ends in its format's extension (``.jpg``/``.jpeg``, ``.png``, ``.webp``). Raises
-    `ValidationError` (``{"image": [reason]}``) or `PermissionDenied`. Returns the
-    photo."""
+    ends in its format's extension (``.jpg``/``.jpeg``, ``.png``, ``.webp``). What is
+    stored is its normalised copy (`_clean_image`: upright, no metadata, at most
+    `PHOTO_MAX_SIDE` pixels a side). Raises `ValidationError`
+    (``{"image": [reason]}``) or `PermissionDenied`. Returns the photo."""
     _require_staff(by)
-    _check_image(image)
+    image = _clean_image(image)
     last = event.photos.aggregate(m=Max("order"))["m"]
     photo = EventPhoto(
         event=event,
