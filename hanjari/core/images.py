@@ -41,11 +41,14 @@ if TYPE_CHECKING:
 __all__ = [
     "LOGO_MAX_SIDE",
     "LOGO_MESSAGES",
+    "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_PIXELS",
     "PHOTO_MAX_SIDE",
     "PHOTO_MESSAGES",
     "WEB_PICTURE_FORMATS",
     "PictureMessages",
     "check_picture",
+    "clean_photo",
     "normalise_picture",
 ]
 
@@ -63,6 +66,10 @@ _SAME_FORMAT = {"MPO": "JPEG"}  # a JPEG with extra pictures (Multi-Picture Form
 # a few hundred pixels wide at most.
 PHOTO_MAX_SIDE = 2560
 LOGO_MAX_SIDE = 1024
+# A photo upload (article photos, event photos, posters, booth maps): at most 5 MB and
+# 40 million pixels (width × height).
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
 JPEG_QUALITY = 88
 WEBP_QUALITY = 88
 _CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -372,3 +379,12 @@ def _normalised_bytes(source: Any, *, fmt: str, max_side: int, lossless: bool) -
     out = io.BytesIO()
     picture.save(out, format=fmt, **params)
     return out.getvalue()
+
+
+def clean_photo(upload: Any) -> SimpleUploadedFile:
+    """The copy to store for a photo upload (사진: article photos, event photos, posters,
+    booth maps): `check_picture` with `PHOTO_MAX_BYTES`, `PHOTO_MAX_PIXELS`, PNG / JPEG
+    / WebP and `PHOTO_MESSAGES`, then `normalise_picture` to `PHOTO_MAX_SIDE`. Raises
+    `django.core.exceptions.ValidationError` as those do."""
+    fmt = check_picture(upload, max_bytes=PHOTO_MAX_BYTES, max_pixels=PHOTO_MAX_PIXELS)
+    return normalise_picture(upload, fmt=fmt, max_side=PHOTO_MAX_SIDE)

@@ -25,21 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core.identifiers import is_object_id
-from hanjari.core.images import (
-    PHOTO_MAX_SIDE,
-    PHOTO_MESSAGES,
-    WEB_PICTURE_FORMATS,
-    check_picture,
-    normalise_picture,
-)
+from hanjari.core.images import clean_photo
 from hanjari.core.names import normalize_name
 from hanjari.registry.models import Organization
 
 from .models import Article, ArticlePhoto, Section
 from .services import MAX_TAGS, clean_tag_names
 
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_EXTENSIONS = (".txt", ".html", ".htm")
 ORG_SEARCH_LIMIT = 20
@@ -326,22 +318,13 @@ class PhotoForm(forms.Form):
     )
 
     def clean_image(self) -> UploadedFile:
-        """The photo to store, if the upload is a PNG, JPEG (also a camera's
-        multi-picture JPEG) or WebP picture of at most `PHOTO_MAX_BYTES` (5 MB) and
-        `PHOTO_MAX_PIXELS` (40 million pixels) whose name ends in its format's extension
-        (`check_picture`): not the upload itself but its `normalise_picture` copy (same
-        name and format, turned upright, no EXIF/GPS or other metadata, at most
-        `PHOTO_MAX_SIDE` pixels a side). Raises ValidationError with the reason
-        otherwise."""
-        upload = self.cleaned_data["image"]
-        fmt = check_picture(
-            upload,
-            max_bytes=PHOTO_MAX_BYTES,
-            max_pixels=PHOTO_MAX_PIXELS,
-            formats=WEB_PICTURE_FORMATS,
-            messages=PHOTO_MESSAGES,
-        )
-        return normalise_picture(upload, fmt=fmt, max_side=PHOTO_MAX_SIDE, messages=PHOTO_MESSAGES)
+        """The photo to store (`hanjari.core.images.clean_photo`), if the upload is a
+        PNG, JPEG (also a camera's multi-picture JPEG) or WebP picture of at most 5 MB
+        and 40 million pixels whose name ends in its format's extension: not the upload
+        itself but a copy of the same name and format, turned upright, without EXIF/GPS
+        or other metadata, at most 2,560 pixels a side. Raises ValidationError with the
+        reason otherwise."""
+        return clean_photo(self.cleaned_data["image"])
 
 
 def decode_page(data: bytes) -> str:

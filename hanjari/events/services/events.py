@@ -20,13 +20,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from hanjari.core.audit import log_action
-from hanjari.core.images import (
-    PHOTO_MAX_SIDE,
-    PHOTO_MESSAGES,
-    WEB_PICTURE_FORMATS,
-    check_picture,
-    normalise_picture,
-)
+from hanjari.core.images import PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, clean_photo
 
 from ..models import Booth, Event, EventPhoto, ProgrammeItem
 from ..selectors import today_in_seoul
@@ -106,8 +100,6 @@ BOOTH_FIELDS = (
     "map_x",
     "map_y",
 )
-PHOTO_MAX_BYTES = 5 * 1024 * 1024  # 5 MB
-PHOTO_MAX_PIXELS = 40_000_000  # width × height, as for news photos
 # Event fields holding a picture: a new upload gets the photo check and is stored as
 # its normalised copy (`_clean_pictures`).
 PICTURE_FIELDS = ("poster", "booth_map")
@@ -277,14 +269,7 @@ def _clean_image(upload: Any) -> UploadedFile:
     `PHOTO_MAX_PIXELS`, named with its format's extension. Raises
     `ValidationError({"image": …})` otherwise (also when it cannot be decoded)."""
     try:
-        fmt = check_picture(
-            upload,
-            max_bytes=PHOTO_MAX_BYTES,
-            max_pixels=PHOTO_MAX_PIXELS,
-            formats=WEB_PICTURE_FORMATS,
-            messages=PHOTO_MESSAGES,
-        )
-        return normalise_picture(upload, fmt=fmt, max_side=PHOTO_MAX_SIDE, messages=PHOTO_MESSAGES)
+        return clean_photo(upload)
     except ValidationError as exc:
         raise ValidationError({"image": exc}) from None
 
