@@ -469,3 +469,21 @@ def test_the_message_shows_on_the_cached_event_page(client, settings):
     message = "신청을 받았습니다. guest@example.kr 로 보낸 확인 메일의 링크를 눌러야 접수됩니다."
     assert message in page.content.decode()
     assert message not in Client().get(url).content.decode()
+
+
+def test_purge_keeps_a_registration_confirmed_after_it_was_chosen(monkeypatch):
+    """The purge chooses its rows, then deletes them: a guest who confirms in between
+    (the instant the link is still alive) keeps the registration."""
+    event = long_open_event()
+    old = timezone.now() - dt.timedelta(days=8)
+    with time_machine.travel(old, tick=False):
+        reg = register(event, contact_email="late@example.kr")
+    chosen = [reg.pk]
+    # The confirmation lands after the choice (simulated: the row is confirmed now).
+    Registration.objects.filter(pk=reg.pk).update(
+        status=Registration.Status.CONFIRMED, confirmed_at=timezone.now()
+    )
+    monkeypatch.setattr(services, "_never_confirmed_before", lambda cutoff: list(chosen))
+    assert services.registration_purge_unconfirmed() == 0
+    assert Registration.objects.filter(pk=reg.pk).exists()
+    assert not AuditEntry.objects.filter(action="events.registration.purged").exists()

@@ -917,7 +917,9 @@ def registration_purge_unconfirmed(*, now: dt.datetime | None = None, dry_run: b
     ``events.registration.purged`` lists the deleted ids.
 
     Registrations of accounts, staff entries and guest registrations that were
-    confirmed (even if cancelled later) are never touched. Idempotent: a second run
+    confirmed (even if cancelled later) are never touched; the rows are locked and
+    their status read again before they are deleted, so a guest confirming in the
+    instant between the choice and the deletion keeps theirs. Idempotent: a second run
     finds nothing more. With `dry_run` nothing changes. Returns how many registrations
     were (or, with `dry_run`, would be) deleted. Raises nothing beyond database errors.
     """
@@ -926,14 +928,29 @@ def registration_purge_unconfirmed(*, now: dt.datetime | None = None, dry_run: b
     ids = _never_confirmed_before(cutoff)
     if dry_run or not ids:
         return len(ids)
+    deleted: list[int] = []
     for start in range(0, len(ids), PURGE_BATCH):
         batch = ids[start : start + PURGE_BATCH]
-        titles = dict(Registration.objects.filter(pk__in=batch).values_list("pk", "event__title"))
+        # Locked and read again: still one of the states a never confirmed one can be in.
+        still = list(
+            Registration.objects.select_for_update(of=("self",))
+            .filter(
+                pk__in=batch,
+                confirmed_at__isnull=True,
+                status__in=(Status.UNCONFIRMED, Status.CANCELLED, Status.REJECTED),
+            )
+            .values_list("pk", flat=True)
+        )
+        titles = dict(Registration.objects.filter(pk__in=still).values_list("pk", "event__title"))
         for pk, title in titles.items():
             AuditEntry.objects.filter(target_type=REGISTRATION_TYPE, target_id=str(pk)).update(
                 target_repr=f"#{pk} · {title}"[:300]
             )
-        Registration.objects.filter(pk__in=batch).delete()
+        Registration.objects.filter(pk__in=still).delete()
+        deleted += still
+    ids = sorted(deleted)
+    if not ids:
+        return 0
     log_action(
         "events.registration.purged",
         data={"registrations": ids, "count": len(ids), "created_before": cutoff.isoformat()},
