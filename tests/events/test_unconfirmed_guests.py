@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from typing import Any
 
 import pytest
 import time_machine
@@ -316,8 +317,9 @@ def register_url(event: Event) -> str:
     return reverse("events:register", kwargs={"pk": event.pk})
 
 
-def flashes(response: object) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+def flashes(response: Any) -> list[str]:
+    """The messages (django.contrib.messages) of the request the test client made."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_guest_form_answers_a_registered_address_like_a_new_one(
