@@ -120,6 +120,29 @@ def filters_query(filters: selectors.DirectoryFilters) -> str:
     return urlencode(params)
 
 
+def applied_filters(filters: selectors.DirectoryFilters) -> list[tuple[str, str]]:
+    """The filters set, as (label, value) pairs in the form's order, for the printed
+    "조건: 유형 마을기업 · 시도 전북특별자치도" line (a pair with an empty value is a
+    flag shown by its label alone)."""
+    kind = ""
+    if filters.kind in SECTORS:
+        kind = str(SECTORS[filters.kind][0])
+    elif filters.kind:
+        kind = str(DesignationKind(filters.kind.removeprefix(selectors.EXACT_KIND)).label)
+    pairs = [
+        (_("유형"), kind),
+        (_("세부 유형"), filters.subtype),
+        (_("시도"), filters.sido),
+        (_("시군구"), filters.sigungu),
+        (_("업종"), filters.industry),
+        (_("검색어"), filters.q),
+    ]
+    applied = [(label, value) for label, value in pairs if value]
+    if filters.all_status:
+        applied.append((_("최신 목록에 없는 조직 포함"), ""))
+    return applied
+
+
 class DirectoryView(ListView):
     """Directory (조직 찾기) with filters; answers with the results partial to htmx."""
 
@@ -150,6 +173,7 @@ class DirectoryView(ListView):
         ctx.update(
             filters=f,
             querystring=filters_query(f),
+            applied_filters=applied_filters(f),
             export_query=filters_query(f),
             sector_choices=[(k, v[0]) for k, v in SECTORS.items()],
             kind_choices=[(selectors.EXACT_KIND + k, v) for k, v in DesignationKind.choices],

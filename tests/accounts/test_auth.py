@@ -117,3 +117,16 @@ def test_logged_in_user_visiting_login_is_sent_home(client, user):
     response = client.get(reverse("accounts:login"))
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_wrong_password_has_an_error_summary_with_the_message(client, user):
+    """A non-field error is a plain item of the summary (nothing to link to), and
+    is not repeated as an alert above the fields."""
+    assert "data-hj-error-summary" not in client.get(reverse("accounts:login")).content.decode()
+    html = _login(client, user.username, "wrong").content.decode()
+    summary = html.split("data-hj-error-summary", 1)[1].split("</div>", 1)[0]
+    assert "입력한 내용을 확인해 주세요" in summary
+    assert "<li>올바른" in summary
+    assert "href=" not in summary
+    assert 'role="alert"' not in html
+    assert "<title>오류: " in html

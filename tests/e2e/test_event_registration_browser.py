@@ -288,3 +288,35 @@ def test_camera_scanning_checks_in(page, live_server, axe_violations, staff):
     assert page.locator("[data-hj-scan-video]").is_hidden()
     assert start.is_visible()
     assert console_errors(page) == []
+
+
+def test_invalid_registration_focuses_the_error_summary(
+    page, live_server, axe_violations, screenshot_dir, plain_user
+):
+    """A refused form comes back with the error summary focused (a screen reader reads
+    it at once); its link takes focus to the field. axe finds nothing, no console error."""
+    event = open_event(title="2025 한마음 워크숍 (오류 요약)")
+    login(page.context, live_server, plain_user)
+    page.goto(f"/events/{event.pk}/register/")
+    assert page.locator("[data-hj-error-summary]").count() == 0
+
+    page.fill("#id_person_name", "이오류")
+    page.fill("#id_organization_name", "오류협동조합")
+    page.fill("#id_contact_email", "not-an-email")
+    page.check("#id_consent")
+    page.get_by_role("button", name="신청하기").click()
+    page.wait_for_selector("[data-hj-error-summary]")
+
+    assert page.title().startswith("오류: ")
+    assert page.evaluate("document.activeElement.hasAttribute('data-hj-error-summary')")
+    summary = page.locator("[data-hj-error-summary]")
+    assert summary.get_by_role("heading").inner_text() == "입력한 내용을 확인해 주세요"
+    link = summary.locator('a[href="#id_contact_email"]')
+    assert link.inner_text().startswith("이메일: ")
+    assert_accessible(page, axe_violations, "register page with errors")
+    page.screenshot(path=str(screenshot_dir / "register-error-summary.png"))
+
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "id_contact_email"
+    # The refused form answers 400, which Chromium logs; nothing else may.
+    assert [e for e in console_errors(page) if "status of 400" not in e] == []

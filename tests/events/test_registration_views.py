@@ -577,3 +577,30 @@ def test_the_english_mail_names_the_event_in_the_singular(db, django_capture_on_
     body = mail.outbox[-1].body
     assert f"Event: {event.title}" in body
     assert "Events:" not in body
+
+
+def test_invalid_form_has_an_error_summary_linking_to_the_fields(client, plain_user):
+    """KRDS / GOV.UK error summary: a heading, then each error linked to its field;
+    the page title says 오류. A valid GET has none."""
+    client.force_login(plain_user)
+    url = register_url(open_event())
+    page = client.get(url).content.decode()
+    assert "data-hj-error-summary" not in page
+    assert "입력한 내용을 확인해 주세요" not in page
+    assert "<title>오류" not in page
+
+    response = client.post(url, form_data(consent="", contact_email="not-an-email"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html.split("data-hj-error-summary", 1)[1].split("</div>", 1)[0]
+    assert "입력한 내용을 확인해 주세요" in summary
+    assert 'href="#id_contact_email"' in summary
+    assert 'href="#id_consent"' in summary
+    assert "개인정보 수집·이용에 동의해야 신청할 수 있습니다." in summary
+    assert 'tabindex="-1"' in html.split("data-hj-error-summary", 1)[0].rsplit("<div", 1)[1]
+    assert html.count("data-hj-error-summary") == 1
+    # Announced once: focus (hanjari.js), not an alert as well.
+    assert 'role="alert"' not in html.split("<form", 1)[1].split("</form>", 1)[0]
+    assert "<title>오류: " in html
+    # The summary comes before the first field.
+    assert html.index("data-hj-error-summary") < html.index('name="person_name"')

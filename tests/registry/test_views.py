@@ -360,6 +360,28 @@ def test_directory_is_bookmarkable_and_the_form_shows_the_filters(client, sample
     assert "강남구" not in sigungu_select
 
 
+def test_directory_prints_the_filters_applied(client, sample):
+    """A print-only line above the results names the filters set (only those)."""
+    html = client.get(
+        reverse("registry:directory"), {"kind": "village", "sido": "전북", "q": "두부"}
+    ).content.decode()
+    line = re.search(r'<p class="hj-print-only hj-print-filters">([^<]*)</p>', html)
+    assert line is not None
+    assert line.group(1) == "조건: 유형 마을기업 · 시도 전북특별자치도 · 검색어 두부"
+    assert html.index("hj-print-filters") < html.index('class="hj-count"')
+
+    html = client.get(
+        reverse("registry:directory"),
+        {"kind": "village", "subtype": "일반식품", "sido": "전북특별자치도", "sigungu": "전주시"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "조건: 유형 마을기업 · 세부 유형 일반식품 · 시도 전북특별자치도 · 시군구 전주시<" in html
+
+    html = client.get(reverse("registry:directory")).content.decode()
+    assert "hj-print-filters" not in html
+    assert "조건:" not in html
+
+
 def test_directory_htmx_returns_only_the_results_and_option_swaps(client, sample):
     response = client.get("/organizations/?sido=전북&kind=village", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -688,6 +710,22 @@ def test_invalid_brn_is_refused_with_a_korean_message(client, org_a, member_a):
     assert 'aria-describedby="id_brn_help id_brn_error"' in field
     assert 'class="krds-input"' in field
     assert 'id="id_brn_error"' in html
+
+
+def test_invalid_edit_has_an_error_summary_linking_to_the_fields(client, org_a, member_a):
+    client.force_login(member_a)
+    url = reverse("registry:organization-edit", args=[org_a.pk])
+    assert "data-hj-error-summary" not in client.get(url).content.decode()
+    response = client.post(url, edit_data(org_a, brn="124-81-00999", founded_on="not-a-date"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html.split("data-hj-error-summary", 1)[1].split("</div>", 1)[0]
+    assert "입력한 내용을 확인해 주세요" in summary
+    links = re.findall(r'<a href="(#[^"]+)">([^<]+)</a>', summary)
+    assert [href for href, _text in links] == ["#id_brn", "#id_founded_on"]
+    assert "올바른 사업자등록번호가 아닙니다" in links[0][1]
+    assert links[0][1].startswith("사업자등록번호: ")
+    assert "<title>오류: " in html
 
 
 def test_unverified_brn_from_a_list_does_not_block_other_changes(client, org_a, member_a):

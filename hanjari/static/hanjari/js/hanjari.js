@@ -13,6 +13,10 @@
  *   down through the same mechanism; at either end they say aria-disabled="true".
  * - Dropdowns (KRDS `.krds-drop-wrap`): a `.drop-btn` toggles the wrap's `is-open`
  *   class; Escape, a click outside or focus leaving closes it.
+ * - Error summary (KRDS / GOV.UK pattern, includes/form_error_summary.html): on page
+ *   load focus moves to `[data-hj-error-summary]` so that a screen reader reads it
+ *   (once: it has no role="alert"); its links focus their field and bring the field's
+ *   label into view too.
  * - `html.js` marks that scripts run (CSS shows script-only controls with it).
  */
 (function () {
@@ -191,15 +195,36 @@
     }
   });
 
+  /* ---- error summary -------------------------------------------------------------- */
+
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-hj-error-summary]");
+    if (summary) summary.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-hj-error-summary] a[href^='#']") : null;
+    if (!link) return;
+    var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    var group = field.closest(".form-group");
+    (group || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+
   function init() {
     initDrops();
     initTextSize();
   }
 
+  // The error summary is focused once per page load (not after htmx swaps).
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
+    document.addEventListener("DOMContentLoaded", focusErrorSummary);
   } else {
     init();
+    focusErrorSummary();
   }
   // Content swapped in by htmx may carry its own dropdowns.
   document.addEventListener("htmx:load", init);
