@@ -49,6 +49,7 @@ __all__ = [
     "PictureMessages",
     "check_picture",
     "clean_photo",
+    "clean_picture",
     "normalise_picture",
 ]
 
@@ -381,10 +382,26 @@ def _normalised_bytes(source: Any, *, fmt: str, max_side: int, lossless: bool) -
     return out.getvalue()
 
 
+def clean_picture(
+    upload: Any,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    max_side: int,
+    messages: PictureMessages = PHOTO_MESSAGES,
+) -> SimpleUploadedFile:
+    """The copy to store for an uploaded picture: `check_picture` (PNG / JPEG / WebP,
+    at most `max_bytes` bytes and `max_pixels` pixels), then `normalise_picture` to
+    `max_side` pixels a side, both with `messages`. Raises
+    `django.core.exceptions.ValidationError` as those do."""
+    fmt = check_picture(upload, max_bytes=max_bytes, max_pixels=max_pixels, messages=messages)
+    return normalise_picture(upload, fmt=fmt, max_side=max_side, messages=messages)
+
+
 def clean_photo(upload: Any) -> SimpleUploadedFile:
     """The copy to store for a photo upload (사진: article photos, event photos, posters,
-    booth maps): `check_picture` with `PHOTO_MAX_BYTES`, `PHOTO_MAX_PIXELS`, PNG / JPEG
-    / WebP and `PHOTO_MESSAGES`, then `normalise_picture` to `PHOTO_MAX_SIDE`. Raises
-    `django.core.exceptions.ValidationError` as those do."""
-    fmt = check_picture(upload, max_bytes=PHOTO_MAX_BYTES, max_pixels=PHOTO_MAX_PIXELS)
-    return normalise_picture(upload, fmt=fmt, max_side=PHOTO_MAX_SIDE)
+    booth maps): `clean_picture` with `PHOTO_MAX_BYTES`, `PHOTO_MAX_PIXELS`,
+    `PHOTO_MAX_SIDE` and `PHOTO_MESSAGES`."""
+    return clean_picture(
+        upload, max_bytes=PHOTO_MAX_BYTES, max_pixels=PHOTO_MAX_PIXELS, max_side=PHOTO_MAX_SIDE
+    )

@@ -567,16 +567,16 @@ def view_record(
     seen = f"hanjari:seen:{article.pk}:{key}:{hour:%Y%m%d%H}"
     if cache.get(seen) is not None:
         return False
-    if ViewerHit.objects.filter(article=article, viewer=key, hour=hour).exists():
-        cache.set(seen, 1, timeout=3600)
-        return False
-    try:
-        with transaction.atomic():
-            ViewerHit.objects.create(article=article, viewer=key, hour=hour)
-    except IntegrityError:
-        cache.set(seen, 1, timeout=3600)
-        return False
+    first = not ViewerHit.objects.filter(article=article, viewer=key, hour=hour).exists()
+    if first:
+        try:
+            with transaction.atomic():
+                ViewerHit.objects.create(article=article, viewer=key, hour=hour)
+        except IntegrityError:
+            first = False
     cache.set(seen, 1, timeout=3600)
+    if not first:
+        return False
     with transaction.atomic():
         updated = ArticleHourlyViews.objects.filter(article=article, hour=hour).update(
             count=F("count") + 1

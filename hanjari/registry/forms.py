@@ -12,13 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanjari.core import identifiers, regions
 from hanjari.core.forms import KrdsWidgetsMixin
-from hanjari.core.images import (
-    LOGO_MAX_SIDE,
-    LOGO_MESSAGES,
-    WEB_PICTURE_FORMATS,
-    check_picture,
-    normalise_picture,
-)
+from hanjari.core.images import LOGO_MAX_SIDE, LOGO_MESSAGES, clean_picture
 
 from .importers.layouts import LAYOUTS
 from .models import Organization
@@ -60,7 +54,6 @@ class ImportForm(KrdsWidgetsMixin, forms.Form):
 # pixels (5,000 × 5,000) is far more than any real logo and stays below Pillow's own
 # decompression-bomb warning (89 million). What is stored is scaled down to at most
 # LOGO_MAX_SIDE (1,024) pixels a side, without metadata (`clean_logo`).
-LOGO_FORMATS = WEB_PICTURE_FORMATS
 LOGO_MAX_PIXELS = 25_000_000
 
 
@@ -179,14 +172,13 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
         """
         logo = self.cleaned_data.get("logo")
         if isinstance(logo, UploadedFile):
-            fmt = check_picture(
+            return clean_picture(
                 logo,
                 max_bytes=settings.HANJARI_LOGO_MAX_BYTES,
                 max_pixels=LOGO_MAX_PIXELS,
-                formats=LOGO_FORMATS,
+                max_side=LOGO_MAX_SIDE,
                 messages=LOGO_MESSAGES,
             )
-            return normalise_picture(logo, fmt=fmt, max_side=LOGO_MAX_SIDE, messages=LOGO_MESSAGES)
         return logo
 
 

@@ -90,6 +90,15 @@ class DirectoryFilters:
             return [str(k) for k in SECTORS[self.kind][1]]
         return [self.kind.removeprefix(EXACT_KIND)]
 
+    def kind_label(self) -> str:
+        """The chosen sector's or exact kind's name in the active language ("" when
+        none is chosen)."""
+        if not self.kind:
+            return ""
+        if self.kind in SECTORS:
+            return str(SECTORS[self.kind][0])
+        return str(DesignationKind(self.kind.removeprefix(EXACT_KIND)).label)
+
 
 def organization_directory(*, filters: DirectoryFilters) -> QuerySet[Organization]:
     """The directory's rows: organisations matching `filters`, designations prefetched.

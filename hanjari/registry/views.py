@@ -124,13 +124,8 @@ def applied_filters(filters: selectors.DirectoryFilters) -> list[tuple[str, str]
     """The filters set, as (label, value) pairs in the form's order, for the printed
     "조건: 유형 마을기업 · 시도 전북특별자치도" line (a pair with an empty value is a
     flag shown by its label alone)."""
-    kind = ""
-    if filters.kind in SECTORS:
-        kind = str(SECTORS[filters.kind][0])
-    elif filters.kind:
-        kind = str(DesignationKind(filters.kind.removeprefix(selectors.EXACT_KIND)).label)
     pairs = [
-        (_("유형"), kind),
+        (_("유형"), filters.kind_label()),
         (_("세부 유형"), filters.subtype),
         (_("시도"), filters.sido),
         (_("시군구"), filters.sigungu),
@@ -170,11 +165,12 @@ class DirectoryView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         f = self.filters
+        query = filters_query(f)
         ctx.update(
             filters=f,
-            querystring=filters_query(f),
+            querystring=query,
             applied_filters=applied_filters(f),
-            export_query=filters_query(f),
+            export_query=query,
             sector_choices=[(k, v[0]) for k, v in SECTORS.items()],
             kind_choices=[(selectors.EXACT_KIND + k, v) for k, v in DesignationKind.choices],
             sido_choices=[s for s, _label in _sido_choices()],

@@ -14,7 +14,6 @@ from django.urls import reverse
 from PIL import Image
 
 from hanjari.registry.forms import LOGO_MAX_PIXELS
-from hanjari.registry.models import Organization
 from tests.core.picture_files import (
     MARK,
     big_png_bytes,
@@ -27,36 +26,13 @@ from tests.core.picture_files import (
     transparent_png_bytes,
     upload,
 )
+from tests.registry.profile_support import edit_data
 
 pytestmark = pytest.mark.django_db
 
 TOO_MANY_PIXELS = (
     "로고의 화소 수가 너무 많습니다 (최대 25메가픽셀). 가로·세로 크기를 줄여서 올려 주세요."
 )
-
-
-def edit_data(org: Organization, **changes: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        name: getattr(org, name)
-        for name in (
-            "name",
-            "legal_form",
-            "brn",
-            "crn",
-            "address",
-            "sido",
-            "sigungu",
-            "industry",
-            "products",
-            "description",
-            "website",
-            "phone",
-            "status",
-        )
-    }
-    data["founded_on"] = org.founded_on.isoformat() if org.founded_on else ""
-    data.update(changes)
-    return data
 
 
 def post_logo(client, org, member, logo, **changes):

@@ -33,6 +33,7 @@ from tests.factories import (
     DesignationFactory,
     OrganizationFactory,
 )
+from tests.registry.profile_support import edit_data
 
 K = DesignationKind
 SS_NAME = "self_sufficiency_enterprises_15091502_2025-12-31.csv"
@@ -120,27 +121,6 @@ def png_bytes() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (4, 4), (37, 110, 244)).save(buf, format="PNG")
     return buf.getvalue()
-
-
-def edit_data(org: Organization, **changes: str) -> dict[str, str]:
-    data = {
-        "name": org.name,
-        "legal_form": org.legal_form,
-        "brn": org.brn,
-        "crn": org.crn,
-        "address": org.address,
-        "sido": org.sido,
-        "sigungu": org.sigungu,
-        "industry": org.industry,
-        "products": org.products,
-        "description": org.description,
-        "website": org.website,
-        "phone": org.phone,
-        "founded_on": org.founded_on.isoformat() if org.founded_on else "",
-        "status": org.status,
-    }
-    data.update(changes)
-    return data
 
 
 def org_with(

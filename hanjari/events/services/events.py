@@ -276,7 +276,7 @@ def _clean_image(upload: Any) -> UploadedFile:
 
 def _clean_pictures(data: dict[str, Any]) -> dict[str, Any]:
     """`data` (a copy) with every new upload among `PICTURE_FIELDS` (the poster, the
-    floor plan) replaced by the photo `_clean_image` makes of it (checked: PNG, JPEG or
+    floor plan) replaced by the copy `clean_photo` makes of it (checked: PNG, JPEG or
     WebP named with its format's extension, at most `PHOTO_MAX_BYTES` and
     `PHOTO_MAX_PIXELS`; normalised: upright, no metadata, scaled down). Raises
     `ValidationError` ({field: [reason]}) for any refused. Files already stored (not an
@@ -287,9 +287,9 @@ def _clean_pictures(data: dict[str, Any]) -> dict[str, Any]:
         upload = data.get(name)
         if isinstance(upload, UploadedFile):
             try:
-                cleaned[name] = _clean_image(upload)
+                cleaned[name] = clean_photo(upload)
             except ValidationError as exc:
-                errors[name] = exc.error_dict["image"]
+                errors[name] = exc
     if errors:
         raise ValidationError(errors)
     return cleaned

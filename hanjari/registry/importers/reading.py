@@ -195,11 +195,11 @@ def _check_unzipped_size(data: bytes, info: zipfile.ZipInfo) -> None:
     bounds are checked."""
     header = data[info.header_offset : info.header_offset + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or not header.startswith(b"PK\x03\x04"):
-        raise _cannot_open(f"no local header for {_part_name(info)!r}")
+        raise _cannot_open(_("%(name)s 부분의 머리글이 없습니다") % {"name": _part_name(info)})
     name_length, extra_length = _LOCAL_HEADER.unpack(header)
     start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
     if start + info.compress_size > len(data):
-        raise _cannot_open(f"part {_part_name(info)!r} is cut short")
+        raise _cannot_open(_("%(name)s 부분이 잘려 있습니다") % {"name": _part_name(info)})
     if info.compress_type != zipfile.ZIP_DEFLATED:
         return
     zipped = memoryview(data)[start : start + info.compress_size]
@@ -213,7 +213,7 @@ def _check_unzipped_size(data: bytes, info: zipfile.ZipInfo) -> None:
                 chunk = zipped[position : position + _UNZIP_CHUNK]
                 position += len(chunk)
             else:
-                raise _cannot_open(f"part {_part_name(info)!r} is cut short")
+                raise _cannot_open(_("%(name)s 부분이 잘려 있습니다") % {"name": _part_name(info)})
             produced += len(inflater.decompress(chunk, _UNZIP_CHUNK))
             if produced > info.file_size:
                 raise FileReadError(
