@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -81,7 +82,10 @@ def upload(name: str, data: bytes, content_type: str = "image/png") -> SimpleUpl
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
+@functools.cache
 def srgb_profile() -> bytes:
+    """One sRGB ICC profile for the whole run: LittleCMS writes the creation time into
+    the profile's header, so two profiles made a second apart differ in their bytes."""
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
