@@ -52,10 +52,12 @@ from django.utils.translation import gettext as _
 from hanjari.accounts.models import Membership
 from hanjari.core.audit import log_action
 from hanjari.core.models import AuditEntry
+from hanjari.core.rules import Refusal
 from hanjari.registry.models import CouncilMembership
 
-from .. import permissions, qr, selectors
+from .. import permissions, qr, rules, selectors
 from ..models import SEOUL, Event, Registration
+from ..rules import window_message
 
 __all__ = [
     "GUEST_CONFIRM_MAX_AGE",
@@ -139,37 +141,10 @@ def _lock_registration(registration: Registration) -> Registration:
 # --- checks ---------------------------------------------------------------------------------
 
 
-def _check_open(event: Event, now: dt.datetime, *, by_staff: bool) -> None:
-    """The event takes registrations now: status open and inside the window. Staff
-    entering a registration themselves (source staff) may also do so while it is
-    closed or outside the window, not for drafts, held or cancelled events."""
-    if by_staff and event.status in (Event.Status.OPEN, Event.Status.CLOSED):
-        return
-    if event.status != Event.Status.OPEN:
-        raise RegistrationError(
-            _("신청을 받지 않는 행사입니다 (%(status)s).") % {"status": event.get_status_display()},
-            "closed",
-        )
-    opens, closes = event.registration_opens_at, event.registration_deadline
-    if (opens and now < opens) or now >= closes:
-        raise RegistrationError(window_message(event), "window")
-
-
-def window_message(event: Event) -> str:
-    """The refusal for a registration outside the window, with the window in Seoul
-    time: "신청 기간이 아닙니다 (… 부터 … 까지)." (or only one side when the other is
-    open)."""
-    opens, closes = event.registration_opens_at, event.registration_deadline
-    if opens and closes:
-        return _("신청 기간이 아닙니다 (%(opens)s 부터 %(closes)s 까지).") % {
-            "opens": _local(opens),
-            "closes": _local(closes),
-        }
-    if opens:
-        return _("신청 기간이 아닙니다 (%(opens)s 부터).") % {"opens": _local(opens)}
-    if closes:
-        return _("신청 기간이 아닙니다 (%(closes)s 까지).") % {"closes": _local(closes)}
-    return _("신청 기간이 아닙니다.")
+def _raise(refusal: Refusal | None) -> None:
+    """Raise `refusal` (from `hanjari.events.rules`) as a `RegistrationError`."""
+    if refusal is not None:
+        raise RegistrationError(refusal.message, refusal.code)
 
 
 def _check_eligible(event: Event, organization: Any, *, by_staff: bool) -> None:
@@ -512,7 +487,7 @@ def _create(
         raise PermissionDenied(_("소속된 조직으로만 신청할 수 있습니다."))
 
     event = _lock_event(event)
-    _check_open(event, now, by_staff=by_staff)
+    _raise(rules.registration_refusal(event, now=now, by_staff=by_staff))
     _check_eligible(event, organization, by_staff=by_staff)
     owner = None if by_staff else user
     if not guest:
@@ -729,22 +704,7 @@ def registration_cancel(
         raise PermissionDenied(_("이 신청을 취소할 권한이 없습니다."))
     event = _lock_event(registration.event)
     reg = _lock_registration(registration)
-    if reg.status in (Status.CANCELLED, Status.REJECTED):
-        raise RegistrationError(
-            _("이미 %(status)s된 신청입니다.") % {"status": reg.get_status_display()}, "state"
-        )
-    if reg.checked_in_at is not None:
-        raise RegistrationError(_("도착 확인한 신청은 취소할 수 없습니다."), "state")
-    if not permissions.is_centre_staff(by) and event.status in (
-        Event.Status.HELD,
-        Event.Status.CANCELLED,
-    ):
-        raise RegistrationError(
-            _("취소된 행사의 신청은 취소할 수 없습니다.")
-            if event.status == Event.Status.CANCELLED
-            else _("이미 개최된 행사의 신청은 취소할 수 없습니다."),
-            "state",
-        )
+    _raise(rules.cancellation_refusal(reg, now=now, by_staff=permissions.is_centre_staff(by)))
     held_seats = reg.status in selectors.SEAT_STATUSES
     previous = reg.status
     _set_status(reg, Status.CANCELLED, now)

@@ -29,7 +29,7 @@ from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.news import selectors as news_selectors
 from hanjari.recognition import selectors as recognition_selectors
 
-from .. import ics, permissions, selectors, services
+from .. import ics, permissions, rules, selectors, services
 from ..forms import (
     ArticleLinkForm,
     BoothForm,
@@ -113,16 +113,17 @@ def registration_box(event: Event, user: Any) -> dict[str, Any]:
     now, seats left (None = no limit), whether new registrations go to the waitlist,
     the window, and the user's own registration."""
     now = timezone.now()
-    # Without an explicit deadline registration closes when the event starts.
+    refusal = rules.registration_refusal(event, now=now)
     opens, closes = event.registration_opens_at, event.registration_deadline
     seats_left = selectors.seats_left(event=event)
-    before = bool(opens and now < opens)
-    after = now >= closes
-    is_open = event.status == Event.Status.OPEN and not before and not after
+    is_open = refusal is None
+    window_refused = refusal is not None and refusal.code == "window"
+    before = window_refused and bool(opens and now < opens)
     return {
         "is_open": is_open,
-        "before_window": event.status == Event.Status.OPEN and before,
-        "after_window": event.status == Event.Status.OPEN and after,
+        "refusal": refusal,
+        "before_window": before,
+        "after_window": window_refused and not before,
         "seats_left": seats_left,
         "seats_taken": selectors.seats_taken(event=event),
         "waitlist": is_open and seats_left == 0,

@@ -44,7 +44,7 @@ from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.registry.models import Organization
 
-from .. import permissions, qr, selectors
+from .. import permissions, qr, rules, selectors
 from ..models import Event, Registration
 from ..services import registrations as services
 from ..services.registrations import RegistrationError
@@ -339,19 +339,11 @@ def _resolve_organization(text: str) -> Organization | None:
 
 
 def _availability(event: Event) -> dict[str, Any]:
-    """What the register page says about seats and the window."""
-    now = timezone.now()
-    reason = ""
-    if event.status != Event.Status.OPEN:
-        reason = _("신청을 받지 않는 행사입니다 (%(status)s).") % {
-            "status": event.get_status_display()
-        }
-    else:
-        opens, closes = event.registration_opens_at, event.registration_closes_at
-        if (opens and now < opens) or (closes and now >= closes):
-            reason = services.window_message(event)
+    """What the register page says about seats and the window: the form is shown
+    exactly when `rules.registration_refusal` lets the service accept it."""
+    refusal = rules.registration_refusal(event, now=timezone.now())
     return {
-        "closed_reason": reason,
+        "closed_reason": refusal.message if refusal is not None else "",
         "seats_left": selectors.seats_left(event=event),
     }
 
@@ -480,9 +472,11 @@ class RegistrationView(View):
         if not permissions.can_view_registration(request.user, reg, token=token):
             raise PermissionDenied(_("이 신청 내역을 볼 권한이 없습니다."))
         event = reg.event
-        can_cancel = permissions.can_cancel_registration(
-            request.user, reg, token=token
-        ) and _cancellable(reg, staff=permissions.is_centre_staff(request.user))
+        staff = permissions.is_centre_staff(request.user)
+        can_cancel = (
+            permissions.can_cancel_registration(request.user, reg, token=token)
+            and rules.cancellation_refusal(reg, now=timezone.now(), by_staff=staff) is None
+        )
         context = {
             "event": event,
             "registration": reg,
@@ -491,18 +485,10 @@ class RegistrationView(View):
             "waitlist_position": selectors.waitlist_position(registration=reg),
             "status_message": _status_message(reg),
             "event_cancelled": event.status == Event.Status.CANCELLED,
-            "is_staff": permissions.is_centre_staff(request.user),
+            "is_staff": staff,
             "breadcrumbs": _event_crumbs(event, (_("신청 내역"), None)),
         }
         return _private(render(request, "events/registration/registration.html", context))
-
-
-def _cancellable(reg: Registration, *, staff: bool) -> bool:
-    if reg.status in (Registration.Status.CANCELLED, Registration.Status.REJECTED):
-        return False
-    if reg.checked_in_at is not None:
-        return False
-    return staff or reg.event.status not in (Event.Status.HELD, Event.Status.CANCELLED)
 
 
 class RegistrationQrView(View):
@@ -612,10 +598,19 @@ class ManageView(_StaffEventView):
         qs = selectors.registrations_for_staff(event=event, **filters)
         page = Paginator(qs, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
         query = urlencode({k: v for k, v in filters.items() if v})
+        now = timezone.now()
+        rows = list(page.object_list)
+        # The cancel buttons follow the rule the service applies.
+        cancellable = {
+            row.pk
+            for row in rows
+            if rules.cancellation_refusal(row, now=now, by_staff=True) is None
+        }
         context = {
             "event": event,
             "page_obj": page,
-            "registrations": page.object_list,
+            "registrations": rows,
+            "cancellable": cancellable,
             "filters": filters,
             "querystring": query,
             "next_url": request.get_full_path(),
