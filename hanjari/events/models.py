@@ -326,6 +326,13 @@ class ProgrammeItem(models.Model):
 class Registration(TimeStampedModel):
     """A registration (참가 신청) by a person on behalf of an organisation.
 
+    `email_confirmed_at` is when the contact address was shown to belong to the
+    registrant (at registration for members and staff entries; when a guest opened the
+    confirmation link); it stays empty for good on a guest registration that ended
+    (cancelled, rejected, or `superseded_by` a newer registration with the same
+    address) before that. The registration decisions and the purge of never confirmed
+    guest registrations read these columns; the audit log only records.
+
     `attendees` seats are held while the status is confirmed (or pending approval);
     waitlisted ones are promoted in order when seats free. `contact_*` are private
     (shown to the registrant and staff only). `token` is the private capability of the
@@ -384,6 +391,24 @@ class Registration(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    email_confirmed_at = models.DateTimeField(
+        _("이메일 확인한 때"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "회원·센터 등록은 신청한 때, 비회원은 확인 메일의 링크를 누른 때입니다. "
+            "비어 있으면 이메일 주소가 확인되지 않은 신청입니다."
+        ),
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("대신한 신청"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("같은 이메일 주소로 더 나중에 한 신청이 이 확인 전 신청을 대신했습니다."),
+    )
 
     class Meta:
         verbose_name = _("참가 신청")
@@ -392,7 +417,10 @@ class Registration(TimeStampedModel):
         indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
 
     def __str__(self) -> str:
-        return f"{self.person_name} · {self.event}"
+        # Number and event, not the person: this text is kept in the audit log
+        # (`AuditEntry.target_repr`), which outlives a purged registration's personal
+        # data (개인정보 보호법 제21조).
+        return f"#{self.pk} · {self.event}"
 
     @property
     def affiliation(self) -> str:

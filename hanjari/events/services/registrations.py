@@ -51,7 +51,6 @@ from django.utils.translation import gettext as _
 
 from hanjari.accounts.models import Membership
 from hanjari.core.audit import log_action
-from hanjari.core.models import AuditEntry
 from hanjari.core.rules import Refusal
 from hanjari.registry.models import CouncilMembership
 
@@ -82,20 +81,14 @@ GUEST_CONFIRM_SALT = "hanjari.events.guest-confirm"
 GUEST_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a guest has to confirm by e-mail
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # The audit action of an unconfirmed registration replaced by a newer one with the
-# same e-mail address; its data says ``"previous": "unconfirmed"``.
+# same e-mail address (recorded only; the state is `Registration.superseded_by`).
 SUPERSEDED_ACTION = "events.registration.superseded"
 REJECTED_ACTION = "events.registration.rejected"
-# Actions that end a registration; with ``"previous": "unconfirmed"`` in their data the
-# registration's e-mail address was never confirmed.
-ENDING_ACTIONS = (
-    SUPERSEDED_ACTION,
-    "events.registration.cancelled",
-    REJECTED_ACTION,
-)
-REGISTRATION_TYPE = "events.registration"  # AuditEntry.target_type of a registration
 PURGE_BATCH = 500
 Status = Registration.Status
 Source = Registration.Source
+# The states a guest registration whose address was never confirmed can be in.
+NEVER_CONFIRMED_STATUSES = (Status.UNCONFIRMED, Status.CANCELLED, Status.REJECTED)
 
 
 class RegistrationError(ValidationError):
@@ -191,31 +184,17 @@ def _live_with_email(event: Event, email: str) -> Registration | None:
     not matter) that counts: neither cancelled nor unconfirmed, nor rejected while it
     was unconfirmed (see the module docstring: its address was never shown to belong
     to whoever registered it, so staff turning a stranger's registration down must not
-    block the address's owner). None when there is none or `email` is empty."""
+    block the address's owner; `Registration.email_confirmed_at` is empty). None when
+    there is none or `email` is empty."""
     if not email:
         return None
-    candidates = (
+    return (
         Registration.objects.filter(event=event, contact_email__iexact=email)
         .exclude(status__in=(Status.CANCELLED, Status.UNCONFIRMED))
+        .exclude(status=Status.REJECTED, email_confirmed_at__isnull=True)
         .order_by("created_at", "id")
+        .first()
     )
-    for registration in candidates:
-        if registration.status == Status.REJECTED and _rejected_unconfirmed(registration):
-            continue
-        return registration
-    return None
-
-
-def _rejected_unconfirmed(registration: Registration) -> bool:
-    """Whether `registration` was rejected while its e-mail address was unconfirmed
-    (its audit entry says ``"previous": "unconfirmed"``, as `_never_confirmed_before`
-    reads it)."""
-    return AuditEntry.objects.filter(
-        action=REJECTED_ACTION,
-        target_type=REGISTRATION_TYPE,
-        target_id=str(registration.pk),
-        data__previous=Status.UNCONFIRMED,
-    ).exists()
 
 
 def _check_duplicate(event: Event, user: Any, email: str) -> None:
@@ -244,7 +223,8 @@ def _supersede_unconfirmed(
     address of the just saved registration `new` (case does not matter): the newest
     registration with an address is the one its owner can confirm. They never held
     seats, so nobody is promoted and nobody is mailed (the address gets `new`'s mail).
-    Each gets an audit entry `SUPERSEDED_ACTION` naming `new`. Returns them."""
+    Each gets `superseded_by` = `new` and an audit entry `SUPERSEDED_ACTION` naming
+    `new`. Returns them."""
     if not new.contact_email:
         return []
     old = (
@@ -256,6 +236,7 @@ def _supersede_unconfirmed(
     superseded: list[Registration] = []
     for reg in old:
         _set_status(reg, Status.CANCELLED, now)
+        reg.superseded_by = new
         _save(reg)
         log_action(
             SUPERSEDED_ACTION,
@@ -519,6 +500,7 @@ def _create(
         status=Status.UNCONFIRMED,
     )
     if not guest:
+        registration.email_confirmed_at = now  # no confirmation needed
         _set_status(registration, _seat_status(event, registration), now)
     _save(registration)
     log_action(
@@ -548,15 +530,8 @@ def _expired() -> RegistrationError:
 
 def _is_superseded(registration: Registration) -> bool:
     """Whether a newer registration with its e-mail address replaced `registration`
-    (cancelled by `_supersede_unconfirmed`, which wrote the audit entry)."""
-    return (
-        registration.status == Status.CANCELLED
-        and AuditEntry.objects.filter(
-            action=SUPERSEDED_ACTION,
-            target_type=REGISTRATION_TYPE,
-            target_id=str(registration.pk),
-        ).exists()
-    )
+    (`Registration.superseded_by`, set by `_supersede_unconfirmed`)."""
+    return registration.status == Status.CANCELLED and registration.superseded_by_id is not None
 
 
 def _check_link_alive(registration: Registration, now: dt.datetime) -> None:
@@ -630,6 +605,7 @@ def registration_confirm_guest(*, token: str, now: dt.datetime | None = None) ->
             "closed",
         )
     _promote(event, now, None)
+    registration.email_confirmed_at = now
     _set_status(registration, _seat_status(event, registration), now)
     _save(registration)
     log_action(
@@ -842,25 +818,19 @@ def registration_check_in(
 
 def _never_confirmed_before(cutoff: dt.datetime) -> list[int]:
     """Ids of guest registrations created before `cutoff` whose e-mail address was never
-    confirmed: those still unconfirmed, and those superseded, cancelled or rejected
-    while unconfirmed (their audit entry says ``"previous": "unconfirmed"``)."""
-    old = Registration.objects.filter(
-        source=Source.GUEST, created_at__lt=cutoff, confirmed_at__isnull=True
-    )
-    ids = set(old.filter(status=Status.UNCONFIRMED).values_list("pk", flat=True))
-    ended = list(
-        old.filter(status__in=(Status.CANCELLED, Status.REJECTED)).values_list("pk", flat=True)
-    )
-    for start in range(0, len(ended), PURGE_BATCH):
-        targets = [str(pk) for pk in ended[start : start + PURGE_BATCH]]
-        entries = AuditEntry.objects.filter(
-            target_type=REGISTRATION_TYPE,
-            target_id__in=targets,
-            action__in=ENDING_ACTIONS,
-            data__previous=Status.UNCONFIRMED,
+    confirmed (`Registration.email_confirmed_at` empty): those still unconfirmed, and
+    those superseded, cancelled or rejected while unconfirmed."""
+    return list(
+        Registration.objects.filter(
+            source=Source.GUEST,
+            created_at__lt=cutoff,
+            email_confirmed_at__isnull=True,
+            confirmed_at__isnull=True,
+            status__in=NEVER_CONFIRMED_STATUSES,
         )
-        ids.update(int(pk) for pk in entries.values_list("target_id", flat=True))
-    return sorted(ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -872,8 +842,9 @@ def registration_purge_unconfirmed(*, now: dt.datetime | None = None, dry_run: b
     Why: such a registration's name, e-mail, phone and accessibility needs were given
     for a registration that never happened; personal data no longer needed for its
     purpose is destroyed without delay (개인정보 보호법 제21조 ①). They never held seats,
-    so no seat count or waitlist changes. Their audit entries stay, with the person's
-    name taken out of `target_repr` (``#<id> · <event title>``); one audit entry
+    so no seat count or waitlist changes. Their audit entries stay as they are: they
+    never held the person's name or contact data (a registration is recorded as
+    ``#<id> · <event title>``, `Registration.__str__`); one audit entry
     ``events.registration.purged`` lists the deleted ids.
 
     Registrations of accounts, staff entries and guest registrations that were
@@ -896,16 +867,12 @@ def registration_purge_unconfirmed(*, now: dt.datetime | None = None, dry_run: b
             Registration.objects.select_for_update(of=("self",))
             .filter(
                 pk__in=batch,
+                email_confirmed_at__isnull=True,
                 confirmed_at__isnull=True,
-                status__in=(Status.UNCONFIRMED, Status.CANCELLED, Status.REJECTED),
+                status__in=NEVER_CONFIRMED_STATUSES,
             )
             .values_list("pk", flat=True)
         )
-        titles = dict(Registration.objects.filter(pk__in=still).values_list("pk", "event__title"))
-        for pk, title in titles.items():
-            AuditEntry.objects.filter(target_type=REGISTRATION_TYPE, target_id=str(pk)).update(
-                target_repr=f"#{pk} · {title}"[:300]
-            )
         Registration.objects.filter(pk__in=still).delete()
         deleted += still
     ids = sorted(deleted)
