@@ -12,11 +12,16 @@ code filled in (a GET never checks anyone in).
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import segno
 from django.conf import settings
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+
+from hanjari.core.identifiers import is_object_id
 
 from .models import Registration
 
@@ -25,6 +30,11 @@ SVG_SCALE = 8
 PNG_SCALE = 8
 BORDER = 4  # the quiet zone the QR standard asks for, in modules
 ERROR_LEVEL = "m"  # about 15 % of the code may be damaged and still read
+# A registration number as the staff list shows it (``12``), with or without a prefix
+# (``#12``, ``No. 12``, ``번호 12``, ``신청 번호: 12``); spaces are removed first.
+# The registrant's pages whose address names a registration by its token.
+REGISTRATION_PAGES = ("events:registration", "events:registration-qr")
+NUMBER_RE = re.compile(r"^(?:신청번호|번호|no\.?|#)?[:.]?(\d+)$", re.IGNORECASE)
 
 
 def checkin_path(registration: Registration) -> str:
@@ -86,3 +96,38 @@ def token_from_scan(text: str) -> str:
             if values:
                 return values[0].strip()
     return text
+
+
+@dataclass(frozen=True)
+class CheckinKey:
+    """What a check-in input names: a check-in code (``code``, from the QR code), a
+    registration number (``number``, the id the staff list shows) or a registration's
+    page token (``token``, from the address of its page 신청 내역)."""
+
+    kind: Literal["code", "number", "token"]
+    value: str
+
+
+def read_checkin_input(text: str) -> CheckinKey | None:
+    """Read what staff typed, pasted or scanned into the check-in box ("QR 코드 또는
+    신청 번호"): the QR code's check-in address or bare code, the registration number
+    as the staff list shows it (spaces and a ``#``/``No.``/``번호`` prefix allowed),
+    or the address of the registration's page (absolute or a path). Returns None for
+    empty input or a number too long to be an id; never raises. Whether the key names
+    a registration is for the caller to find out."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    compact = re.sub(r"\s+", "", text)
+    number = NUMBER_RE.match(compact)
+    if number:
+        digits = number.group(1)
+        return CheckinKey("number", digits) if is_object_id(digits) else None
+    if "/" in compact:
+        try:
+            match = resolve(urlsplit(compact).path)
+        except Resolver404:
+            match = None
+        if match is not None and match.view_name in REGISTRATION_PAGES:
+            return CheckinKey("token", str(match.kwargs["token"]))
+    return CheckinKey("code", token_from_scan(compact))

@@ -7,6 +7,7 @@ Two parts: events, programme, booths and links (top); registrations and check-in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from hanjari.news import selectors as news_selectors
 from hanjari.registry.models import SECTORS, CouncilMembership, Designation
 
 from .models import SEOUL, Booth, Event, ProgrammeItem, Registration
+from .qr import CheckinKey
 
 LIST_WHEN = ("upcoming", "past")
 
@@ -285,15 +287,24 @@ def registration_by_token(*, token: str) -> Registration:
     return Registration.objects.select_related("event", "organization", "user").get(token=token)
 
 
-def registration_by_checkin_code(*, code: str) -> Registration:
-    """The registration whose QR check-in code is `code`, with its event, organisation
-    and user loaded. Raises `Registration.DoesNotExist` (also for an empty or overlong
-    code)."""
-    if not code or len(code) > 64:
-        raise Registration.DoesNotExist
-    return Registration.objects.select_related("event", "organization", "user").get(
-        checkin_code=code
-    )
+# A token or check-in code as `new_token` makes them (URL-safe, 32 characters today).
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def registrations_for_checkin(*, key: CheckinKey | None) -> QuerySet[Registration]:
+    """The registration a check-in input names (`qr.read_checkin_input`): by its
+    check-in code, its number (id) or its page token; with its event, organisation and
+    user loaded. Empty for None or a malformed code or token (never raises)."""
+    qs = Registration.objects.select_related("event", "organization", "user")
+    if key is None:
+        return qs.none()
+    if key.kind == "number":
+        return qs.filter(pk=int(key.value))
+    if not TOKEN_RE.match(key.value):
+        return qs.none()
+    if key.kind == "token":
+        return qs.filter(token=key.value)
+    return qs.filter(checkin_code=key.value)
 
 
 def registration_of_user(*, event: Event, user: Any) -> Registration | None:

@@ -372,3 +372,119 @@ def test_checkin_codes_are_distinct(event):
     regs = [register(event, by=UserFactory()) for _ in range(3)]
     codes = {r.checkin_code for r in regs} | {r.token for r in regs}
     assert len(codes) == 6
+
+
+# --- regression: the box takes the number the list shows and the registration's address ---
+
+
+def manage_list_number(client, event, reg) -> str:
+    """The number the staff list shows for `reg` (its 번호 column), read from the page."""
+    html = client.get(reverse("events:manage", kwargs={"pk": event.pk})).content.decode()
+    row = re.search(
+        r'<td class="hj-num" data-label="번호">([^<]+)</td>\s*<th scope="row"[^>]*><div>'
+        rf'<a class="hj-link" href="{re.escape(reverse("events:registration", args=[reg.token]))}"',
+        html,
+    )
+    assert row, html
+    return row.group(1)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["{n}", " {n} ", "#{n}", "# {n}", "No. {n}", "no.{n}", "번호 {n}", "신청 번호: {n}", "{n}\n"],
+)
+def test_registration_number_as_the_list_shows_it_checks_in(client, event, confirmed, staff, shape):
+    client.force_login(staff)
+    number = manage_list_number(client, event, confirmed)
+    assert number == str(confirmed.pk)
+    response = client.post(checkin_url(event), {"token": shape.format(n=number)})
+    assert response.status_code == 200, response.content.decode()
+    assert "도착 확인: 박도착 (도착협동조합), 1명" in response.content.decode()
+    assert Registration.objects.get(pk=confirmed.pk).checked_in_by == staff
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://hanjari.example.kr/events/registrations/{token}/",
+        "http://localhost:8000/events/registrations/{token}/",
+        "/events/registrations/{token}/",
+        "  https://hanjari.example.kr/events/registrations/{token}/?from=mail  ",
+        "https://hanjari.example.kr/events/registrations/{token}/qr.svg",
+    ],
+)
+def test_registration_page_address_checks_in(client, event, confirmed, staff, address):
+    """The box's hint invites the registration page's address: it is accepted."""
+    client.force_login(staff)
+    html = client.get(checkin_url(event)).content.decode()
+    assert "신청 내역 페이지 주소나 QR 코드 내용을 그대로 붙여 넣어도 됩니다." in html
+    response = client.post(checkin_url(event), {"token": address.format(token=confirmed.token)})
+    assert response.status_code == 200, response.content.decode()
+    assert Registration.objects.get(pk=confirmed.pk).checked_in_at is not None
+
+
+def test_qr_address_checks_in_through_the_page(client, event, confirmed, staff):
+    client.force_login(staff)
+    response = client.post(checkin_url(event), {"token": f" {qr.checkin_url(confirmed)} "})
+    assert response.status_code == 200
+    assert Registration.objects.get(pk=confirmed.pk).checked_in_at is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "message"),
+    [
+        ("999999", 404, "999999번 신청을 찾을 수 없습니다."),
+        ("#" + "9" * 30, 404, "등록되지 않은 QR 코드입니다"),
+        ("https://hanjari.example.kr/events/registrations/" + "x" * 32 + "/", 404, "등록되지"),
+        ("/events/999/", 404, "등록되지 않은 QR 코드입니다"),
+    ],
+)
+def test_unknown_numbers_and_addresses_are_4xx(
+    client, event, confirmed, staff, text, status, message
+):
+    client.force_login(staff)
+    response = client.post(checkin_url(event), {"token": text})
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert Registration.objects.get(pk=confirmed.pk).checked_in_at is None
+
+
+def test_another_events_number_is_refused(client, event, staff):
+    other = register(open_event(title="옆 행사"), by=UserFactory())
+    client.force_login(staff)
+    response = client.post(checkin_url(event), {"token": f"#{other.pk}"})
+    assert response.status_code == 400
+    assert "다른 행사(옆 행사)의 신청입니다." in response.content.decode()
+
+
+def test_read_checkin_input():
+    assert qr.read_checkin_input("") is None
+    assert qr.read_checkin_input(" 12 ") == qr.CheckinKey("number", "12")
+    assert qr.read_checkin_input("# 1 2") == qr.CheckinKey("number", "12")
+    assert qr.read_checkin_input("9" * 19) is None  # too long for an id
+    assert qr.read_checkin_input("abc_DEF-123456789xyz") == qr.CheckinKey(
+        "code", "abc_DEF-123456789xyz"
+    )
+    assert qr.read_checkin_input("/events/registrations/tok/") == qr.CheckinKey("token", "tok")
+
+
+def test_after_arrival_the_preview_button_gives_way_to_the_arrival(client, event, confirmed, staff):
+    """Scanned with the phone's camera (GET ?code=…), then the big button pressed: the
+    button is replaced by the arrival, in the htmx answer and on a plain page."""
+    client.force_login(staff)
+    page = client.get(checkin_url(event), {"code": confirmed.checkin_code}).content.decode()
+    assert "박도착 님 도착 확인" in page
+    answer = client.post(
+        checkin_url(event), {"token": confirmed.checkin_code}, HTTP_HX_REQUEST="true"
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert 'id="hj-checkin-preview" hx-swap-oob="true"' in html
+    arrived = Registration.objects.get(pk=confirmed.pk).checked_in_at
+    assert f"도착 확인됨: {arrived.astimezone(SEOUL):%Y-%m-%d %H:%M}" in html
+    assert "박도착 님 도착 확인" not in html
+
+    Registration.objects.filter(pk=confirmed.pk).update(checked_in_at=None)
+    plain = client.post(checkin_url(event), {"token": confirmed.checkin_code}).content.decode()
+    assert "도착 확인됨: " in plain
+    assert "박도착 님 도착 확인" not in plain

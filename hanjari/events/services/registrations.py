@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from typing import Any
 
 from django.conf import settings
@@ -79,7 +78,6 @@ logger = logging.getLogger(__name__)
 
 GUEST_CONFIRM_SALT = "hanjari.events.guest-confirm"
 GUEST_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a guest has to confirm by e-mail
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # The audit action of an unconfirmed registration replaced by a newer one with the
 # same e-mail address (recorded only; the state is `Registration.superseded_by`).
 SUPERSEDED_ACTION = "events.registration.superseded"
@@ -764,32 +762,26 @@ def registration_check_in(
 ) -> Registration:
     """Mark the arrival (도착 확인) of the registration with `token` at `event`.
 
-    `token` is the registration's check-in code (`Registration.checkin_code`, from its
-    QR code or typed; surrounding space is ignored) — never its private token.
+    `token` is what staff scanned, typed or pasted (`qr.read_checkin_input`): the
+    registration's check-in code (`Registration.checkin_code`) or the check-in address
+    its QR code holds, its number as the staff list shows it (``12``, ``#12``), or the
+    address of its page; spaces are ignored. A bare private token is not accepted (it
+    is not a check-in code).
+
     Staff only (`PermissionDenied`). Refuses with `RegistrationError`:
-    ``unknown_token`` (malformed, forged or unknown), ``other_event`` (a registration
-    for another event), ``not_confirmed`` (pending, waitlisted, unconfirmed, cancelled
-    or rejected), ``already_checked_in`` (with the first time, e.g. "이미 도착
-    확인됨: 2025-10-24 10:03"), ``closed`` (the event was cancelled). Returns the
-    registration with `checked_in_at` / `checked_in_by` set.
+    ``unknown_token`` (malformed, forged or unknown code, number or address),
+    ``other_event`` (a registration for another event), ``not_confirmed`` (pending,
+    waitlisted, unconfirmed, cancelled or rejected), ``already_checked_in`` (with the
+    first time, e.g. "이미 도착 확인됨: 2025-10-24 10:03"), ``closed`` (the event was
+    cancelled). Returns the registration with `checked_in_at` / `checked_in_by` set.
     """
     if not permissions.can_check_in(by, event):
         raise PermissionDenied(_("센터 관리자만 도착 확인을 할 수 있습니다."))
     now = now or timezone.now()
-    token = (token or "").strip()
-    unknown = RegistrationError(
-        _("등록되지 않은 QR 코드입니다. 신청 내역을 이름으로 찾아 주세요."), "unknown_token"
-    )
-    if not TOKEN_RE.match(token):
-        raise unknown
-    reg = (
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("event", "organization")
-        .filter(checkin_code=token)
-        .first()
-    )
+    key = qr.read_checkin_input(token)
+    reg = selectors.registrations_for_checkin(key=key).select_for_update(of=("self",)).first()
     if reg is None:
-        raise unknown
+        raise RegistrationError(unknown_checkin_message(key), "unknown_token")
     if reg.event_id != event.pk:
         raise RegistrationError(
             _("다른 행사(%(event)s)의 신청입니다.") % {"event": reg.event.title}, "other_event"
@@ -811,6 +803,16 @@ def registration_check_in(
     _save(reg)
     log_action("events.registration.checked_in", user=by, target=reg, data={"event": event.pk})
     return reg
+
+
+def unknown_checkin_message(key: qr.CheckinKey | None) -> str:
+    """The refusal for a check-in input that names no registration (`key` from
+    `qr.read_checkin_input`): about the number when a number was typed."""
+    if key is not None and key.kind == "number":
+        return _("%(number)s번 신청을 찾을 수 없습니다. 신청 내역을 이름으로 찾아 주세요.") % {
+            "number": key.value
+        }
+    return _("등록되지 않은 QR 코드입니다. 신청 내역을 이름으로 찾아 주세요.")
 
 
 # --- personal data of registrations never confirmed -----------------------------------------

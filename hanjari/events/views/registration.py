@@ -788,11 +788,9 @@ class CheckInView(_CheckInBase):
             response = render(request, "events/registration/partials/_checkin_search.html", context)
             patch_vary_headers(response, ("HX-Request",))
             return _private(response)
-        scanned = request.GET.get("code", "") or request.GET.get("token", "")
-        token = qr.token_from_scan(scanned)[:64]
-        preview = None
-        if token:
-            preview = _preview(event, token)
+        scanned = (request.GET.get("code", "") or request.GET.get("token", ""))[:500]
+        preview = _preview(event, scanned) if scanned.strip() else None
+        token = preview["token"] if preview else ""
         context.update(
             preview=preview,
             form=CheckInForm(initial={"token": token}),
@@ -809,9 +807,10 @@ class CheckInView(_CheckInBase):
         if not form.is_valid():
             message = " ".join(str(e) for e in form.errors.get("token", []))
             return self.answer(request, event, form, q, message=message, ok=False, status=400)
-        token = qr.token_from_scan(form.cleaned_data["token"])
         try:
-            reg = services.registration_check_in(event=event, token=token, by=request.user)
+            reg = services.registration_check_in(
+                event=event, token=form.cleaned_data["token"], by=request.user
+            )
         except (RegistrationError, PermissionDenied) as exc:
             return self.answer(
                 request, event, form, q, message=_message_of(exc), ok=False, status=_status_of(exc)
@@ -839,6 +838,12 @@ class CheckInView(_CheckInBase):
     ) -> HttpResponse:
         context = _checkin_context(request, event, q)
         context.update(result={"ok": ok, "message": message, "registration": reg})
+        if reg is not None:  # arrived: the preview's button gives way to the arrival
+            context["preview"] = {
+                "registration": reg,
+                "token": reg.checkin_code,
+                "arrived_now": True,
+            }
         if _is_htmx(request):
             context["oob"] = True
             return _private(
@@ -850,22 +855,20 @@ class CheckInView(_CheckInBase):
         return _private(render(request, self.template_name, context, status=status))
 
 
-def _preview(event: Event, token: str) -> dict[str, Any]:
-    """What a scanned token stands for, shown before staff press the button (nothing
-    changes on GET)."""
-    try:
-        reg = selectors.registration_by_checkin_code(code=token)
-    except Registration.DoesNotExist:
-        return {
-            "error": _("등록되지 않은 QR 코드입니다. 신청 내역을 이름으로 찾아 주세요."),
-            "token": token,
-        }
+def _preview(event: Event, scanned: str) -> dict[str, Any]:
+    """What a scanned or typed input (`qr.read_checkin_input`) stands for, shown before
+    staff press the button (nothing changes on GET). `token` is what the button
+    submits: the registration's check-in code, or the input itself when unknown."""
+    key = qr.read_checkin_input(scanned)
+    reg = selectors.registrations_for_checkin(key=key).first()
+    if reg is None:
+        return {"error": services.unknown_checkin_message(key), "token": scanned.strip()}
     if reg.event_id != event.pk:
         return {
             "error": _("다른 행사(%(event)s)의 신청입니다.") % {"event": reg.event.title},
-            "token": token,
+            "token": reg.checkin_code,
         }
-    return {"registration": reg, "token": token}
+    return {"registration": reg, "token": reg.checkin_code}
 
 
 class CheckInCountsView(_CheckInBase):
