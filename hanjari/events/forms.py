@@ -1,5 +1,6 @@
-"""Staff forms for events (행사 관리): the event, its programme, booths, photos and
-article links. Forms validate input only; the views hand the cleaned data to
+"""Forms for events: the staff forms (행사 관리: the event, its programme, booths, photos
+and article links), the registration form (참가 신청) and the check-in box (도착 확인).
+Forms validate input only; the views hand the cleaned data to
 `hanjari.events.services`, which save.
 
 Organisations are typed, one per line, as their exact name or as ``#id`` (the number
@@ -10,20 +11,25 @@ tens of thousands of options.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from hanjari.accounts.models import Membership
 from hanjari.core.forms import KrdsWidgetsMixin
+from hanjari.core.identifiers import is_object_id
 from hanjari.registry.models import Council, Organization
 
+from . import permissions
 from .models import Booth, Event, ProgrammeItem
 from .services.events import PHOTO_MAX_BYTES
 
 _ID = re.compile(r"^#?(\d+)$")
+MAX_ATTENDEES = 10  # people one registration may bring, the registrant included
 
 
 def resolve_organization(text: str) -> Organization:
@@ -340,3 +346,170 @@ class ArticleLinkForm(KrdsWidgetsMixin, forms.Form):
         if not match:
             raise ValidationError(_("기사 번호를 찾을 수 없습니다."))
         return int(match.group(1))
+
+
+# --- registration and check-in (참가 신청·도착 확인) ----------------------------------------
+
+
+class _RegistrationFields(forms.Form):
+    """The fields of `RegistrationForm`, fitted to the person in `__init__` (before the
+    KRDS mixin binds them, so labels and help texts changed here are the ones shown)."""
+
+    person_name = forms.CharField(
+        label=gettext_lazy("이름"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    organization = forms.TypedChoiceField(
+        label=gettext_lazy("소속 조직"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy("회원으로 등록된 조직 가운데 고르거나, 아래에 직접 적어 주세요."),
+    )
+    organization_name = forms.CharField(
+        label=gettext_lazy("소속 (직접 입력)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        help_text=gettext_lazy("조직 이름이나 ‘개인’처럼 적어 주세요."),
+    )
+    attendees = forms.IntegerField(
+        label=gettext_lazy("참석 인원"),
+        min_value=1,
+        max_value=MAX_ATTENDEES,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    contact_email = forms.EmailField(
+        label=gettext_lazy("이메일"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=gettext_lazy("확정 안내와 QR 코드를 보내 드립니다."),
+    )
+    contact_phone = forms.RegexField(
+        label=gettext_lazy("연락처"),
+        max_length=30,
+        required=False,
+        regex=r"^[0-9+()\- ]{7,30}$",
+        error_messages={"invalid": gettext_lazy("전화번호는 숫자와 - 로 적어 주세요.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        help_text=gettext_lazy("행사 당일 연락이 필요할 때만 씁니다. 예: 010-1234-5678"),
+    )
+    accessibility_needs = forms.CharField(
+        label=gettext_lazy("접근성 지원 요청"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "휠체어 이용, 수어 통역, 문자 통역, 점자 자료처럼 필요한 지원을 적어 주세요."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=gettext_lazy("개인정보 수집·이용에 동의합니다 (필수)"),
+        help_text=gettext_lazy(
+            "이름·소속·연락처·접근성 지원 요청은 이 행사의 신청 확인, 안내, 도착 확인에만 "
+            "씁니다. 연락처는 신청한 본인과 센터 담당자만 봅니다."
+        ),
+        error_messages={
+            "required": gettext_lazy("개인정보 수집·이용에 동의해야 신청할 수 있습니다.")
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        self.user = user
+        self.guest = not getattr(user, "is_authenticated", False)
+        self.staff = permissions.is_centre_staff(user)
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].help_text = gettext(
+            "신청하는 분을 포함한 인원입니다 (최대 %(max)d명)."
+        ) % {"max": MAX_ATTENDEES}
+        memberships: list[Any] = []
+        if not self.guest:
+            memberships = list(
+                Membership.objects.filter(user=user)
+                .select_related("organization")
+                .order_by("organization__name")
+            )
+        if memberships:
+            choices: list[tuple[Any, str]] = [("", gettext("직접 입력 (아래 칸)"))]
+            choices += [(m.organization_id, m.organization.name) for m in memberships]
+            cast(forms.ChoiceField, self.fields["organization"]).choices = choices
+            self.initial.setdefault("organization", memberships[0].organization_id)
+        else:
+            del self.fields["organization"]
+            self.fields["organization_name"].label = gettext_lazy("소속")
+            self.fields["organization_name"].help_text = gettext_lazy(
+                "조직 이름이나 ‘개인’처럼 적어 주세요."
+            )
+        if self.guest:
+            self.fields["contact_email"].required = True
+            self.fields["contact_email"].help_text = gettext_lazy(
+                "이 주소로 확인 메일을 보냅니다. 메일의 링크를 눌러야 신청이 접수됩니다."
+            )
+        else:
+            self.initial.setdefault("person_name", user.display_name or user.get_full_name())
+            self.initial.setdefault("contact_email", user.email)
+        if self.staff:
+            self.fields["on_behalf"] = forms.BooleanField(
+                label=gettext_lazy("다른 사람을 대신 등록합니다 (센터 등록)"),
+                required=False,
+                help_text=gettext_lazy(
+                    "신청 기간과 자격을 따지지 않고 등록합니다. 소속에 조직의 정확한 이름이나 "
+                    "‘#번호’를 적으면 그 조직으로 연결합니다."
+                ),
+            )
+        if "on_behalf" in self.fields:
+            self.order_fields(["on_behalf", *[f for f in self.fields if f != "on_behalf"]])
+
+
+class RegistrationForm(KrdsWidgetsMixin, _RegistrationFields):
+    """A registration (참가 신청): who comes, for which organisation, how many, how to
+    reach them and what support they need. A member chooses one of their
+    organisations (or types one); a guest types it and must give an e-mail address.
+    Staff may tick "대신 등록" to enter someone else's registration."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        # The mixin leaves checkboxes alone: tie their help texts to them too, with the
+        # id core/form_fields.html gives (Django's default id would point nowhere).
+        for name, field in self.fields.items():
+            if field.help_text and isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_help"
+
+    def clean_organization(self) -> Organization | None:
+        pk = self.cleaned_data.get("organization")
+        if pk is None:
+            return None
+        org = Organization.objects.filter(pk=pk, memberships__user=self.user).first()
+        if org is None:
+            raise ValidationError(gettext("소속된 조직 가운데에서 골라 주세요."))
+        return org
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("on_behalf"):
+            data["organization"] = None
+            typed = (data.get("organization_name") or "").strip()
+            if typed:
+                data["organization"] = _resolve_staff_organization(typed)
+                if data["organization"] is not None:
+                    data["organization_name"] = ""
+        return data
+
+
+def _resolve_staff_organization(text: str) -> Organization | None:
+    """The organisation staff named exactly (``#12`` or its exact, unique name)."""
+    digits = text.lstrip("#")
+    if text.startswith("#") and is_object_id(digits):
+        return Organization.objects.filter(pk=int(digits)).first()
+    found = list(Organization.objects.filter(name=text)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+class CheckInForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("QR 코드 또는 신청 번호"),
+        max_length=500,
+        error_messages={"required": gettext_lazy("QR 코드를 읽거나 신청 번호를 넣어 주세요.")},
+    )

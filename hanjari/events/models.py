@@ -10,7 +10,6 @@ known" and calendars show an all-day event.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +26,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core.models import TimeStampedModel
+from hanjari.core.text import no_control_characters
 from hanjari.core.uploads import RandomName
+
+# `no_control_characters` (hanjari.core.text) stays importable from here: migration
+# 0003 names it as `hanjari.events.models.no_control_characters`.
 
 IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -37,16 +40,6 @@ BOOTH_GRID_MAX = 12  # rows and columns of the simple booth map (CSS classes exi
 EVENT_YEAR_MIN = 2000
 EVENT_YEAR_MAX = 2100
 PROGRAMME_DURATION_MAX = 24 * 60  # minutes
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-
-
-def no_control_characters(value: str) -> None:
-    """One-line fields (a title, a venue) may not hold line breaks or other control
-    characters: they end up in e-mail subjects and calendar lines."""
-    if value and CONTROL_CHARS.search(value):
-        raise ValidationError(
-            _("줄바꿈이나 제어 문자는 넣을 수 없습니다."), code="control_characters"
-        )
 
 
 def new_token() -> str:

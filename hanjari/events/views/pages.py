@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.core.http import is_htmx
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.news import selectors as news_selectors
 from hanjari.recognition import selectors as recognition_selectors
@@ -42,11 +43,6 @@ from ..models import Booth, Event, ProgrammeItem
 
 LIST_PAGE_SIZE = 20
 FEED_PAST_DAYS = 365
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
 
 
 def _event_or_404(pk: int, user: Any) -> Event:
@@ -102,7 +98,7 @@ class EventListView(View):
             "can_manage": permissions.can_manage_events(request.user),
             "breadcrumbs": [(_("행사"), None)],
         }
-        template = "events/partials/_list_results.html" if _is_htmx(request) else self.template_name
+        template = "events/partials/_list_results.html" if is_htmx(request) else self.template_name
         response = render(request, template, context)
         patch_vary_headers(response, ("HX-Request",))
         return response

@@ -18,13 +18,10 @@ part of the page (marked ``X-Hanjari-Partial``), plain requests a page.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -37,19 +34,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from hanjari.accounts.models import Membership
 from hanjari.core.csvsafe import rows_to_csv
-from hanjari.core.forms import KrdsWidgetsMixin
-from hanjari.core.identifiers import is_object_id
+from hanjari.core.http import client_ip, is_htmx, rate_allows
 from hanjari.core.mixins import ObjectPermissionMixin
-from hanjari.registry.models import Organization
 
 from .. import permissions, qr, rules, selectors
+from ..forms import CheckInForm, RegistrationForm
 from ..models import Event, Registration
 from ..services import registrations as services
 from ..services.registrations import RegistrationError
 
-MAX_ATTENDEES = 10
 MANAGE_PAGE_SIZE = 100
 GUEST_RATE = (5, 60 * 60)  # guest registrations per address per hour
 CHECKIN_POLL_SECONDS = 5
@@ -73,11 +67,6 @@ def _message_of(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(str(m) for m in exc.messages)
     return str(exc) or _("이 작업을 할 권한이 없습니다.")
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -159,183 +148,16 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _client_ip(request: HttpRequest) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _guest_rate_ok(request: HttpRequest) -> bool:
-    """At most `GUEST_RATE` guest registrations per address per hour (each sends mail)."""
+    """At most `GUEST_RATE` guest registrations per address per hour (each sends mail),
+    counted in the cache all server processes share (`hanjari.core.http.rate_allows`)."""
     limit, window = GUEST_RATE
-    key = f"events:guest-registrations:{_client_ip(request)}"
-    if cache.add(key, 1, timeout=window):
-        return True
-    try:
-        return int(cache.incr(key)) <= limit
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        return True
+    return rate_allows(
+        f"events:guest-registrations:{client_ip(request)}", limit=limit, window=window
+    )
 
 
 # --- the registration form ------------------------------------------------------------------
-
-
-class _RegistrationFields(forms.Form):
-    """The fields of `RegistrationForm`, fitted to the person in `__init__` (before the
-    KRDS mixin binds them, so labels and help texts changed here are the ones shown)."""
-
-    person_name = forms.CharField(
-        label=gettext_lazy("이름"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    organization = forms.TypedChoiceField(
-        label=gettext_lazy("소속 조직"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        help_text=gettext_lazy("회원으로 등록된 조직 가운데 고르거나, 아래에 직접 적어 주세요."),
-    )
-    organization_name = forms.CharField(
-        label=gettext_lazy("소속 (직접 입력)"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-        help_text=gettext_lazy("조직 이름이나 ‘개인’처럼 적어 주세요."),
-    )
-    attendees = forms.IntegerField(
-        label=gettext_lazy("참석 인원"),
-        min_value=1,
-        max_value=MAX_ATTENDEES,
-        initial=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    contact_email = forms.EmailField(
-        label=gettext_lazy("이메일"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=gettext_lazy("확정 안내와 QR 코드를 보내 드립니다."),
-    )
-    contact_phone = forms.RegexField(
-        label=gettext_lazy("연락처"),
-        max_length=30,
-        required=False,
-        regex=r"^[0-9+()\- ]{7,30}$",
-        error_messages={"invalid": gettext_lazy("전화번호는 숫자와 - 로 적어 주세요.")},
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-        help_text=gettext_lazy("행사 당일 연락이 필요할 때만 씁니다. 예: 010-1234-5678"),
-    )
-    accessibility_needs = forms.CharField(
-        label=gettext_lazy("접근성 지원 요청"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy(
-            "휠체어 이용, 수어 통역, 문자 통역, 점자 자료처럼 필요한 지원을 적어 주세요."
-        ),
-    )
-    consent = forms.BooleanField(
-        label=gettext_lazy("개인정보 수집·이용에 동의합니다 (필수)"),
-        help_text=gettext_lazy(
-            "이름·소속·연락처·접근성 지원 요청은 이 행사의 신청 확인, 안내, 도착 확인에만 "
-            "씁니다. 연락처는 신청한 본인과 센터 담당자만 봅니다."
-        ),
-        error_messages={
-            "required": gettext_lazy("개인정보 수집·이용에 동의해야 신청할 수 있습니다.")
-        },
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        self.user = user
-        self.guest = not getattr(user, "is_authenticated", False)
-        self.staff = permissions.is_centre_staff(user)
-        super().__init__(*args, **kwargs)
-        self.fields["attendees"].help_text = _(
-            "신청하는 분을 포함한 인원입니다 (최대 %(max)d명)."
-        ) % {"max": MAX_ATTENDEES}
-        memberships: list[Any] = []
-        if not self.guest:
-            memberships = list(
-                Membership.objects.filter(user=user)
-                .select_related("organization")
-                .order_by("organization__name")
-            )
-        if memberships:
-            choices: list[tuple[Any, str]] = [("", _("직접 입력 (아래 칸)"))]
-            choices += [(m.organization_id, m.organization.name) for m in memberships]
-            cast(forms.ChoiceField, self.fields["organization"]).choices = choices
-            self.initial.setdefault("organization", memberships[0].organization_id)
-        else:
-            del self.fields["organization"]
-            self.fields["organization_name"].label = gettext_lazy("소속")
-            self.fields["organization_name"].help_text = gettext_lazy(
-                "조직 이름이나 ‘개인’처럼 적어 주세요."
-            )
-        if self.guest:
-            self.fields["contact_email"].required = True
-            self.fields["contact_email"].help_text = gettext_lazy(
-                "이 주소로 확인 메일을 보냅니다. 메일의 링크를 눌러야 신청이 접수됩니다."
-            )
-        else:
-            self.initial.setdefault("person_name", user.display_name or user.get_full_name())
-            self.initial.setdefault("contact_email", user.email)
-        if self.staff:
-            self.fields["on_behalf"] = forms.BooleanField(
-                label=gettext_lazy("다른 사람을 대신 등록합니다 (센터 등록)"),
-                required=False,
-                help_text=gettext_lazy(
-                    "신청 기간과 자격을 따지지 않고 등록합니다. 소속에 조직의 정확한 이름이나 "
-                    "‘#번호’를 적으면 그 조직으로 연결합니다."
-                ),
-            )
-        if "on_behalf" in self.fields:
-            self.order_fields(["on_behalf", *[f for f in self.fields if f != "on_behalf"]])
-
-
-class RegistrationForm(KrdsWidgetsMixin, _RegistrationFields):
-    """A registration (참가 신청): who comes, for which organisation, how many, how to
-    reach them and what support they need. A member chooses one of their
-    organisations (or types one); a guest types it and must give an e-mail address.
-    Staff may tick "대신 등록" to enter someone else's registration."""
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        # The mixin leaves checkboxes alone: tie their help texts to them too, with the
-        # id core/form_fields.html gives (Django's default id would point nowhere).
-        for name, field in self.fields.items():
-            if field.help_text and isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_help"
-
-    def clean_organization(self) -> Organization | None:
-        pk = self.cleaned_data.get("organization")
-        if pk is None:
-            return None
-        org = Organization.objects.filter(pk=pk, memberships__user=self.user).first()
-        if org is None:
-            raise ValidationError(_("소속된 조직 가운데에서 골라 주세요."))
-        return org
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("on_behalf"):
-            data["organization"] = None
-            typed = (data.get("organization_name") or "").strip()
-            if typed:
-                data["organization"] = _resolve_organization(typed)
-                if data["organization"] is not None:
-                    data["organization_name"] = ""
-        return data
-
-
-def _resolve_organization(text: str) -> Organization | None:
-    """The organisation staff named exactly (``#12`` or its exact, unique name)."""
-    digits = text.lstrip("#")
-    if text.startswith("#") and is_object_id(digits):
-        return Organization.objects.filter(pk=int(digits)).first()
-    found = list(Organization.objects.filter(name=text)[:2])
-    return found[0] if len(found) == 1 else None
 
 
 def _availability(event: Event) -> dict[str, Any]:
@@ -622,7 +444,7 @@ class ManageView(_StaffEventView):
             + (f"?{query}" if query else ""),
             "breadcrumbs": _event_crumbs(event, (_("신청 관리"), None)),
         }
-        if _is_htmx(request):
+        if is_htmx(request):
             response = render(request, "events/registration/partials/_manage_results.html", context)
         else:
             response = render(request, "events/registration/manage.html", context)
@@ -742,14 +564,6 @@ class DecideView(_StaffEventView):
 # --- staff: check-in ------------------------------------------------------------------------
 
 
-class CheckInForm(forms.Form):
-    token = forms.CharField(
-        label=gettext_lazy("QR 코드 또는 신청 번호"),
-        max_length=500,
-        error_messages={"required": gettext_lazy("QR 코드를 읽거나 신청 번호를 넣어 주세요.")},
-    )
-
-
 class _CheckInBase(ObjectPermissionMixin, View):
     permission_predicate = staticmethod(permissions.can_check_in)
 
@@ -784,7 +598,7 @@ class CheckInView(_CheckInBase):
         event = _staff_event(pk)
         q = request.GET.get("q", "").strip()[:100]
         context = _checkin_context(request, event, q)
-        if _is_htmx(request):
+        if is_htmx(request):
             response = render(request, "events/registration/partials/_checkin_search.html", context)
             patch_vary_headers(response, ("HX-Request",))
             return _private(response)
@@ -844,7 +658,7 @@ class CheckInView(_CheckInBase):
                 "token": reg.checkin_code,
                 "arrived_now": True,
             }
-        if _is_htmx(request):
+        if is_htmx(request):
             context["oob"] = True
             return _private(
                 _partial(
