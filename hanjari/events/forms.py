@@ -26,7 +26,7 @@ from hanjari.registry.models import Council, Organization
 
 from . import permissions
 from .models import Booth, Event, ProgrammeItem
-from .services.events import PHOTO_MAX_BYTES
+from .services.events import PHOTO_MAX_BYTES, BoothFields, EventFields, ProgrammeFields
 
 _ID = re.compile(r"^#?(\d+)$")
 MAX_ATTENDEES = 10  # people one registration may bring, the registrant included
@@ -184,8 +184,8 @@ class EventForm(KrdsWidgetsMixin, forms.ModelForm):
     def _post_clean(self) -> None:
         """Validation is the service's (`full_clean` there); the form only parses."""
 
-    def service_data(self, *, changed_only: bool = False) -> dict[str, Any]:
-        """The cleaned data as the services take it (status left out)."""
+    def service_data(self, *, changed_only: bool = False) -> EventFields:
+        """The cleaned data as the services take it (`EventFields`; status left out)."""
         names = self.changed_data if changed_only else list(self.cleaned_data)
         data = {k: self.cleaned_data[k] for k in names if k in self.cleaned_data}
         data.pop("status", None)
@@ -195,7 +195,7 @@ class EventForm(KrdsWidgetsMixin, forms.ModelForm):
                     data[name] = ""
                 elif data[name] is None:
                     data.pop(name)
-        return data
+        return cast(EventFields, data)
 
 
 class ProgrammeItemForm(KrdsWidgetsMixin, forms.ModelForm):
@@ -254,12 +254,13 @@ class ProgrammeItemForm(KrdsWidgetsMixin, forms.ModelForm):
         head = text.split()[0]
         return resolve_organization(head if _ID.match(head) else text)
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> ProgrammeFields:
+        """The cleaned data as the services take it (`ProgrammeFields`)."""
         data = {k: self.cleaned_data.get(k) for k in self.Meta.fields}
         for k in ("speaker_name", "speaker_role", "location"):
             data[k] = data[k] or ""
         data["speaker_organization"] = self.cleaned_data.get("speaker_organization")
-        return data
+        return cast(ProgrammeFields, data)
 
 
 ProgrammeFormSet = forms.formset_factory(ProgrammeItemForm, extra=3, can_delete=True, max_num=100)
@@ -304,11 +305,12 @@ class BoothForm(KrdsWidgetsMixin, forms.ModelForm):
         head = text.split()[0] if text else ""
         return resolve_organization(head if _ID.match(head) else text)
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> BoothFields:
+        """The cleaned data as the services take it (`BoothFields`)."""
         data = {k: self.cleaned_data.get(k) for k in ("organization", *self.Meta.fields)}
         for k in ("place", "shows", "category"):
             data[k] = data[k] or ""
-        return data
+        return cast(BoothFields, data)
 
 
 BoothFormSet = forms.formset_factory(BoothForm, extra=3, can_delete=True, max_num=300)

@@ -9,9 +9,10 @@ work (a management command) and is allowed. Anyone else gets `PermissionDenied`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -19,8 +20,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action
 from hanjari.core.images import PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, clean_photo
+from hanjari.core.services import apply_fields
+from hanjari.registry.models import Council, Organization
 
 from ..models import Booth, Event, EventPhoto, ProgrammeItem
 from ..selectors import today_in_seoul
@@ -33,6 +37,9 @@ __all__ = [
     "PHOTO_MAX_BYTES",
     "PHOTO_MAX_PIXELS",
     "PROGRAMME_FIELDS",
+    "BoothFields",
+    "EventFields",
+    "ProgrammeFields",
     "ProgrammeRow",
     "booth_add",
     "booth_delete",
@@ -100,22 +107,77 @@ BOOTH_FIELDS = (
     "map_x",
     "map_y",
 )
+
+
+class EventFields(TypedDict, total=False):
+    """The fields of an event a service sets (`EVENT_FIELDS`, and `EVENT_M2M_FIELDS` as
+    lists of objects), as `forms.EventForm.service_data` fills them from its cleaned
+    data. Every key is optional: an update sets only those given. A picture is a new
+    upload (checked and normalised by the service), a stored file, or "" to clear it."""
+
+    title: str
+    kind: str
+    description: str
+    venue_name: str
+    venue_address: str
+    start_date: dt.date
+    start_time: dt.time | None
+    end_date: dt.date | None
+    end_time: dt.time | None
+    organiser_text: str
+    capacity: int | None
+    registration_opens_at: dt.datetime | None
+    registration_closes_at: dt.datetime | None
+    eligibility: str
+    requires_approval: bool
+    poster: Any  # UploadedFile | FieldFile | ""
+    booth_map: Any  # UploadedFile | FieldFile | ""
+    attendance_note: str
+    organiser_organizations: Sequence[Organization]
+    organiser_councils: Sequence[Council]
+    participating_councils: Sequence[Council]
+    participating_organizations: Sequence[Organization]
+    eligible_councils: Sequence[Council]
+    invited_organizations: Sequence[Organization]
+
+
+class ProgrammeFields(TypedDict, total=False):
+    """The fields of a programme item (순서) a service sets (`PROGRAMME_FIELDS`)."""
+
+    start_time: dt.time | None
+    duration_minutes: int | None
+    title: str
+    kind: str
+    speaker_name: str
+    speaker_role: str
+    speaker_organization: Organization | None
+    location: str
+
+
+class BoothFields(TypedDict, total=False):
+    """The fields of a booth (홍보부스) a service sets (`BOOTH_FIELDS`)."""
+
+    organization: Organization
+    number: str
+    place: str
+    shows: str
+    category: str
+    grid_row: int | None
+    grid_column: int | None
+    map_x: Decimal | None
+    map_y: Decimal | None
+
+
 # Event fields holding a picture: a new upload gets the photo check and is stored as
 # its normalised copy (`_clean_pictures`).
 PICTURE_FIELDS = ("poster", "booth_map")
 
 
-def _require_staff(by: Any) -> None:
+def _require_staff(by: Actor) -> None:
     if by is None:
         return  # system work (management commands)
-    if not (getattr(by, "is_authenticated", False) and by.is_centre_staff):
+    if not (by.is_authenticated and by.is_centre_staff):
         raise PermissionDenied(_("행사는 센터 관리자만 관리할 수 있습니다."))
-
-
-def _check_keys(data: dict[str, Any], allowed: Iterable[str]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError(_("고칠 수 없는 항목입니다: %s") % ", ".join(sorted(unknown)))
 
 
 def _plain(value: Any) -> Any:
@@ -131,7 +193,8 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _set_m2m(event: Event, data: dict[str, Any]) -> list[str]:
+def _set_m2m(event: Event, data: Mapping[str, Any]) -> list[str]:
+    """Set the `EVENT_M2M_FIELDS` present in `data`; the names that changed."""
     changed = []
     for name in EVENT_M2M_FIELDS:
         if name in data:
@@ -143,27 +206,33 @@ def _set_m2m(event: Event, data: dict[str, Any]) -> list[str]:
     return changed
 
 
+def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`data` as (scalar fields, many-to-many fields)."""
+    m2m = {k: v for k, v in data.items() if k in EVENT_M2M_FIELDS}
+    return {k: v for k, v in data.items() if k not in EVENT_M2M_FIELDS}, m2m
+
+
 # --- events -------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def event_create(*, data: dict[str, Any], by: Any, status: str = Event.Status.DRAFT) -> Event:
-    """Create an event (행사) from `data` (`EVENT_FIELDS` plus, as lists of objects,
-    `EVENT_M2M_FIELDS`). A missing `end_date` is the start date (a one-day event).
-    New events are drafts unless `status` says otherwise. A poster or floor plan
-    uploaded must be a photo `_clean_pictures` accepts, and is stored as its
-    normalised copy (upright, no metadata, scaled down). Raises `ValidationError`
-    (field messages) or `PermissionDenied` (not staff). Returns the saved event."""
+def event_create(*, data: EventFields, by: Actor, status: str = Event.Status.DRAFT) -> Event:
+    """Create an event (행사) from `data` (`EventFields`). A missing `end_date` is the
+    start date (a one-day event). New events are drafts unless `status` says otherwise.
+    A poster or floor plan uploaded must be a photo `_clean_pictures` accepts, and is
+    stored as its normalised copy (upright, no metadata, scaled down). Raises
+    `ValidationError` (field messages), `PermissionDenied` (not staff) or `TypeError`
+    for a key that is not an event field (a programming error). Returns the saved
+    event."""
     _require_staff(by)
-    _check_keys(data, (*EVENT_FIELDS, *EVENT_M2M_FIELDS))
-    data = _clean_pictures(data)
-    scalars = {k: v for k, v in data.items() if k in EVENT_FIELDS}
+    scalars, m2m = _split(_clean_pictures(data))
     if not scalars.get("end_date"):
         scalars["end_date"] = scalars.get("start_date")
-    event = Event(**scalars, status=status, created_by=by if getattr(by, "pk", None) else None)
+    event = Event(status=status, created_by=by if by is not None and by.pk else None)
+    apply_fields(event, scalars, allowed=EVENT_FIELDS)
     event.full_clean()
     event.save()
-    _set_m2m(event, data)
+    _set_m2m(event, m2m)
     log_action(
         "events.event.created",
         user=by,
@@ -174,29 +243,23 @@ def event_create(*, data: dict[str, Any], by: Any, status: str = Event.Status.DR
 
 
 @transaction.atomic
-def event_update(*, event: Event, data: dict[str, Any], by: Any) -> Event:
-    """Change an event's fields (`EVENT_FIELDS`, `EVENT_M2M_FIELDS` as lists of
-    objects). An emptied `end_date` becomes the start date. A new poster or floor plan
-    must be a photo `_clean_pictures` accepts, and is stored as its normalised copy.
-    The status changes through `event_set_status`. Raising the capacity (or removing
-    it) promotes the waitlist. Raises `ValidationError` or `PermissionDenied`. Returns
-    the event."""
+def event_update(*, event: Event, data: EventFields, by: Actor) -> Event:
+    """Change an event's fields (`EventFields`: only the keys given). An emptied
+    `end_date` becomes the start date. A new poster or floor plan must be a photo
+    `_clean_pictures` accepts, and is stored as its normalised copy. The status changes
+    through `event_set_status`. Raising the capacity (or removing it) promotes the
+    waitlist. Raises `ValidationError`, `PermissionDenied` or `TypeError` (a key that
+    is not an event field). Returns the event."""
     _require_staff(by)
-    _check_keys(data, (*EVENT_FIELDS, *EVENT_M2M_FIELDS))
-    data = _clean_pictures(data)
+    scalars, m2m = _split(_clean_pictures(data))
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if "end_date" in data and not data["end_date"]:
-        data = {**data, "end_date": data.get("start_date") or event.start_date}
-    changed = []
+    if "end_date" in scalars and not scalars["end_date"]:
+        scalars["end_date"] = scalars.get("start_date") or event.start_date
     old_capacity = event.capacity
-    for key, value in data.items():
-        if key in EVENT_FIELDS:
-            if getattr(event, key) != value:
-                changed.append(key)
-            setattr(event, key, value)
+    changed = apply_fields(event, scalars, allowed=EVENT_FIELDS)
     event.full_clean()
     event.save()
-    changed += _set_m2m(event, data)
+    changed += _set_m2m(event, m2m)
     if changed:
         log_action("events.event.updated", user=by, target=event, data={"fields": changed})
     if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
@@ -207,7 +270,9 @@ def event_update(*, event: Event, data: dict[str, Any], by: Any) -> Event:
 
 
 @transaction.atomic
-def event_set_status(*, event: Event, status: str, by: Any, today: dt.date | None = None) -> Event:
+def event_set_status(
+    *, event: Event, status: str, by: Actor, today: dt.date | None = None
+) -> Event:
     """Set an event's status (draft, open, closed, held, cancelled).
 
     An event can be marked held (개최됨) only from its start date on (Asia/Seoul).
@@ -231,7 +296,7 @@ def event_set_status(*, event: Event, status: str, by: Any, today: dt.date | Non
 
 
 @transaction.atomic
-def event_link_article(*, event: Event, article: Any, by: Any) -> bool:
+def event_link_article(*, event: Event, article: Any, by: Actor) -> bool:
     """Link a news article (관련 기사) to `event`. Returns False when already linked."""
     _require_staff(by)
     if event.articles.filter(pk=article.pk).exists():
@@ -247,7 +312,7 @@ def event_link_article(*, event: Event, article: Any, by: Any) -> bool:
 
 
 @transaction.atomic
-def event_unlink_article(*, event: Event, article: Any, by: Any) -> bool:
+def event_unlink_article(*, event: Event, article: Any, by: Actor) -> bool:
     """Remove the link between `event` and a news article. Returns False when there
     was none."""
     _require_staff(by)
@@ -274,17 +339,17 @@ def _clean_image(upload: Any) -> UploadedFile:
         raise ValidationError({"image": exc}) from None
 
 
-def _clean_pictures(data: dict[str, Any]) -> dict[str, Any]:
+def _clean_pictures(data: EventFields) -> dict[str, Any]:
     """`data` (a copy) with every new upload among `PICTURE_FIELDS` (the poster, the
     floor plan) replaced by the copy `clean_photo` makes of it (checked: PNG, JPEG or
     WebP named with its format's extension, at most `PHOTO_MAX_BYTES` and
     `PHOTO_MAX_PIXELS`; normalised: upright, no metadata, scaled down). Raises
     `ValidationError` ({field: [reason]}) for any refused. Files already stored (not an
     `UploadedFile`) and cleared fields are left as they are."""
-    cleaned = dict(data)
+    cleaned: dict[str, Any] = dict(data)
     errors: dict[str, Any] = {}
     for name in PICTURE_FIELDS:
-        upload = data.get(name)
+        upload = cleaned.get(name)
         if isinstance(upload, UploadedFile):
             try:
                 cleaned[name] = clean_photo(upload)
@@ -297,7 +362,7 @@ def _clean_pictures(data: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def event_photo_add(
-    *, event: Event, image: UploadedFile, caption: str = "", alt_text: str = "", by: Any
+    *, event: Event, image: UploadedFile, caption: str = "", alt_text: str = "", by: Actor
 ) -> EventPhoto:
     """Add a photo to `event` (after the existing ones). The file must be a JPEG (also a
     camera's multi-picture JPEG), PNG or WebP image that Pillow can read, at most
@@ -331,13 +396,14 @@ def _next_order(event: Event) -> int:
 
 
 @transaction.atomic
-def programme_item_add(*, event: Event, data: dict[str, Any], by: Any) -> ProgrammeItem:
-    """Append an item to `event`'s programme (순서) from `data` (`PROGRAMME_FIELDS`).
-    Raises `ValidationError` or `PermissionDenied`. Returns the item."""
+def programme_item_add(*, event: Event, data: ProgrammeFields, by: Actor) -> ProgrammeItem:
+    """Append an item to `event`'s programme (순서) from `data` (`ProgrammeFields`).
+    Raises `ValidationError`, `PermissionDenied` or `TypeError` (a key that is not a
+    programme field). Returns the item."""
     _require_staff(by)
-    _check_keys(data, PROGRAMME_FIELDS)
     Event.objects.select_for_update().get(pk=event.pk)
-    item = ProgrammeItem(event=event, order=_next_order(event), **data)
+    item = ProgrammeItem(event=event, order=_next_order(event))
+    apply_fields(item, data, allowed=PROGRAMME_FIELDS)
     item.full_clean()
     item.save()
     log_action(
@@ -350,15 +416,15 @@ def programme_item_add(*, event: Event, data: dict[str, Any], by: Any) -> Progra
 
 
 @transaction.atomic
-def programme_item_update(*, item: ProgrammeItem, data: dict[str, Any], by: Any) -> ProgrammeItem:
-    """Change a programme item's fields (`PROGRAMME_FIELDS`; the order changes through
-    `programme_reorder`). Raises `ValidationError` or `PermissionDenied`."""
+def programme_item_update(
+    *, item: ProgrammeItem, data: ProgrammeFields, by: Actor
+) -> ProgrammeItem:
+    """Change a programme item's fields (`ProgrammeFields`; the order changes through
+    `programme_reorder`). Raises `ValidationError`, `PermissionDenied` or `TypeError`."""
     _require_staff(by)
-    _check_keys(data, PROGRAMME_FIELDS)
     item.refresh_from_db(fields=["order"])  # another write may have moved it
-    changed = {k: _plain(v) for k, v in data.items() if getattr(item, k) != v}
-    for key, value in data.items():
-        setattr(item, key, value)
+    values: Mapping[str, Any] = data
+    changed = apply_fields(item, values, allowed=PROGRAMME_FIELDS)
     item.full_clean()
     item.save()
     if changed:
@@ -366,13 +432,13 @@ def programme_item_update(*, item: ProgrammeItem, data: dict[str, Any], by: Any)
             "events.programme.updated",
             user=by,
             target=item.event,
-            data={"item": item.pk, "changes": changed},
+            data={"item": item.pk, "changes": {k: _plain(values[k]) for k in changed}},
         )
     return item
 
 
 @transaction.atomic
-def programme_item_delete(*, item: ProgrammeItem, by: Any) -> None:
+def programme_item_delete(*, item: ProgrammeItem, by: Actor) -> None:
     """Delete a programme item; the items after it move up (orders stay 1…n)."""
     _require_staff(by)
     event = Event.objects.select_for_update().get(pk=item.event_id)
@@ -400,7 +466,7 @@ def _renumber(event: Event, ids: Sequence[int]) -> None:
 
 
 @transaction.atomic
-def programme_reorder(*, event: Event, ids: Sequence[int], by: Any) -> None:
+def programme_reorder(*, event: Event, ids: Sequence[int], by: Actor) -> None:
     """Put `event`'s programme in the order of `ids` (every item id exactly once).
     Raises `ValidationError` when `ids` is not a permutation of the event's items."""
     _require_staff(by)
@@ -422,12 +488,12 @@ class ProgrammeRow:
 
     item: ProgrammeItem | None
     position: float
-    data: dict[str, Any]
+    data: ProgrammeFields = field(default_factory=lambda: ProgrammeFields())
     delete: bool = False
 
 
 @transaction.atomic
-def programme_save(*, event: Event, rows: Sequence[ProgrammeRow], by: Any) -> list[ProgrammeItem]:
+def programme_save(*, event: Event, rows: Sequence[ProgrammeRow], by: Actor) -> list[ProgrammeItem]:
     """Apply the programme form in one transaction: delete, update and add items, then
     order them by each row's `position` (ties keep the form's order). Rows must belong
     to `event`. Raises `ValidationError` (nothing is saved) or `PermissionDenied`.
@@ -463,13 +529,14 @@ def programme_save(*, event: Event, rows: Sequence[ProgrammeRow], by: Any) -> li
 
 
 @transaction.atomic
-def booth_add(*, event: Event, data: dict[str, Any], by: Any) -> Booth:
-    """Add a booth (홍보부스) to `event` from `data` (`BOOTH_FIELDS`; `organization` and
+def booth_add(*, event: Event, data: BoothFields, by: Actor) -> Booth:
+    """Add a booth (홍보부스) to `event` from `data` (`BoothFields`; `organization` and
     `number` required). Raises `ValidationError` (e.g. a number or grid cell already
-    used) or `PermissionDenied`. Returns the booth."""
+    used), `PermissionDenied` or `TypeError` (a key that is not a booth field). Returns
+    the booth."""
     _require_staff(by)
-    _check_keys(data, BOOTH_FIELDS)
-    booth = Booth(event=event, **data)
+    booth = Booth(event=event)
+    apply_fields(booth, _booth_values(data), allowed=(*BOOTH_FIELDS, "organization_id"))
     booth.full_clean()
     booth.save()
     log_action(
@@ -481,15 +548,23 @@ def booth_add(*, event: Event, data: dict[str, Any], by: Any) -> Booth:
     return booth
 
 
+def _booth_values(data: BoothFields) -> dict[str, Any]:
+    """`data` with the organisation set through its id field: reading `organization`
+    of a booth that has none yet would raise (`apply_fields` compares first)."""
+    values: dict[str, Any] = dict(data)
+    if "organization" in values:
+        org = values.pop("organization")
+        values["organization_id"] = org.pk if org is not None else None
+    return values
+
+
 @transaction.atomic
-def booth_update(*, booth: Booth, data: dict[str, Any], by: Any) -> Booth:
-    """Change a booth's fields (`BOOTH_FIELDS`). Raises `ValidationError` or
-    `PermissionDenied`."""
+def booth_update(*, booth: Booth, data: BoothFields, by: Actor) -> Booth:
+    """Change a booth's fields (`BoothFields`). Raises `ValidationError`,
+    `PermissionDenied` or `TypeError`."""
     _require_staff(by)
-    _check_keys(data, BOOTH_FIELDS)
-    changed = {k: _plain(v) for k, v in data.items() if getattr(booth, k) != v}
-    for key, value in data.items():
-        setattr(booth, key, value)
+    values = _booth_values(data)
+    changed = apply_fields(booth, values, allowed=(*BOOTH_FIELDS, "organization_id"))
     booth.full_clean()
     booth.save()
     if changed:
@@ -497,13 +572,16 @@ def booth_update(*, booth: Booth, data: dict[str, Any], by: Any) -> Booth:
             "events.booth.updated",
             user=by,
             target=booth.event,
-            data={"booth": booth.pk, "changes": changed},
+            data={
+                "booth": booth.pk,
+                "changes": {k.removesuffix("_id"): _plain(values[k]) for k in changed},
+            },
         )
     return booth
 
 
 @transaction.atomic
-def booth_delete(*, booth: Booth, by: Any) -> None:
+def booth_delete(*, booth: Booth, by: Actor) -> None:
     """Delete a booth."""
     _require_staff(by)
     log_action(

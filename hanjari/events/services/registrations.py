@@ -48,10 +48,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hanjari.accounts.actors import Actor
 from hanjari.accounts.models import Membership
 from hanjari.core.audit import log_action
 from hanjari.core.rules import Refusal
-from hanjari.registry.models import CouncilMembership
+from hanjari.registry.models import CouncilMembership, Organization
 
 from .. import permissions, qr, rules, selectors
 from ..models import SEOUL, Event, Registration
@@ -138,7 +139,7 @@ def _raise(refusal: Refusal | None) -> None:
         raise RegistrationError(refusal.message, refusal.code)
 
 
-def _check_eligible(event: Event, organization: Any, *, by_staff: bool) -> None:
+def _check_eligible(event: Event, organization: Organization | None, *, by_staff: bool) -> None:
     """Who may register (신청 자격): anyone; members of the eligible councils (the
     organisation registered for is a member, registry `CouncilMembership`); or the
     invited organisations. Staff entering a registration may register anyone."""
@@ -195,7 +196,7 @@ def _live_with_email(event: Event, email: str) -> Registration | None:
     )
 
 
-def _check_duplicate(event: Event, user: Any, email: str) -> None:
+def _check_duplicate(event: Event, user: Actor, email: str) -> None:
     """One registration per person and event: the same account while its registration
     is not cancelled, or the same e-mail address (case does not matter) while a
     registration with it is neither cancelled nor unconfirmed (nor rejected while
@@ -215,7 +216,7 @@ def _check_duplicate(event: Event, user: Any, email: str) -> None:
 
 
 def _supersede_unconfirmed(
-    event: Event, new: Registration, user: Any, now: dt.datetime
+    event: Event, new: Registration, user: Actor, now: dt.datetime
 ) -> list[Registration]:
     """Cancel the unconfirmed registrations of the locked `event` with the e-mail
     address of the just saved registration `new` (case does not matter): the newest
@@ -363,9 +364,9 @@ class _AddressTaken(RegistrationError):
 def registration_create(
     *,
     event: Event,
-    by: Any = None,
+    by: Actor = None,
     person_name: str,
-    organization: Any = None,
+    organization: Organization | None = None,
     organization_name: str = "",
     contact_email: str = "",
     contact_phone: str = "",
@@ -427,9 +428,9 @@ def registration_create(
 def _create(
     *,
     event: Event,
-    by: Any,
+    by: Actor,
     person_name: str,
-    organization: Any,
+    organization: Organization | None,
     organization_name: str,
     contact_email: str,
     contact_phone: str,
@@ -615,7 +616,7 @@ def registration_confirm_guest(*, token: str, now: dt.datetime | None = None) ->
     return registration
 
 
-def _promote(event: Event, now: dt.datetime, by: Any) -> list[Registration]:
+def _promote(event: Event, now: dt.datetime, by: Actor) -> list[Registration]:
     """Promote waitlisted registrations of the locked `event` that fit, in order."""
     if event.status not in (Event.Status.OPEN, Event.Status.CLOSED):
         return []
@@ -646,7 +647,7 @@ def _promote(event: Event, now: dt.datetime, by: Any) -> list[Registration]:
 
 @transaction.atomic
 def promote_waitlist(
-    *, event: Event, by: Any = None, now: dt.datetime | None = None
+    *, event: Event, by: Actor = None, now: dt.datetime | None = None
 ) -> list[Registration]:
     """Give free seats of `event` to waitlisted registrations, oldest first, each one
     that fits (a party larger than the free seats waits; a later smaller one may go
@@ -661,7 +662,7 @@ def promote_waitlist(
 def registration_cancel(
     *,
     registration: Registration,
-    by: Any,
+    by: Actor,
     token: str | None = None,
     now: dt.datetime | None = None,
 ) -> Registration:
@@ -698,7 +699,7 @@ def registration_cancel(
 
 @transaction.atomic
 def registration_approve(
-    *, registration: Registration, by: Any, now: dt.datetime | None = None
+    *, registration: Registration, by: Actor, now: dt.datetime | None = None
 ) -> Registration:
     """Approve a pending registration (승인): it becomes confirmed and gets its
     e-mail with the QR code. Staff only (`PermissionDenied`); `RegistrationError`
@@ -723,7 +724,7 @@ def registration_approve(
 
 @transaction.atomic
 def registration_reject(
-    *, registration: Registration, by: Any, now: dt.datetime | None = None
+    *, registration: Registration, by: Actor, now: dt.datetime | None = None
 ) -> Registration:
     """Reject a registration waiting for approval, on the waitlist or not yet
     confirmed by e-mail (거절): it frees its seats (the waitlist is promoted) and the
@@ -758,7 +759,7 @@ def registration_reject(
 
 @transaction.atomic
 def registration_check_in(
-    *, event: Event, token: str, by: Any, now: dt.datetime | None = None
+    *, event: Event, token: str, by: Actor, now: dt.datetime | None = None
 ) -> Registration:
     """Mark the arrival (도착 확인) of the registration with `token` at `event`.
 

@@ -40,6 +40,7 @@ from ..forms import (
     ProgrammeFormSet,
 )
 from ..models import Booth, Event, ProgrammeItem
+from . import actor_of
 
 LIST_PAGE_SIZE = 20
 FEED_PAST_DAYS = 365
@@ -267,10 +268,10 @@ class EventCreateView(ObjectPermissionMixin, View):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    event = services.event_create(data=form.service_data(), by=request.user)
+                    event = services.event_create(data=form.service_data(), by=actor_of(request))
                     status = form.cleaned_data.get("status") or Event.Status.DRAFT
                     if status != Event.Status.DRAFT:
-                        services.event_set_status(event=event, status=status, by=request.user)
+                        services.event_set_status(event=event, status=status, by=actor_of(request))
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -317,11 +318,11 @@ class EventEditView(_StaffEventMixin, View):
             try:
                 with transaction.atomic():
                     services.event_update(
-                        event=event, data=form.service_data(changed_only=True), by=request.user
+                        event=event, data=form.service_data(changed_only=True), by=actor_of(request)
                     )
                     if "status" in form.changed_data:
                         services.event_set_status(
-                            event=event, status=form.cleaned_data["status"], by=request.user
+                            event=event, status=form.cleaned_data["status"], by=actor_of(request)
                         )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -339,7 +340,7 @@ class EventEditView(_StaffEventMixin, View):
                     image=form.cleaned_data["image"],
                     caption=form.cleaned_data["caption"],
                     alt_text=form.cleaned_data["alt_text"],
-                    by=request.user,
+                    by=actor_of(request),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -356,10 +357,12 @@ class EventEditView(_StaffEventMixin, View):
                 form.add_error("article", _("게재된 기사 중에 그 번호가 없습니다."))
             else:
                 if unlink:
-                    services.event_unlink_article(event=event, article=article, by=request.user)
+                    services.event_unlink_article(
+                        event=event, article=article, by=actor_of(request)
+                    )
                     messages.success(request, _("기사 연결을 풀었습니다."))
                 else:
-                    services.event_link_article(event=event, article=article, by=request.user)
+                    services.event_link_article(event=event, article=article, by=actor_of(request))
                     messages.success(request, _("기사를 연결했습니다."))
                 return HttpResponseRedirect(reverse("events:event-edit", args=[event.pk]))
         return self._render(request, event, link_form=form, status=400)
@@ -469,7 +472,7 @@ class ProgrammeEditView(_StaffEventMixin, View):
                     )
                 )
             try:
-                services.programme_save(event=event, rows=rows, by=request.user)
+                services.programme_save(event=event, rows=rows, by=actor_of(request))
             except ValidationError as exc:
                 messages.error(request, _form_errors(exc))
                 return self._render(request, event, formset, 400)
@@ -524,16 +527,18 @@ class BoothEditView(_StaffEventMixin, View):
         for form in forms:
             booth = by_id.get(form.cleaned_data.get("item_id") or 0)
             if form.cleaned_data.get("DELETE") and booth is not None:
-                services.booth_delete(booth=booth, by=request.user)
+                services.booth_delete(booth=booth, by=actor_of(request))
         for form in forms:
             if form.cleaned_data.get("DELETE"):
                 continue
             booth = by_id.get(form.cleaned_data.get("item_id") or 0)
             try:
                 if booth is None:
-                    services.booth_add(event=event, data=form.service_data(), by=request.user)
+                    services.booth_add(event=event, data=form.service_data(), by=actor_of(request))
                 elif form.has_changed():
-                    services.booth_update(booth=booth, data=form.service_data(), by=request.user)
+                    services.booth_update(
+                        booth=booth, data=form.service_data(), by=actor_of(request)
+                    )
             except ValidationError as exc:
                 _add_errors(form, exc)
                 raise

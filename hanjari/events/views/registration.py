@@ -43,6 +43,7 @@ from ..forms import CheckInForm, RegistrationForm
 from ..models import Event, Registration
 from ..services import registrations as services
 from ..services.registrations import RegistrationError
+from . import actor_of
 
 MANAGE_PAGE_SIZE = 100
 GUEST_RATE = (5, 60 * 60)  # guest registrations per address per hour
@@ -211,7 +212,7 @@ class RegisterView(View):
         try:
             registration = services.registration_create(
                 event=event,
-                by=request.user,
+                by=actor_of(request),
                 person_name=data["person_name"],
                 organization=data.get("organization"),
                 organization_name=data.get("organization_name", ""),
@@ -372,7 +373,7 @@ class CancelView(View):
         reg = _registration(token)
         page = reverse("events:registration", kwargs={"token": reg.token})
         try:
-            reg = services.registration_cancel(registration=reg, by=request.user, token=token)
+            reg = services.registration_cancel(registration=reg, by=actor_of(request), token=token)
         except (RegistrationError, PermissionDenied) as exc:
             return _refuse(
                 request,
@@ -548,7 +549,7 @@ class DecideView(_StaffEventView):
         back = _safe_next(request, reverse("events:manage", kwargs={"pk": event.pk}))
         service, done = DECISIONS[action]
         try:
-            reg = service(registration=reg, by=request.user)
+            reg = service(registration=reg, by=actor_of(request))
         except (RegistrationError, PermissionDenied) as exc:
             return _refuse(
                 request,
@@ -623,7 +624,7 @@ class CheckInView(_CheckInBase):
             return self.answer(request, event, form, q, message=message, ok=False, status=400)
         try:
             reg = services.registration_check_in(
-                event=event, token=form.cleaned_data["token"], by=request.user
+                event=event, token=form.cleaned_data["token"], by=actor_of(request)
             )
         except (RegistrationError, PermissionDenied) as exc:
             return self.answer(

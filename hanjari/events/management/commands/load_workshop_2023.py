@@ -65,6 +65,7 @@ from django.db import transaction
 
 from hanjari.events import services
 from hanjari.events.models import Event, ProgrammeItem
+from hanjari.events.services.events import ProgrammeFields
 from hanjari.news import selectors as news_selectors
 from hanjari.recognition import services as recognition_services
 from hanjari.recognition.models import Commendation, Donation, Plaque
@@ -85,7 +86,7 @@ COUNCILS = [
     ("cooperative", "전주시협동조합협의회"),
 ]
 
-PROGRAMME: list[dict[str, Any]] = [
+PROGRAMME: list[ProgrammeFields] = [
     {
         "title": "기념사",
         "kind": ProgrammeItem.Kind.ADDRESS,
