@@ -320,3 +320,35 @@ def test_invalid_registration_focuses_the_error_summary(
     assert page.evaluate("document.activeElement.id") == "id_contact_email"
     # The refused form answers 400, which Chromium logs; nothing else may.
     assert [e for e in console_errors(page) if "status of 400" not in e] == []
+
+
+def test_opened_by_the_phone_camera_the_button_gives_way_to_the_arrival(
+    page, live_server, axe_violations, staff
+):
+    """The phone's camera app opens the check-in page with the code (GET ?code=…);
+    pressing the big button checks the person in, and the button is replaced by the
+    arrival (it used to stay, inviting a second press). Then the number from the staff
+    list, typed as ``#N``, checks in another person."""
+    event = open_event(title="카메라 앱 워크숍")
+    reg = register(event, by=UserFactory(username="camapp"), person_name="한카메라")
+    second = register(event, by=UserFactory(username="typed"), person_name="두번째")
+    page.set_viewport_size(PHONE)
+    login(page.context, live_server, staff)
+    page.goto(f"/events/{event.pk}/checkin/?code={reg.checkin_code}")
+    button = page.get_by_role("button", name="한카메라 님 도착 확인")
+    button.click()
+    arrived = page.locator("#hj-checkin-preview .hj-checkin-arrived")
+    arrived.wait_for()
+    assert arrived.inner_text().startswith("도착 확인됨: ")
+    assert button.count() == 0
+    assert count(page, "arrived") == "1"
+    assert_accessible(page, axe_violations, "check-in page after arrival")
+
+    page.fill("#hj-checkin-token", f" #{second.pk} ")
+    page.get_by_role("button", name="도착 확인", exact=True).click()
+    message = page.locator("#hj-checkin-result .hj-message-success", has_text="두번째")
+    message.wait_for()
+    assert message.inner_text().startswith("도착 확인: 두번째")
+    assert count(page, "arrived") == "2"
+    assert Registration.objects.filter(event=event, checked_in_at__isnull=False).count() == 2
+    assert console_errors(page) == []
