@@ -20,11 +20,11 @@ E-mails are sent after the transaction commits. Every write is in the audit log.
 An unconfirmed registration is only a claim that someone owns an e-mail address, so it
 never stands in anyone's way: it holds no seat, it does not count as a registration of
 that address (a new registration with the address replaces it — `superseded`, i.e.
-cancelled with its own audit entry — so a stranger cannot block someone else's
-address by registering it and never confirming; nor once staff cancel or reject
-it while unconfirmed), its link dies after `GUEST_CONFIRM_MAX_AGE`, and after that
-its personal data is deleted (`registration_purge_unconfirmed`, run daily by
-``manage.py events_purge_unconfirmed``):
+cancelled with `Registration.superseded_by` set — so a stranger cannot block someone
+else's address by registering it and never confirming; nor once staff cancel or reject
+it while unconfirmed: its `Registration.email_confirmed_at` stays empty), its link
+dies after `GUEST_CONFIRM_MAX_AGE`, and after that its personal data is deleted
+(`registration_purge_unconfirmed`, run daily by ``manage.py events_purge_unconfirmed``):
 data of people who never confirmed is not kept (개인정보 보호법 제21조: personal data
 no longer needed is destroyed without delay). A guest whose address already has a
 live registration is not told so on the page (that would tell anyone whether an
