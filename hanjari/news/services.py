@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from hanjari.core.audit import log_action
 
-from . import permissions
+from . import permissions, rules
 from .models import (
     Article,
     ArticleHourlyViews,
@@ -50,7 +50,6 @@ ARTICLE_FIELDS = (
     "original_updated_at",
 )
 MAX_TAGS = 20
-COMMENT_EDIT_WINDOW = dt.timedelta(minutes=15)
 COMMENT_RATE = (5, dt.timedelta(minutes=10))  # at most 5 comments per user per 10 min
 
 
@@ -195,19 +194,23 @@ def article_update(
     return article
 
 
-def _transition(article: Article, allowed_from: tuple[str, ...], to: str) -> Article:
+def _step(article: Article, name: str, by: Any) -> Article:
+    """Lock `article`, check step `name` of the workflow table (`rules.ARTICLE_STEPS`)
+    for `by` and move the locked row to the step's target state (not saved yet).
+    Raises PermissionDenied (this person may not take the step) or WorkflowError (not
+    from the article's current state)."""
     locked = Article.objects.select_for_update().get(pk=article.pk)
-    if locked.status not in allowed_from:
-        raise WorkflowError(
-            _("'%(state)s' 상태의 기사에는 할 수 없는 작업입니다.")
-            % {"state": locked.get_status_display()}
-        )
-    locked.status = to
+    refusal = rules.step_refusal(name, by, locked)
+    if refusal is not None:
+        if refusal.code == "forbidden":
+            raise PermissionDenied(refusal.message)
+        raise WorkflowError(refusal.message)
+    locked.status = rules.ARTICLE_STEPS[name].target
     return locked
 
 
 def _submit(article: Article, by: Any) -> Article:
-    article = _transition(article, (S.DRAFT,), S.SUBMITTED)
+    article = _step(article, "submit", by)
     article.submitted_at = timezone.now()
     article.save()
     log_action("news.article.submitted", user=by, target=article)
@@ -215,7 +218,7 @@ def _submit(article: Article, by: Any) -> Article:
 
 
 def _approve(article: Article, by: Any, at: dt.datetime | None) -> Article:
-    article = _transition(article, (S.SUBMITTED,), S.APPROVED)
+    article = _step(article, "approve", by)
     article.approved_at = at or timezone.now()
     article.approved_by = by if getattr(by, "pk", None) else None
     article.save()
@@ -229,7 +232,7 @@ def _approve(article: Article, by: Any, at: dt.datetime | None) -> Article:
 
 
 def _publish(article: Article, by: Any, at: dt.datetime | None) -> Article:
-    article = _transition(article, (S.APPROVED,), S.PUBLISHED)
+    article = _step(article, "publish", by)
     article.published_at = at or timezone.now()
     article.save()
     log_action(
@@ -243,16 +246,16 @@ def _publish(article: Article, by: Any, at: dt.datetime | None) -> Article:
 
 @transaction.atomic
 def article_submit(*, article: Article, by: Any) -> Article:
-    """Draft → submitted (승인 요청). Author only (see permissions)."""
-    _require(permissions.can_submit_article(by, article))
+    """Draft → submitted (승인 요청): the author (see `rules.ARTICLE_STEPS`). Raises
+    PermissionDenied or WorkflowError."""
     return _submit(article, by)
 
 
 @transaction.atomic
 def article_return(*, article: Article, by: Any, note: str = "") -> Article:
-    """Submitted → draft: an editor sends it back to the author."""
-    _require(permissions.is_editor(by))
-    article = _transition(article, (S.SUBMITTED, S.APPROVED), S.DRAFT)
+    """Submitted or approved → draft: an editor sends it back to the author. Raises
+    PermissionDenied or WorkflowError."""
+    article = _step(article, "return", by)
     # A returned article needs a new approval: the old one no longer holds.
     article.approved_at = None
     article.approved_by = None
@@ -263,26 +266,25 @@ def article_return(*, article: Article, by: Any, note: str = "") -> Article:
 
 @transaction.atomic
 def article_approve(*, article: Article, by: Any) -> Article:
-    """Submitted → approved (기사승인): the time and the editor are recorded."""
-    _require(permissions.is_editor(by))
+    """Submitted → approved (기사승인): the time and the editor are recorded. Raises
+    PermissionDenied or WorkflowError."""
     return _approve(article, by, None)
 
 
 @transaction.atomic
 def article_publish(*, article: Article, by: Any, at: dt.datetime | None = None) -> Article:
     """Approved → published, now or at `at` (a future time schedules it: readers see it
-    from then on). Raises WorkflowError for an unapproved article."""
-    _require(permissions.is_editor(by))
+    from then on). Raises PermissionDenied, or WorkflowError for an unapproved article."""
     return _publish(article, by, at)
 
 
 @transaction.atomic
 def article_withdraw(*, article: Article, by: Any, reason: str) -> Article:
-    """Published → withdrawn (게재 취소); readers then get 410 with a notice."""
-    _require(permissions.is_editor(by))
+    """Published → withdrawn (게재 취소); readers then get 410 with a notice. Raises
+    PermissionDenied, WorkflowError, or ValidationError without a reason."""
+    article = _step(article, "withdraw", by)
     if not reason.strip():
         raise ValidationError({"reason": _("게재 취소 이유를 적어 주세요.")})
-    article = _transition(article, (S.PUBLISHED,), S.WITHDRAWN)
     article.withdrawn_at = timezone.now()
     article.withdrawn_reason = reason.strip()[:300]
     article.save()
@@ -460,14 +462,15 @@ def comment_create(
 def comment_edit(
     *, comment: Comment, by: Any, body: str, now: dt.datetime | None = None
 ) -> Comment:
-    """The author edits their comment within 15 minutes of writing it (not once a
-    moderator has hidden it). Raises PermissionDenied or ValidationError."""
+    """The author edits their comment within 15 minutes of writing it, not once a
+    moderator has hidden it (`rules.comment_edit_refusal`). Raises PermissionDenied or
+    ValidationError."""
     now = now or timezone.now()
-    _require(bool(getattr(by, "is_authenticated", False)) and comment.user_id == by.pk)
-    if comment.status == Comment.Status.HIDDEN:
-        raise ValidationError(_("숨겨진 댓글은 고칠 수 없습니다."))
-    if now - comment.created_at > COMMENT_EDIT_WINDOW:
-        raise ValidationError(_("댓글은 쓴 뒤 15분 안에만 고칠 수 있습니다."))
+    refusal = rules.comment_edit_refusal(comment, by, now=now)
+    if refusal is not None:
+        if refusal.code == "forbidden":
+            raise PermissionDenied(refusal.message)
+        raise ValidationError(refusal.message, code=refusal.code)
     text = plain_text(body)
     if not text:
         raise ValidationError({"body": _("댓글 내용을 적어 주세요.")})

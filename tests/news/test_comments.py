@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from hanjari.news import services
+from hanjari.news import rules, services
 from hanjari.news.models import Comment, CommentReport
 from hanjari.news.sanitize import plain_text
 from tests.factories import UserFactory
@@ -468,4 +468,4 @@ def test_edit_link_absent_for_other_readers(client, article, reader, other_reade
     item = comments_section(client, article).find("li", id=f"comment-{comment.pk}")
     assert item.find("form", action=edit_url(comment)) is None
     assert item.find("form", action=report_url(comment)) is not None
-    assert timezone.now() - comment.created_at < services.COMMENT_EDIT_WINDOW
+    assert timezone.now() - comment.created_at < rules.COMMENT_EDIT_WINDOW

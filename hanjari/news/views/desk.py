@@ -29,7 +29,7 @@ from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.core.models import AuditEntry
 from hanjari.registry.models import Organization
 
-from .. import permissions, press, services
+from .. import permissions, press, rules, services
 from ..forms import (
     ArticleForm,
     ImportArticleForm,
@@ -304,17 +304,13 @@ class PhotoAddView(ObjectPermissionMixin, View):
 
 
 def allowed_actions(user: Any, article: Article) -> dict[str, bool]:
-    """Which workflow actions `user` may take on `article` in its current state (the
-    services decide again on POST)."""
-    editor = permissions.is_editor(user)
+    """What `user` may do with `article` now: edit it, add photos, and each step of the
+    workflow table (`rules.ARTICLE_STEPS`, which the services check again on POST)."""
+    steps = rules.article_steps(user, article)
     return {
         "edit": permissions.can_edit_article(user, article),
         "photo": permissions.can_edit_article(user, article),
-        "submit": permissions.can_submit_article(user, article),
-        "return": editor and article.status in (S.SUBMITTED, S.APPROVED),
-        "approve": editor and article.status == S.SUBMITTED,
-        "publish": editor and article.status == S.APPROVED,
-        "withdraw": editor and article.status == S.PUBLISHED,
+        **{name: name in steps for name in rules.ARTICLE_STEPS},
     }
 
 
@@ -403,10 +399,9 @@ class ArticleTransitionView(LoginRequiredMixin, View):
     datetime-local in Asia/Seoul, schedules it) or withdraw (`reason` required)."""
 
     http_method_names = ["post"]
-    ACTIONS = ("submit", "return", "approve", "publish", "withdraw")
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        if action not in self.ACTIONS:
+        if action not in rules.ARTICLE_STEPS:
             raise Http404
         article = get_object_or_404(Article, pk=pk)
         user = request.user
@@ -422,8 +417,11 @@ class ArticleTransitionView(LoginRequiredMixin, View):
                 article = services.article_approve(article=article, by=user)
                 done = _("기사를 승인했습니다.")
             elif action == "publish":
-                if not permissions.is_editor(user):
-                    raise PermissionDenied(_("이 작업을 할 권한이 없습니다."))
+                # Who may publish is decided before the time is read (a reporter gets
+                # 403, not a message about the time).
+                refusal = rules.step_refusal("publish", user, article)
+                if refusal is not None and refusal.code == "forbidden":
+                    raise PermissionDenied(refusal.message)
                 at = parse_schedule(request.POST.get("at", ""))
                 article = services.article_publish(article=article, by=user, at=at)
                 if at and at > timezone.now():

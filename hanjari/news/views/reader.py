@@ -40,7 +40,7 @@ from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.events import selectors as events_selectors
 from hanjari.registry import selectors as registry_selectors
 
-from .. import permissions, selectors, services
+from .. import permissions, rules, selectors, services
 from ..models import Article, Comment, CommentReport, Section
 from ..templatetags.news_reader import excerpt
 
@@ -472,7 +472,7 @@ def decorate_comments(
     for c in comments:
         visible = c.status == Comment.Status.VISIBLE
         own = authed and c.user_id == user.pk
-        c.can_edit = bool(own and visible and now - c.created_at <= services.COMMENT_EDIT_WINDOW)
+        c.can_edit = rules.comment_edit_refusal(c, user, now=now) is None
         c.reported = c.pk in reported
         c.can_report = bool(authed and visible and not own and not c.reported)
         c.can_moderate = moderator
