@@ -374,7 +374,7 @@ def _jsonld(request: HttpRequest, article: Article, url: str) -> str:
         data["author"] = {"@type": "Person", "name": article.byline}
     elif article.outlet:
         data["author"] = {"@type": "Organization", "name": article.outlet}
-    images = [request.build_absolute_uri(p.image.url) for p in article.photos.all() if p.image]
+    images = [request.build_absolute_uri(p.image_url) for p in article.photos.all() if p.image]
     if images:
         data["image"] = images
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
