@@ -8,6 +8,9 @@
 - `ImportSourceForm`: the page text pasted or a .txt/.html file (≤ 2 MB, UTF-8 or
   CP949), step 1 of a press import; `ImportArticleForm`: the extracted fields as the
   editor corrects them, step 2.
+- `CommentForm` (a comment; for a guest also a name and a signed check question),
+  `CommentEditForm`, `CommentReportForm`, `CommentModerateForm`: the reader's comment
+  actions.
 - `OrganizationPicker`: a checkbox list that renders only the chosen and suggested
   organisations (never all of them) with a search box (htmx suggestions).
 """
@@ -15,13 +18,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core.identifiers import is_object_id
@@ -515,3 +521,73 @@ class ImportArticleForm(PickerFormMixin, forms.Form):
             "section",
         )
         return {name: self.cleaned_data[name] for name in names}
+
+
+# --- comments (댓글) ----------------------------------------------------------------------
+
+GUEST_CHECK_SALT = "hanjari.news.guest-check"
+GUEST_CHECK_MAX_AGE = 60 * 60  # seconds a guest has to answer the check question
+
+
+class CommentForm(forms.Form):
+    """A comment: the text, and for a guest (when allowed) a name and a check answer."""
+
+    body = forms.CharField(
+        label=_("댓글"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "krds-input", "rows": 4, "maxlength": 2000}),
+    )
+
+    def __init__(self, *args: Any, guest: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guest = guest
+        if guest:
+            self.fields["guest_name"] = forms.CharField(
+                label=_("이름"),
+                max_length=50,
+                widget=forms.TextInput(attrs={"class": "krds-input", "autocomplete": "name"}),
+            )
+            self.fields["check_token"] = forms.CharField(widget=forms.HiddenInput)
+            self.fields["check_answer"] = forms.IntegerField(
+                label=_("확인 질문"),
+                widget=forms.TextInput(attrs={"class": "krds-input", "inputmode": "numeric"}),
+            )
+            a, b = guest_check_numbers()
+            self.check_question = gettext("%(a)d 더하기 %(b)d는 얼마입니까?") % {"a": a, "b": b}
+            self.fields["check_answer"].help_text = self.check_question
+            self.initial.setdefault(
+                "check_token", signing.dumps({"a": a, "b": b}, salt=GUEST_CHECK_SALT)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.guest and "check_answer" in data:
+            try:
+                nums = signing.loads(
+                    data.get("check_token", ""), salt=GUEST_CHECK_SALT, max_age=GUEST_CHECK_MAX_AGE
+                )
+                ok = int(nums["a"]) + int(nums["b"]) == data["check_answer"]
+            except (signing.BadSignature, KeyError, TypeError, ValueError):
+                ok = False
+            if not ok:
+                self.add_error("check_answer", gettext("확인 질문의 답이 맞지 않습니다."))
+        return data
+
+
+def guest_check_numbers() -> tuple[int, int]:
+    """Two small numbers for the guest check question (not a secret: it keeps simple
+    scripts out, the rate limit does the rest)."""
+    return 1 + secrets.randbelow(9), 1 + secrets.randbelow(9)
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(label=_("댓글"), max_length=2000)
+
+
+class CommentReportForm(forms.Form):
+    reason = forms.CharField(label=_("신고 이유"), max_length=300, required=False)
+
+
+class CommentModerateForm(forms.Form):
+    action = forms.ChoiceField(choices=[("hide", "hide"), ("restore", "restore")])
+    reason = forms.CharField(label=_("이유"), max_length=300)

@@ -46,10 +46,15 @@ def step_refusal(name: str, actor: Any, article: Article) -> Refusal | None:
     Codes: ``"forbidden"`` (this person may not take the step at all; the desk answers
     403), ``"state"`` (not from the article's current state; 409). Raises KeyError for
     a name that is not in `ARTICLE_STEPS` (a programming error)."""
-    step = ARTICLE_STEPS[name]
-    if not step.may(actor, article):
+    if not ARTICLE_STEPS[name].may(actor, article):
         return Refusal("forbidden", _("이 작업을 할 권한이 없습니다."))
-    if article.status not in step.source:
+    return state_refusal(name, article)
+
+
+def state_refusal(name: str, article: Article) -> Refusal | None:
+    """Why step `name` cannot be taken from `article`'s current state (code
+    ``"state"``), or None; who takes it is not looked at (see `step_refusal`)."""
+    if article.status not in ARTICLE_STEPS[name].source:
         return Refusal(
             "state",
             _("'%(state)s' 상태의 기사에는 할 수 없는 작업입니다.")

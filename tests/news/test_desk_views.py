@@ -243,7 +243,8 @@ def test_photo_of_a_draft_is_stored_under_a_random_name(client, author, settings
     )
     assert stored == sorted([first, second])
     html = client.get(reverse("news:photo-add", args=[article.pk])).content.decode()
-    assert f'src="/media/{first}"' in html and "IMG_0001" not in html
+    photo = ArticlePhoto.objects.order_by("pk").first()
+    assert f'src="{reverse("news:photo", args=[photo.pk])}"' in html and "IMG_0001" not in html
 
 
 @pytest.mark.parametrize(

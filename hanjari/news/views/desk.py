@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.core.http import is_htmx
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.core.models import AuditEntry
@@ -54,11 +55,6 @@ ACTION_LABELS = {
 }
 KST = ZoneInfo("Asia/Seoul")
 S = Article.Status
-
-
-def _htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx and not htmx.boosted)
 
 
 def _org_options(request: HttpRequest) -> HttpResponse:
@@ -162,7 +158,7 @@ class _ArticleFormView(ObjectPermissionMixin, View):
         )
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if _htmx(request) and "org_q" in request.GET:
+        if is_htmx(request) and "org_q" in request.GET:
             return _org_options(request)
         initial = ArticleForm.initial_for(self.article) if self.article else None
         if initial is None:
@@ -461,7 +457,7 @@ class ArticleImportView(ObjectPermissionMixin, View):
         return None
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if _htmx(request) and "org_q" in request.GET:
+        if is_htmx(request) and "org_q" in request.GET:
             return _org_options(request)
         return self._render(request, {"source_form": ImportSourceForm()}, 200)
 
