@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import permissions, services
 from .models import Article, ArticlePhoto, ArticleRevision, Comment, Section, Tag
 
 
@@ -108,15 +108,21 @@ class ArticleAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        data = {f: form.cleaned_data[f] for f in services.ARTICLE_FIELDS if f in form.cleaned_data}
+        data = services.article_data(
+            {f: form.cleaned_data[f] for f in services.ARTICLE_FIELDS if f in form.cleaned_data}
+        )
         relations = {
             "organizations": list(form.cleaned_data.get("organizations", [])),
             "tags": list(form.cleaned_data.get("tags", [])),
         }
         if change:
-            saved = services.article_update(article=obj, by=request.user, data=data, **relations)
+            saved = services.article_update(
+                article=obj, by=permissions.acting_user(request), data=data, **relations
+            )
         else:
-            saved = services.article_create(by=request.user, data=data, **relations)
+            saved = services.article_create(
+                by=permissions.acting_user(request), data=data, **relations
+            )
         obj.pk = saved.pk
         obj.refresh_from_db()
 
@@ -171,7 +177,9 @@ class CommentAdmin(admin.ModelAdmin):
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], hide: bool) -> None:
         reason = str(_("관리자 화면에서 처리"))
         for comment in queryset:
-            services.comment_moderate(comment=comment, by=request.user, hide=hide, reason=reason)
+            services.comment_moderate(
+                comment=comment, by=permissions.acting_user(request), hide=hide, reason=reason
+            )
         self.message_user(request, _("처리했습니다."), messages.SUCCESS)
 
     @admin.action(description=_("고른 댓글 숨기기"))

@@ -36,7 +36,7 @@ from hanjari.core.names import normalize_name
 from hanjari.registry.models import Organization
 
 from .models import Article, ArticlePhoto, Section
-from .services import MAX_TAGS, clean_tag_names
+from .services import MAX_TAGS, ArticleData, article_data, clean_tag_names
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_EXTENSIONS = (".txt", ".html", ".htm")
@@ -285,12 +285,12 @@ class ArticleForm(PickerFormMixin, forms.Form):
             raise forms.ValidationError(_("부제는 두 줄까지 쓸 수 있습니다."))
         return "\n".join(lines)
 
-    def article_data(self) -> dict[str, Any]:
-        """The cleaned values as `services.ARTICLE_FIELDS` data."""
+    def article_data(self) -> ArticleData:
+        """The cleaned values as `services.ArticleData`."""
         names: tuple[str, ...] = ("headline", "subtitle", "body_source", "section")
         if self.press:
             names += self.PRESS_FIELDS
-        return {name: self.cleaned_data[name] for name in names}
+        return article_data({name: self.cleaned_data[name] for name in names})
 
 
 class PhotoForm(forms.Form):
@@ -505,8 +505,8 @@ class ImportArticleForm(PickerFormMixin, forms.Form):
             raise forms.ValidationError(_("기사 시각이 미래입니다. 다시 확인해 주세요."))
         return value
 
-    def article_data(self) -> dict[str, Any]:
-        """The cleaned values as `services.ARTICLE_FIELDS` data."""
+    def article_data(self) -> ArticleData:
+        """The cleaned values as `services.ArticleData`."""
         names = (
             "headline",
             "subtitle",
@@ -520,7 +520,7 @@ class ImportArticleForm(PickerFormMixin, forms.Form):
             "original_url",
             "section",
         )
-        return {name: self.cleaned_data[name] for name in names}
+        return article_data({name: self.cleaned_data[name] for name in names})
 
 
 # --- comments (댓글) ----------------------------------------------------------------------

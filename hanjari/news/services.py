@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,7 +20,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action
+from hanjari.core.services import apply_fields
 
 from . import permissions, rules
 from .models import (
@@ -29,6 +32,7 @@ from .models import (
     ArticleRevision,
     Comment,
     CommentReport,
+    Section,
     Tag,
     ViewerHit,
 )
@@ -36,19 +40,27 @@ from .sanitize import article_html, plain_text
 
 S = Article.Status
 
-ARTICLE_FIELDS = (
-    "headline",
-    "subtitle",
-    "body_source",
-    "dateline_prefix",
-    "section",
-    "byline_name",
-    "outlet",
-    "original_url",
-    "copyright_line",
-    "original_published_at",
-    "original_updated_at",
-)
+
+class ArticleData(TypedDict, total=False):
+    """The fields of an article that writers set (`ARTICLE_FIELDS`); the rest (state,
+    times of the workflow, the rendered body) belongs to the services. For a press
+    article (언론 보도): `byline_name` and `outlet` are the byline, and
+    `original_published_at` / `original_updated_at` the outlet's own times."""
+
+    headline: str
+    subtitle: str
+    body_source: str
+    dateline_prefix: str
+    section: Section | None
+    byline_name: str
+    outlet: str
+    original_url: str
+    copyright_line: str
+    original_published_at: dt.datetime | None
+    original_updated_at: dt.datetime | None
+
+
+ARTICLE_FIELDS = tuple(ArticleData.__annotations__)
 MAX_TAGS = 20
 COMMENT_RATE = (5, dt.timedelta(minutes=10))  # at most 5 comments per user per 10 min
 
@@ -126,8 +138,8 @@ def _set_relations(
 @transaction.atomic
 def article_create(
     *,
-    by: Any,
-    data: dict[str, Any],
+    by: Actor,
+    data: ArticleData,
     organizations: list[Any] | None = None,
     tags: list[Any] | None = None,
     tag_names: list[str] | None = None,
@@ -151,22 +163,30 @@ def article_create(
     return article
 
 
-def _apply(article: Article, data: dict[str, Any]) -> None:
-    unknown = set(data) - set(ARTICLE_FIELDS)
+def article_data(values: Mapping[str, Any]) -> ArticleData:
+    """`values` from an untyped source (a press extraction) as `ArticleData`. Raises
+    TypeError naming any key that is not in `ARTICLE_FIELDS` (a programming error)."""
+    unknown = sorted(set(values) - set(ARTICLE_FIELDS))
     if unknown:
-        raise ValidationError(_("고칠 수 없는 항목입니다: %s") % ", ".join(sorted(unknown)))
-    for key, value in data.items():
-        setattr(article, key, value)
+        raise TypeError(f"fields not allowed here: {', '.join(unknown)}")
+    return cast(ArticleData, dict(values))
+
+
+def _apply(article: Article, data: ArticleData) -> list[str]:
+    """Set `data` on `article` (`core.services.apply_fields`: TypeError for a key not in
+    `ARTICLE_FIELDS`), tidy the subtitle and render the body. Returns the changed names."""
+    changed = apply_fields(article, data, allowed=ARTICLE_FIELDS)
     article.subtitle = _check_subtitle(article.subtitle or "")
     article.body_html = article_html(article.body_source or "")
+    return changed
 
 
 @transaction.atomic
 def article_update(
     *,
     article: Article,
-    by: Any,
-    data: dict[str, Any],
+    by: Actor,
+    data: ArticleData,
     organizations: list[Any] | None = None,
     tags: list[Any] | None = None,
     tag_names: list[str] | None = None,
@@ -194,7 +214,7 @@ def article_update(
     return article
 
 
-def _step(article: Article, name: str, by: Any, *, system: bool = False) -> Article:
+def _step(article: Article, name: str, by: Actor, *, system: bool = False) -> Article:
     """Lock `article`, check step `name` of the workflow table (`rules.ARTICLE_STEPS`)
     for `by` and move the locked row to the step's target state (not saved yet).
     `system` is set only for system work already allowed by its caller (a command-line
@@ -214,7 +234,7 @@ def _step(article: Article, name: str, by: Any, *, system: bool = False) -> Arti
     return locked
 
 
-def _submit(article: Article, by: Any, *, system: bool = False) -> Article:
+def _submit(article: Article, by: Actor, *, system: bool = False) -> Article:
     article = _step(article, "submit", by, system=system)
     article.submitted_at = timezone.now()
     article.save()
@@ -222,7 +242,9 @@ def _submit(article: Article, by: Any, *, system: bool = False) -> Article:
     return article
 
 
-def _approve(article: Article, by: Any, at: dt.datetime | None, *, system: bool = False) -> Article:
+def _approve(
+    article: Article, by: Actor, at: dt.datetime | None, *, system: bool = False
+) -> Article:
     article = _step(article, "approve", by, system=system)
     article.approved_at = at or timezone.now()
     article.approved_by = by if getattr(by, "pk", None) else None
@@ -236,7 +258,9 @@ def _approve(article: Article, by: Any, at: dt.datetime | None, *, system: bool 
     return article
 
 
-def _publish(article: Article, by: Any, at: dt.datetime | None, *, system: bool = False) -> Article:
+def _publish(
+    article: Article, by: Actor, at: dt.datetime | None, *, system: bool = False
+) -> Article:
     article = _step(article, "publish", by, system=system)
     article.published_at = at or timezone.now()
     article.save()
@@ -250,14 +274,14 @@ def _publish(article: Article, by: Any, at: dt.datetime | None, *, system: bool 
 
 
 @transaction.atomic
-def article_submit(*, article: Article, by: Any) -> Article:
+def article_submit(*, article: Article, by: Actor) -> Article:
     """Draft → submitted (승인 요청): the author (see `rules.ARTICLE_STEPS`). Raises
     PermissionDenied or WorkflowError."""
     return _submit(article, by)
 
 
 @transaction.atomic
-def article_return(*, article: Article, by: Any, note: str = "") -> Article:
+def article_return(*, article: Article, by: Actor, note: str = "") -> Article:
     """Submitted or approved → draft: an editor sends it back to the author. Raises
     PermissionDenied or WorkflowError."""
     article = _step(article, "return", by)
@@ -270,21 +294,21 @@ def article_return(*, article: Article, by: Any, note: str = "") -> Article:
 
 
 @transaction.atomic
-def article_approve(*, article: Article, by: Any) -> Article:
+def article_approve(*, article: Article, by: Actor) -> Article:
     """Submitted → approved (기사승인): the time and the editor are recorded. Raises
     PermissionDenied or WorkflowError."""
     return _approve(article, by, None)
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by: Any, at: dt.datetime | None = None) -> Article:
+def article_publish(*, article: Article, by: Actor, at: dt.datetime | None = None) -> Article:
     """Approved → published, now or at `at` (a future time schedules it: readers see it
     from then on). Raises PermissionDenied, or WorkflowError for an unapproved article."""
     return _publish(article, by, at)
 
 
 @transaction.atomic
-def article_withdraw(*, article: Article, by: Any, reason: str) -> Article:
+def article_withdraw(*, article: Article, by: Actor, reason: str) -> Article:
     """Published → withdrawn (게재 취소); readers then get 410 with a notice. Raises
     PermissionDenied, WorkflowError, or ValidationError without a reason."""
     article = _step(article, "withdraw", by)
@@ -301,7 +325,7 @@ def article_withdraw(*, article: Article, by: Any, reason: str) -> Article:
 def article_add_photo(
     *,
     article: Article,
-    by: Any,
+    by: Actor,
     image: Any = None,
     caption: str = "",
     credit: str = "",
@@ -354,8 +378,8 @@ def imported_duplicate(
 @transaction.atomic
 def article_import(
     *,
-    by: Any,
-    data: dict[str, Any],
+    by: Actor,
+    data: ArticleData,
     photo_captions: list[str] | None = None,
     source_hash: str = "",
     organizations: list[Any] | None = None,
@@ -377,7 +401,8 @@ def article_import(
     """
     if by is not None:
         _require(permissions.is_editor(by))
-    data = {**data, "headline": " ".join(str(data.get("headline", "")).split())}
+    data = data.copy()
+    data["headline"] = " ".join(data.get("headline", "").split())
     earlier = imported_duplicate(
         source_hash=source_hash, headline=data["headline"], outlet=data.get("outlet", "")
     )
@@ -427,7 +452,7 @@ def article_import(
 def comment_create(
     *,
     article: Article,
-    by: Any = None,
+    by: Actor = None,
     body: str,
     guest_name: str = "",
     now: dt.datetime | None = None,
@@ -468,7 +493,7 @@ def comment_create(
 
 @transaction.atomic
 def comment_edit(
-    *, comment: Comment, by: Any, body: str, now: dt.datetime | None = None
+    *, comment: Comment, by: Actor, body: str, now: dt.datetime | None = None
 ) -> Comment:
     """The author edits their comment within 15 minutes of writing it, not once a
     moderator has hidden it (`rules.comment_edit_refusal`). Raises PermissionDenied or
@@ -490,12 +515,13 @@ def comment_edit(
 
 
 @transaction.atomic
-def comment_report(*, comment: Comment, by: Any, reason: str) -> CommentReport:
+def comment_report(*, comment: Comment, by: Actor, reason: str) -> CommentReport:
     """A logged-in reader reports a comment (once per reader). Nobody reports their own
     comment (PermissionDenied), and a hidden comment cannot be reported any more
     (ValidationError): moderators have already dealt with it. The comment is read
     again under a row lock, so a report does not slip in as it is being hidden."""
-    _require(bool(getattr(by, "is_authenticated", False)))
+    if by is None or not by.is_authenticated:
+        raise PermissionDenied(_("이 작업을 할 권한이 없습니다."))
     current = Comment.objects.select_for_update().filter(pk=comment.pk).first()
     if current is None:
         raise ValidationError(_("댓글을 찾을 수 없습니다."))
@@ -514,7 +540,7 @@ def comment_report(*, comment: Comment, by: Any, reason: str) -> CommentReport:
 
 
 @transaction.atomic
-def comment_moderate(*, comment: Comment, by: Any, hide: bool, reason: str) -> Comment:
+def comment_moderate(*, comment: Comment, by: Actor, hide: bool, reason: str) -> Comment:
     """A moderator hides (or restores) a comment with a reason; reports are resolved."""
     _require(permissions.can_moderate(by))
     if not reason.strip():

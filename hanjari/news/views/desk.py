@@ -213,7 +213,7 @@ class ArticleCreateView(_ArticleFormView):
 
     def save(self, request: HttpRequest, form: ArticleForm) -> Article:
         article = services.article_create(
-            by=request.user,
+            by=permissions.acting_user(request),
             data=form.article_data(),
             organizations=list(form.cleaned_data["organizations"]),
             tag_names=form.cleaned_data["tags"],
@@ -236,7 +236,7 @@ class ArticleEditView(_ArticleFormView):
         assert self.article is not None  # noqa: S101 - set by get_permission_object
         article = services.article_update(
             article=self.article,
-            by=request.user,
+            by=permissions.acting_user(request),
             data=form.article_data(),
             organizations=list(form.cleaned_data["organizations"]),
             tag_names=form.cleaned_data["tags"],
@@ -267,7 +267,7 @@ class PhotoAddView(ObjectPermissionMixin, View):
         try:
             services.article_add_photo(
                 article=self.article,
-                by=request.user,
+                by=permissions.acting_user(request),
                 image=form.cleaned_data["image"],
                 caption=form.cleaned_data["caption"],
                 credit=form.cleaned_data["credit"],
@@ -400,7 +400,7 @@ class ArticleTransitionView(LoginRequiredMixin, View):
         if action not in rules.ARTICLE_STEPS:
             raise Http404
         article = get_object_or_404(Article, pk=pk)
-        user = request.user
+        user = permissions.acting_user(request)
         try:
             if action == "submit":
                 article = services.article_submit(article=article, by=user)
@@ -527,7 +527,7 @@ class ArticleImportView(ObjectPermissionMixin, View):
             return self._render(request, ctx, 400)
         try:
             article = services.article_import(
-                by=request.user,
+                by=permissions.acting_user(request),
                 data=form.article_data(),
                 photo_captions=form.cleaned_data["photo_captions"],
                 source_hash=services.source_hash(form.cleaned_data["source_text"]),

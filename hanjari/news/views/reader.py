@@ -488,7 +488,7 @@ class CommentCreateView(View):
         try:
             comment = services.comment_create(
                 article=article,
-                by=request.user,
+                by=permissions.acting_user(request),
                 body=form.cleaned_data["body"],
                 guest_name=form.cleaned_data.get("guest_name", ""),
             )
@@ -608,7 +608,9 @@ class CommentEditView(_CommentActionView):
     success_message = gettext_lazy("댓글을 고쳤습니다.")
 
     def act(self, request: HttpRequest, comment: Comment, data: dict[str, Any]) -> Comment:
-        return services.comment_edit(comment=comment, by=request.user, body=data["body"])
+        return services.comment_edit(
+            comment=comment, by=permissions.acting_user(request), body=data["body"]
+        )
 
 
 class CommentReportView(_CommentActionView):
@@ -618,7 +620,9 @@ class CommentReportView(_CommentActionView):
     success_message = gettext_lazy("신고했습니다. 편집자가 확인합니다.")
 
     def act(self, request: HttpRequest, comment: Comment, data: dict[str, Any]) -> Comment:
-        services.comment_report(comment=comment, by=request.user, reason=data.get("reason", ""))
+        services.comment_report(
+            comment=comment, by=permissions.acting_user(request), reason=data.get("reason", "")
+        )
         return comment
 
 
@@ -638,7 +642,10 @@ class CommentModerateView(_CommentActionView):
 
     def act(self, request: HttpRequest, comment: Comment, data: dict[str, Any]) -> Comment:
         return services.comment_moderate(
-            comment=comment, by=request.user, hide=data["action"] == "hide", reason=data["reason"]
+            comment=comment,
+            by=permissions.acting_user(request),
+            hide=data["action"] == "hide",
+            reason=data["reason"],
         )
 
     def get_success_message(self, comment: Comment) -> str:
