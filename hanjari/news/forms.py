@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.images import clean_photo
 from hanjari.core.names import normalize_name
+from hanjari.core.text import no_control_characters
 from hanjari.registry.models import Organization
 
 from .models import Article, ArticlePhoto, Section
@@ -204,7 +205,9 @@ class ArticleForm(PickerFormMixin, forms.Form):
         "dateline_prefix",
     )
 
-    headline = forms.CharField(label=_("제목"), max_length=300, widget=_text())
+    headline = forms.CharField(
+        label=_("제목"), max_length=300, widget=_text(), validators=[no_control_characters]
+    )
     subtitle = forms.CharField(
         label=_("부제"),
         required=False,
@@ -420,7 +423,9 @@ class ImportSourceForm(forms.Form):
 class ImportArticleForm(PickerFormMixin, forms.Form):
     """Step 2 of a press import: the extracted fields, corrected by the editor."""
 
-    headline = forms.CharField(label=_("제목"), max_length=300, widget=_text())
+    headline = forms.CharField(
+        label=_("제목"), max_length=300, widget=_text(), validators=[no_control_characters]
+    )
     subtitle = forms.CharField(
         label=_("부제"), required=False, widget=_area(2), help_text=_("두 줄까지.")
     )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action
 from hanjari.core.services import apply_fields
+from hanjari.core.text import remove_invisible
 
 from . import permissions, rules
 from .models import (
@@ -473,7 +474,8 @@ def comment_create(
     if not authed:
         if not getattr(settings, "HANJARI_GUEST_COMMENTS", False):
             raise PermissionDenied(_("로그인한 사람만 댓글을 쓸 수 있습니다."))
-        guest_name = plain_text(guest_name)[:50]
+        # No invisible or reordering characters (U+202E …) in a name others read.
+        guest_name = remove_invisible(plain_text(guest_name)).strip()[:50]
         if not guest_name:
             raise ValidationError({"guest_name": _("이름을 적어 주세요.")})
     else:

@@ -222,6 +222,18 @@ def test_guest_comments_need_a_name_and_the_check_answer(client, article, settin
     assert "(비회원)" in comments_section(client, article).text()
 
 
+def test_guest_name_loses_invisible_characters(article, settings):
+    """A right-to-left override (U+202E) or zero-width space would make a guest's name
+    read as someone else's (hanjari.core.text.remove_invisible)."""
+    settings.HANJARI_GUEST_COMMENTS = True
+    comment = services.comment_create(
+        article=article, body="안녕하세요", guest_name="\u202e자리한\u200b 손님"
+    )
+    assert comment.guest_name == "자리한 손님"
+    with pytest.raises(ValidationError):
+        services.comment_create(article=article, body="안녕하세요", guest_name="\u200b\u202e")
+
+
 # --- editing -------------------------------------------------------------------------------
 
 
