@@ -46,6 +46,11 @@ CALLS = {
 }
 
 
+def test_every_step_of_the_table_is_tested():
+    assert set(CALLS) == set(rules.ARTICLE_STEPS)
+    assert {state for roles in EXPECTED.values() for state in roles} <= set(STATES)
+
+
 class _Undo(Exception):
     """Raised to roll back a step that was allowed, so the next one starts afresh."""
 
