@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +25,7 @@ from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action
 from hanjari.core.services import apply_fields
 from hanjari.core.text import remove_invisible
+from hanjari.registry.models import Organization
 
 from . import permissions, rules
 from .models import (
@@ -124,8 +126,8 @@ def _tags_for(names: list[str]) -> list[Tag]:
 
 def _set_relations(
     article: Article,
-    organizations: list[Any] | None,
-    tags: list[Any] | None,
+    organizations: Sequence[Organization] | None,
+    tags: Sequence[Tag] | None,
     tag_names: list[str] | None,
 ) -> None:
     if organizations is not None:
@@ -141,8 +143,8 @@ def article_create(
     *,
     by: Actor,
     data: ArticleData,
-    organizations: list[Any] | None = None,
-    tags: list[Any] | None = None,
+    organizations: Sequence[Organization] | None = None,
+    tags: Sequence[Tag] | None = None,
     tag_names: list[str] | None = None,
 ) -> Article:
     """Start a draft (작성 중) written by `by` (reporter, editor or organisation member).
@@ -188,8 +190,8 @@ def article_update(
     article: Article,
     by: Actor,
     data: ArticleData,
-    organizations: list[Any] | None = None,
-    tags: list[Any] | None = None,
+    organizations: Sequence[Organization] | None = None,
+    tags: Sequence[Tag] | None = None,
     tag_names: list[str] | None = None,
 ) -> Article:
     """Edit an article. After publication the previous text is kept as an
@@ -327,7 +329,7 @@ def article_add_photo(
     *,
     article: Article,
     by: Actor,
-    image: Any = None,
+    image: File | None = None,
     caption: str = "",
     credit: str = "",
     alt_text: str = "",
@@ -383,7 +385,7 @@ def article_import(
     data: ArticleData,
     photo_captions: list[str] | None = None,
     source_hash: str = "",
-    organizations: list[Any] | None = None,
+    organizations: Sequence[Organization] | None = None,
     tag_names: list[str] | None = None,
     publish: bool = False,
 ) -> Article:
