@@ -1,8 +1,10 @@
 """Root URL configuration."""
 
+import posixpath
+
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -11,6 +13,7 @@ from django.views.i18n import set_language
 from django.views.static import serve
 
 from hanjari.core.pagecache import cache_anonymous_page
+from hanjari.news.models import PHOTO_FOLDER
 from hanjari.registry.views import HomeView
 
 admin.site.site_header = _("한자리 관리")
@@ -34,8 +37,18 @@ urlpatterns = [
 ]
 
 
+# Media folders whose files are served by their app's own view after a permission
+# check, never from MEDIA_URL: article photos (news:photo; a draft's photo is private).
+GUARDED_MEDIA_FOLDERS = (PHOTO_FOLDER,)
+
+
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Uploaded files (logos, photos) from MEDIA_ROOT, read at request time."""
+    """Uploaded files (logos, photos) from MEDIA_ROOT, read at request time; 404 for
+    files under `GUARDED_MEDIA_FOLDERS` (the path is normalised first, so
+    ``logos/../news/…`` is refused too)."""
+    folder = posixpath.normpath(path).lstrip("/").split("/", 1)[0]
+    if folder in GUARDED_MEDIA_FOLDERS:
+        raise Http404
     return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 

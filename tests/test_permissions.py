@@ -18,9 +18,11 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hanjari.registry.models import ImportRun, MergeCandidate, Organization
+from tests.core.picture_files import picture_bytes
 from tests.events.permission_cases_pages import PAGES_TABLE, pages_post_data, pages_world
 from tests.events.permission_cases_registration import (
     REGISTRATION_TABLE,
@@ -135,6 +137,10 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
     ("get", "news:feed-rss", {}, (200,) * 6),
     ("get", "news:feed-atom", {}, (200,) * 6),
     ("get", "news:article", {"pk": "article"}, (200,) * 6),
+    # article photo files: public once the article is; a draft's only for its author
+    # (staff) — anyone else gets 404, as if there were no such photo
+    ("get", "news:photo", {"pk": "photo"}, (200,) * 6),
+    ("get", "news:photo", {"pk": "draft_photo"}, (404, 404, 404, 404, 404, 200)),
     # a draft is not public, whoever asks (its writers see it on the desk)
     ("get", "news:article", {"pk": "draft"}, (404,) * 6),
     # comments: signed-in users (guest comments are off by default)
@@ -262,9 +268,17 @@ def _news_world(staff: Any, commenter: Any) -> dict[str, Any]:
     submitted = news.article_submit(article=draft("제출한 기사"), by=staff)
     comment = news.comment_create(article=article, by=commenter, body="응원합니다")
     section = Section.objects.create(name="권한표 시험 분류", slug="permission-table")
+    unpublished = draft("쓰는 중인 기사")
+
+    def photo(of: Any) -> Any:
+        image = SimpleUploadedFile("p.png", picture_bytes("PNG"), content_type="image/png")
+        return news.article_add_photo(article=of, by=staff, image=image, alt_text="사진")
+
     return {
         "article": article,
-        "draft": draft("쓰는 중인 기사"),
+        "photo": photo(article),
+        "draft_photo": photo(unpublished),
+        "draft": unpublished,
         "submitted": submitted,
         "comment": comment,
         "section": section,

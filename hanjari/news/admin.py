@@ -1,10 +1,13 @@
 """Django admin for the news desk (소식): articles with their photos and revisions,
 sections, tags and comments.
 
-The workflow state is read-only here: state changes go through the desk (services).
-Saving an article's text calls `services.article_create` / `article_update`, so an
-edit after publication keeps a revision and is audited; comments are hidden or
-restored with `services.comment_moderate` (admin actions).
+Nothing here writes around the services. The workflow state is read-only: state changes
+go through the desk. Saving an article (its text, organisations and tags) calls
+`services.article_create` / `article_update`, so an edit after publication keeps a
+revision and is audited. Photos are shown but added on the desk (`services.
+article_add_photo`, where uploads are checked and cleaned). Articles and comments are
+not deleted here (a published article is withdrawn on the desk); comments are read-only
+and hidden or restored with `services.comment_moderate` (admin actions).
 """
 
 from __future__ import annotations
@@ -17,16 +20,24 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from hanjari.core.audit import log_action
-
-from . import services
+from . import permissions, services
 from .models import Article, ArticlePhoto, ArticleRevision, Comment, Section, Tag
 
 
 class ArticlePhotoInline(admin.TabularInline):
+    """Photos, read-only: they are added on the desk (see the module docstring)."""
+
     model = ArticlePhoto
     extra = 0
     fields = ("order", "image", "caption", "credit", "alt_text")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class ArticleRevisionInline(admin.TabularInline):
@@ -93,19 +104,33 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("상태 (소식 데스크에서 바꿈)"), {"fields": readonly_fields}),
     )
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        data = {f: form.cleaned_data[f] for f in services.ARTICLE_FIELDS if f in form.cleaned_data}
+        data = services.article_data(
+            {f: form.cleaned_data[f] for f in services.ARTICLE_FIELDS if f in form.cleaned_data}
+        )
+        relations = {
+            "organizations": list(form.cleaned_data.get("organizations", [])),
+            "tags": list(form.cleaned_data.get("tags", [])),
+        }
         if change:
-            saved = services.article_update(article=obj, by=request.user, data=data)
+            saved = services.article_update(
+                article=obj, by=permissions.acting_user(request), data=data, **relations
+            )
         else:
-            saved = services.article_create(by=request.user, data=data)
+            saved = services.article_create(
+                by=permissions.acting_user(request), data=data, **relations
+            )
         obj.pk = saved.pk
         obj.refresh_from_db()
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        super().save_formset(request, form, formset, change)
-        if formset.model is ArticlePhoto and formset.has_changed():
-            log_action("news.article.photos_changed", user=request.user, target=form.instance)
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Not the form's many-to-many fields: the service set the organisations and tags.
+        The inlines are read-only, so their formsets find nothing to save."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Section)
@@ -143,10 +168,18 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], hide: bool) -> None:
         reason = str(_("관리자 화면에서 처리"))
         for comment in queryset:
-            services.comment_moderate(comment=comment, by=request.user, hide=hide, reason=reason)
+            services.comment_moderate(
+                comment=comment, by=permissions.acting_user(request), hide=hide, reason=reason
+            )
         self.message_user(request, _("처리했습니다."), messages.SUCCESS)
 
     @admin.action(description=_("고른 댓글 숨기기"))

@@ -8,6 +8,9 @@
 - `ImportSourceForm`: the page text pasted or a .txt/.html file (≤ 2 MB, UTF-8 or
   CP949), step 1 of a press import; `ImportArticleForm`: the extracted fields as the
   editor corrects them, step 2.
+- `CommentForm` (a comment; for a guest also a name and a signed check question),
+  `CommentEditForm`, `CommentReportForm`, `CommentModerateForm`: the reader's comment
+  actions.
 - `OrganizationPicker`: a checkbox list that renders only the chosen and suggested
   organisations (never all of them) with a search box (htmx suggestions).
 """
@@ -15,22 +18,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.images import clean_photo
 from hanjari.core.names import normalize_name
+from hanjari.core.text import no_control_characters
 from hanjari.registry.models import Organization
 
 from .models import Article, ArticlePhoto, Section
-from .services import MAX_TAGS, clean_tag_names
+from .services import MAX_TAGS, ArticleData, article_data, clean_tag_names
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_EXTENSIONS = (".txt", ".html", ".htm")
@@ -198,7 +205,9 @@ class ArticleForm(PickerFormMixin, forms.Form):
         "dateline_prefix",
     )
 
-    headline = forms.CharField(label=_("제목"), max_length=300, widget=_text())
+    headline = forms.CharField(
+        label=_("제목"), max_length=300, widget=_text(), validators=[no_control_characters]
+    )
     subtitle = forms.CharField(
         label=_("부제"),
         required=False,
@@ -279,12 +288,12 @@ class ArticleForm(PickerFormMixin, forms.Form):
             raise forms.ValidationError(_("부제는 두 줄까지 쓸 수 있습니다."))
         return "\n".join(lines)
 
-    def article_data(self) -> dict[str, Any]:
-        """The cleaned values as `services.ARTICLE_FIELDS` data."""
+    def article_data(self) -> ArticleData:
+        """The cleaned values as `services.ArticleData`."""
         names: tuple[str, ...] = ("headline", "subtitle", "body_source", "section")
         if self.press:
             names += self.PRESS_FIELDS
-        return {name: self.cleaned_data[name] for name in names}
+        return article_data({name: self.cleaned_data[name] for name in names})
 
 
 class PhotoForm(forms.Form):
@@ -414,7 +423,9 @@ class ImportSourceForm(forms.Form):
 class ImportArticleForm(PickerFormMixin, forms.Form):
     """Step 2 of a press import: the extracted fields, corrected by the editor."""
 
-    headline = forms.CharField(label=_("제목"), max_length=300, widget=_text())
+    headline = forms.CharField(
+        label=_("제목"), max_length=300, widget=_text(), validators=[no_control_characters]
+    )
     subtitle = forms.CharField(
         label=_("부제"), required=False, widget=_area(2), help_text=_("두 줄까지.")
     )
@@ -499,8 +510,8 @@ class ImportArticleForm(PickerFormMixin, forms.Form):
             raise forms.ValidationError(_("기사 시각이 미래입니다. 다시 확인해 주세요."))
         return value
 
-    def article_data(self) -> dict[str, Any]:
-        """The cleaned values as `services.ARTICLE_FIELDS` data."""
+    def article_data(self) -> ArticleData:
+        """The cleaned values as `services.ArticleData`."""
         names = (
             "headline",
             "subtitle",
@@ -514,4 +525,74 @@ class ImportArticleForm(PickerFormMixin, forms.Form):
             "original_url",
             "section",
         )
-        return {name: self.cleaned_data[name] for name in names}
+        return article_data({name: self.cleaned_data[name] for name in names})
+
+
+# --- comments (댓글) ----------------------------------------------------------------------
+
+GUEST_CHECK_SALT = "hanjari.news.guest-check"
+GUEST_CHECK_MAX_AGE = 60 * 60  # seconds a guest has to answer the check question
+
+
+class CommentForm(forms.Form):
+    """A comment: the text, and for a guest (when allowed) a name and a check answer."""
+
+    body = forms.CharField(
+        label=_("댓글"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "krds-input", "rows": 4, "maxlength": 2000}),
+    )
+
+    def __init__(self, *args: Any, guest: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guest = guest
+        if guest:
+            self.fields["guest_name"] = forms.CharField(
+                label=_("이름"),
+                max_length=50,
+                widget=forms.TextInput(attrs={"class": "krds-input", "autocomplete": "name"}),
+            )
+            self.fields["check_token"] = forms.CharField(widget=forms.HiddenInput)
+            self.fields["check_answer"] = forms.IntegerField(
+                label=_("확인 질문"),
+                widget=forms.TextInput(attrs={"class": "krds-input", "inputmode": "numeric"}),
+            )
+            a, b = guest_check_numbers()
+            self.check_question = gettext("%(a)d 더하기 %(b)d는 얼마입니까?") % {"a": a, "b": b}
+            self.fields["check_answer"].help_text = self.check_question
+            self.initial.setdefault(
+                "check_token", signing.dumps({"a": a, "b": b}, salt=GUEST_CHECK_SALT)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.guest and "check_answer" in data:
+            try:
+                nums = signing.loads(
+                    data.get("check_token", ""), salt=GUEST_CHECK_SALT, max_age=GUEST_CHECK_MAX_AGE
+                )
+                ok = int(nums["a"]) + int(nums["b"]) == data["check_answer"]
+            except (signing.BadSignature, KeyError, TypeError, ValueError):
+                ok = False
+            if not ok:
+                self.add_error("check_answer", gettext("확인 질문의 답이 맞지 않습니다."))
+        return data
+
+
+def guest_check_numbers() -> tuple[int, int]:
+    """Two small numbers for the guest check question (not a secret: it keeps simple
+    scripts out, the rate limit does the rest)."""
+    return 1 + secrets.randbelow(9), 1 + secrets.randbelow(9)
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(label=_("댓글"), max_length=2000)
+
+
+class CommentReportForm(forms.Form):
+    reason = forms.CharField(label=_("신고 이유"), max_length=300, required=False)
+
+
+class CommentModerateForm(forms.Form):
+    action = forms.ChoiceField(choices=[("hide", "hide"), ("restore", "restore")])
+    reason = forms.CharField(label=_("이유"), max_length=300)

@@ -27,6 +27,10 @@ from hanjari.core.uploads import RandomName
 # in the translation catalogue, so `Section.label` shows them in the visitor's language.
 STANDARD_SECTION_NAMES = (_("센터 소식"), _("기업 소식"), _("언론 보도"))
 
+# The media folder of article photos. Its files are not served from MEDIA_URL (a photo
+# of a draft must not be public): `news:photo` serves them after a permission check.
+PHOTO_FOLDER = "news"
+
 
 class Section(models.Model):
     """A news section (분류), e.g. 센터 소식, 기업 소식, 언론 보도."""
@@ -212,7 +216,7 @@ class ArticlePhoto(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
         _("사진"),
-        upload_to=RandomName("news"),
+        upload_to=RandomName(PHOTO_FOLDER),
         blank=True,
         validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
     )
@@ -228,6 +232,12 @@ class ArticlePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or f"photo {self.pk}"
+
+    @property
+    def image_url(self) -> str:
+        """Where the image is served (`news:photo`, which checks who may see it), or ""
+        for a caption without a picture."""
+        return reverse("news:photo", args=[self.pk]) if self.image and self.pk else ""
 
 
 class ArticleRevision(models.Model):

@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from hanjari.accounts.models import Membership
+from django.http import HttpRequest
+
+from hanjari.accounts.actors import Actor
+from hanjari.accounts.models import Membership, User
 
 EDITOR_GROUP = "편집자"
 REPORTER_GROUP = "기자"
+
+
+def acting_user(request: HttpRequest) -> Actor:
+    """The request's user as the services' acting user: the signed-in `User`, or None
+    for an anonymous visitor."""
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def _auth(user: Any) -> bool:
@@ -49,9 +59,11 @@ def can_edit_article(user: Any, article: Any) -> bool:
 
 
 def can_submit_article(user: Any, article: Any) -> bool:
-    """The author of a draft may submit it. An organisation member who is not a reporter
-    may submit only a story linked to organisations they belong to (and at least one)."""
-    if not _auth(user) or article is None or article.status != article.Status.DRAFT:
+    """Who may submit `article` (승인 요청): its author (or an editor). An organisation
+    member who is not a reporter may submit only a story linked to organisations they
+    belong to (and at least one). From which state is the workflow table's business
+    (`hanjari.news.rules.ARTICLE_STEPS`: drafts only)."""
+    if not _auth(user) or article is None:
         return False
     if article.created_by_id != user.pk and not is_editor(user):
         return False

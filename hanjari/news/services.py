@@ -9,19 +9,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action
+from hanjari.core.services import apply_fields
+from hanjari.core.text import remove_invisible
+from hanjari.registry.models import Organization
 
-from . import permissions
+from . import permissions, rules
 from .models import (
     Article,
     ArticleHourlyViews,
@@ -29,6 +35,7 @@ from .models import (
     ArticleRevision,
     Comment,
     CommentReport,
+    Section,
     Tag,
     ViewerHit,
 )
@@ -36,21 +43,28 @@ from .sanitize import article_html, plain_text
 
 S = Article.Status
 
-ARTICLE_FIELDS = (
-    "headline",
-    "subtitle",
-    "body_source",
-    "dateline_prefix",
-    "section",
-    "byline_name",
-    "outlet",
-    "original_url",
-    "copyright_line",
-    "original_published_at",
-    "original_updated_at",
-)
+
+class ArticleData(TypedDict, total=False):
+    """The fields of an article that writers set (`ARTICLE_FIELDS`); the rest (state,
+    times of the workflow, the rendered body) belongs to the services. For a press
+    article (언론 보도): `byline_name` and `outlet` are the byline, and
+    `original_published_at` / `original_updated_at` the outlet's own times."""
+
+    headline: str
+    subtitle: str
+    body_source: str
+    dateline_prefix: str
+    section: Section | None
+    byline_name: str
+    outlet: str
+    original_url: str
+    copyright_line: str
+    original_published_at: dt.datetime | None
+    original_updated_at: dt.datetime | None
+
+
+ARTICLE_FIELDS = tuple(ArticleData.__annotations__)
 MAX_TAGS = 20
-COMMENT_EDIT_WINDOW = dt.timedelta(minutes=15)
 COMMENT_RATE = (5, dt.timedelta(minutes=10))  # at most 5 comments per user per 10 min
 
 
@@ -112,8 +126,8 @@ def _tags_for(names: list[str]) -> list[Tag]:
 
 def _set_relations(
     article: Article,
-    organizations: list[Any] | None,
-    tags: list[Any] | None,
+    organizations: Sequence[Organization] | None,
+    tags: Sequence[Tag] | None,
     tag_names: list[str] | None,
 ) -> None:
     if organizations is not None:
@@ -127,10 +141,10 @@ def _set_relations(
 @transaction.atomic
 def article_create(
     *,
-    by: Any,
-    data: dict[str, Any],
-    organizations: list[Any] | None = None,
-    tags: list[Any] | None = None,
+    by: Actor,
+    data: ArticleData,
+    organizations: Sequence[Organization] | None = None,
+    tags: Sequence[Tag] | None = None,
     tag_names: list[str] | None = None,
 ) -> Article:
     """Start a draft (작성 중) written by `by` (reporter, editor or organisation member).
@@ -152,24 +166,32 @@ def article_create(
     return article
 
 
-def _apply(article: Article, data: dict[str, Any]) -> None:
-    unknown = set(data) - set(ARTICLE_FIELDS)
+def article_data(values: Mapping[str, Any]) -> ArticleData:
+    """`values` from an untyped source (a press extraction) as `ArticleData`. Raises
+    TypeError naming any key that is not in `ARTICLE_FIELDS` (a programming error)."""
+    unknown = sorted(set(values) - set(ARTICLE_FIELDS))
     if unknown:
-        raise ValidationError(_("고칠 수 없는 항목입니다: %s") % ", ".join(sorted(unknown)))
-    for key, value in data.items():
-        setattr(article, key, value)
+        raise TypeError(f"fields not allowed here: {', '.join(unknown)}")
+    return cast(ArticleData, dict(values))
+
+
+def _apply(article: Article, data: ArticleData) -> list[str]:
+    """Set `data` on `article` (`core.services.apply_fields`: TypeError for a key not in
+    `ARTICLE_FIELDS`), tidy the subtitle and render the body. Returns the changed names."""
+    changed = apply_fields(article, data, allowed=ARTICLE_FIELDS)
     article.subtitle = _check_subtitle(article.subtitle or "")
     article.body_html = article_html(article.body_source or "")
+    return changed
 
 
 @transaction.atomic
 def article_update(
     *,
     article: Article,
-    by: Any,
-    data: dict[str, Any],
-    organizations: list[Any] | None = None,
-    tags: list[Any] | None = None,
+    by: Actor,
+    data: ArticleData,
+    organizations: Sequence[Organization] | None = None,
+    tags: Sequence[Tag] | None = None,
     tag_names: list[str] | None = None,
 ) -> Article:
     """Edit an article. After publication the previous text is kept as an
@@ -195,27 +217,38 @@ def article_update(
     return article
 
 
-def _transition(article: Article, allowed_from: tuple[str, ...], to: str) -> Article:
+def _step(article: Article, name: str, by: Actor, *, system: bool = False) -> Article:
+    """Lock `article`, check step `name` of the workflow table (`rules.ARTICLE_STEPS`)
+    for `by` and move the locked row to the step's target state (not saved yet).
+    `system` is set only for system work already allowed by its caller (a command-line
+    import with ``--publish``): then only the state is checked. Raises PermissionDenied
+    (this person may not take the step) or WorkflowError (not from the current state)."""
     locked = Article.objects.select_for_update().get(pk=article.pk)
-    if locked.status not in allowed_from:
-        raise WorkflowError(
-            _("'%(state)s' 상태의 기사에는 할 수 없는 작업입니다.")
-            % {"state": locked.get_status_display()}
-        )
-    locked.status = to
+    step = rules.ARTICLE_STEPS[name]
+    if system:
+        refusal = rules.state_refusal(name, locked)
+    else:
+        refusal = rules.step_refusal(name, by, locked)
+    if refusal is not None:
+        if refusal.code == "forbidden":
+            raise PermissionDenied(refusal.message)
+        raise WorkflowError(refusal.message)
+    locked.status = step.target
     return locked
 
 
-def _submit(article: Article, by: Any) -> Article:
-    article = _transition(article, (S.DRAFT,), S.SUBMITTED)
+def _submit(article: Article, by: Actor, *, system: bool = False) -> Article:
+    article = _step(article, "submit", by, system=system)
     article.submitted_at = timezone.now()
     article.save()
     log_action("news.article.submitted", user=by, target=article)
     return article
 
 
-def _approve(article: Article, by: Any, at: dt.datetime | None) -> Article:
-    article = _transition(article, (S.SUBMITTED,), S.APPROVED)
+def _approve(
+    article: Article, by: Actor, at: dt.datetime | None, *, system: bool = False
+) -> Article:
+    article = _step(article, "approve", by, system=system)
     article.approved_at = at or timezone.now()
     article.approved_by = by if getattr(by, "pk", None) else None
     article.save()
@@ -228,8 +261,10 @@ def _approve(article: Article, by: Any, at: dt.datetime | None) -> Article:
     return article
 
 
-def _publish(article: Article, by: Any, at: dt.datetime | None) -> Article:
-    article = _transition(article, (S.APPROVED,), S.PUBLISHED)
+def _publish(
+    article: Article, by: Actor, at: dt.datetime | None, *, system: bool = False
+) -> Article:
+    article = _step(article, "publish", by, system=system)
     article.published_at = at or timezone.now()
     article.save()
     log_action(
@@ -242,17 +277,17 @@ def _publish(article: Article, by: Any, at: dt.datetime | None) -> Article:
 
 
 @transaction.atomic
-def article_submit(*, article: Article, by: Any) -> Article:
-    """Draft → submitted (승인 요청). Author only (see permissions)."""
-    _require(permissions.can_submit_article(by, article))
+def article_submit(*, article: Article, by: Actor) -> Article:
+    """Draft → submitted (승인 요청): the author (see `rules.ARTICLE_STEPS`). Raises
+    PermissionDenied or WorkflowError."""
     return _submit(article, by)
 
 
 @transaction.atomic
-def article_return(*, article: Article, by: Any, note: str = "") -> Article:
-    """Submitted → draft: an editor sends it back to the author."""
-    _require(permissions.is_editor(by))
-    article = _transition(article, (S.SUBMITTED, S.APPROVED), S.DRAFT)
+def article_return(*, article: Article, by: Actor, note: str = "") -> Article:
+    """Submitted or approved → draft: an editor sends it back to the author. Raises
+    PermissionDenied or WorkflowError."""
+    article = _step(article, "return", by)
     # A returned article needs a new approval: the old one no longer holds.
     article.approved_at = None
     article.approved_by = None
@@ -262,27 +297,26 @@ def article_return(*, article: Article, by: Any, note: str = "") -> Article:
 
 
 @transaction.atomic
-def article_approve(*, article: Article, by: Any) -> Article:
-    """Submitted → approved (기사승인): the time and the editor are recorded."""
-    _require(permissions.is_editor(by))
+def article_approve(*, article: Article, by: Actor) -> Article:
+    """Submitted → approved (기사승인): the time and the editor are recorded. Raises
+    PermissionDenied or WorkflowError."""
     return _approve(article, by, None)
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by: Any, at: dt.datetime | None = None) -> Article:
+def article_publish(*, article: Article, by: Actor, at: dt.datetime | None = None) -> Article:
     """Approved → published, now or at `at` (a future time schedules it: readers see it
-    from then on). Raises WorkflowError for an unapproved article."""
-    _require(permissions.is_editor(by))
+    from then on). Raises PermissionDenied, or WorkflowError for an unapproved article."""
     return _publish(article, by, at)
 
 
 @transaction.atomic
-def article_withdraw(*, article: Article, by: Any, reason: str) -> Article:
-    """Published → withdrawn (게재 취소); readers then get 410 with a notice."""
-    _require(permissions.is_editor(by))
+def article_withdraw(*, article: Article, by: Actor, reason: str) -> Article:
+    """Published → withdrawn (게재 취소); readers then get 410 with a notice. Raises
+    PermissionDenied, WorkflowError, or ValidationError without a reason."""
+    article = _step(article, "withdraw", by)
     if not reason.strip():
         raise ValidationError({"reason": _("게재 취소 이유를 적어 주세요.")})
-    article = _transition(article, (S.PUBLISHED,), S.WITHDRAWN)
     article.withdrawn_at = timezone.now()
     article.withdrawn_reason = reason.strip()[:300]
     article.save()
@@ -294,8 +328,8 @@ def article_withdraw(*, article: Article, by: Any, reason: str) -> Article:
 def article_add_photo(
     *,
     article: Article,
-    by: Any,
-    image: Any = None,
+    by: Actor,
+    image: File | None = None,
     caption: str = "",
     credit: str = "",
     alt_text: str = "",
@@ -347,11 +381,11 @@ def imported_duplicate(
 @transaction.atomic
 def article_import(
     *,
-    by: Any,
-    data: dict[str, Any],
+    by: Actor,
+    data: ArticleData,
     photo_captions: list[str] | None = None,
     source_hash: str = "",
-    organizations: list[Any] | None = None,
+    organizations: Sequence[Organization] | None = None,
     tag_names: list[str] | None = None,
     publish: bool = False,
 ) -> Article:
@@ -370,7 +404,8 @@ def article_import(
     """
     if by is not None:
         _require(permissions.is_editor(by))
-    data = {**data, "headline": " ".join(str(data.get("headline", "")).split())}
+    data = data.copy()
+    data["headline"] = " ".join(data.get("headline", "").split())
     earlier = imported_duplicate(
         source_hash=source_hash, headline=data["headline"], outlet=data.get("outlet", "")
     )
@@ -404,9 +439,12 @@ def article_import(
         when = article.original_published_at
         if when is None or when > now:
             when = now
-        article = _submit(article, by)
-        article = _approve(article, by, when)
-        article = _publish(article, by, when)
+        # An editor takes the steps as themself; a system import (no user) may take
+        # them because the command line is the centre's own.
+        system = by is None
+        article = _submit(article, by, system=system)
+        article = _approve(article, by, when, system=system)
+        article = _publish(article, by, when, system=system)
     return article
 
 
@@ -417,7 +455,7 @@ def article_import(
 def comment_create(
     *,
     article: Article,
-    by: Any = None,
+    by: Actor = None,
     body: str,
     guest_name: str = "",
     now: dt.datetime | None = None,
@@ -438,7 +476,8 @@ def comment_create(
     if not authed:
         if not getattr(settings, "HANJARI_GUEST_COMMENTS", False):
             raise PermissionDenied(_("로그인한 사람만 댓글을 쓸 수 있습니다."))
-        guest_name = plain_text(guest_name)[:50]
+        # No invisible or reordering characters (U+202E …) in a name others read.
+        guest_name = remove_invisible(plain_text(guest_name)).strip()[:50]
         if not guest_name:
             raise ValidationError({"guest_name": _("이름을 적어 주세요.")})
     else:
@@ -458,16 +497,17 @@ def comment_create(
 
 @transaction.atomic
 def comment_edit(
-    *, comment: Comment, by: Any, body: str, now: dt.datetime | None = None
+    *, comment: Comment, by: Actor, body: str, now: dt.datetime | None = None
 ) -> Comment:
-    """The author edits their comment within 15 minutes of writing it (not once a
-    moderator has hidden it). Raises PermissionDenied or ValidationError."""
+    """The author edits their comment within 15 minutes of writing it, not once a
+    moderator has hidden it (`rules.comment_edit_refusal`). Raises PermissionDenied or
+    ValidationError."""
     now = now or timezone.now()
-    _require(bool(getattr(by, "is_authenticated", False)) and comment.user_id == by.pk)
-    if comment.status == Comment.Status.HIDDEN:
-        raise ValidationError(_("숨겨진 댓글은 고칠 수 없습니다."))
-    if now - comment.created_at > COMMENT_EDIT_WINDOW:
-        raise ValidationError(_("댓글은 쓴 뒤 15분 안에만 고칠 수 있습니다."))
+    refusal = rules.comment_edit_refusal(comment, by, now=now)
+    if refusal is not None:
+        if refusal.code == "forbidden":
+            raise PermissionDenied(refusal.message)
+        raise ValidationError(refusal.message, code=refusal.code)
     text = plain_text(body)
     if not text:
         raise ValidationError({"body": _("댓글 내용을 적어 주세요.")})
@@ -479,12 +519,13 @@ def comment_edit(
 
 
 @transaction.atomic
-def comment_report(*, comment: Comment, by: Any, reason: str) -> CommentReport:
+def comment_report(*, comment: Comment, by: Actor, reason: str) -> CommentReport:
     """A logged-in reader reports a comment (once per reader). Nobody reports their own
     comment (PermissionDenied), and a hidden comment cannot be reported any more
     (ValidationError): moderators have already dealt with it. The comment is read
     again under a row lock, so a report does not slip in as it is being hidden."""
-    _require(bool(getattr(by, "is_authenticated", False)))
+    if by is None or not by.is_authenticated:
+        raise PermissionDenied(_("이 작업을 할 권한이 없습니다."))
     current = Comment.objects.select_for_update().filter(pk=comment.pk).first()
     if current is None:
         raise ValidationError(_("댓글을 찾을 수 없습니다."))
@@ -503,7 +544,7 @@ def comment_report(*, comment: Comment, by: Any, reason: str) -> CommentReport:
 
 
 @transaction.atomic
-def comment_moderate(*, comment: Comment, by: Any, hide: bool, reason: str) -> Comment:
+def comment_moderate(*, comment: Comment, by: Actor, hide: bool, reason: str) -> Comment:
     """A moderator hides (or restores) a comment with a reason; reports are resolved."""
     _require(permissions.can_moderate(by))
     if not reason.strip():

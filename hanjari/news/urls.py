@@ -2,7 +2,7 @@ from django.urls import path
 
 from hanjari.core.pagecache import cache_anonymous_page
 
-from .views import desk, reader
+from .views import desk, photos, reader
 
 app_name = "news"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("news/feed/rss/", cache_anonymous_page(reader.LatestRssFeed()), name="feed-rss"),
     path("news/feed/atom/", cache_anonymous_page(reader.LatestAtomFeed()), name="feed-atom"),
     path("news/<int:pk>/", reader.ArticleView.as_view(), name="article"),
+    # photo files: public once the article is, else only for those who see the draft
+    path("news/photo/<int:pk>/", photos.ArticlePhotoView.as_view(), name="photo"),
     path("news/<int:pk>/comments/", reader.CommentCreateView.as_view(), name="comment-create"),
     path("news/comments/<int:pk>/edit/", reader.CommentEditView.as_view(), name="comment-edit"),
     path(

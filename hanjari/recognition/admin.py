@@ -1,57 +1,79 @@
-"""Admin for recognition records (centre staff): every save and delete is written to the
-audit log, as the services do for the pages and commands."""
+"""Admin for recognition records (centre staff). Nothing here writes around the services:
+adding, correcting and deleting a commendation, plaque or donation call
+`hanjari.recognition.services`, which check, save and write the audit log, as they do
+for the pages and commands."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
-from hanjari.core.audit import log_action
+from hanjari.accounts.actors import Actor
+from hanjari.accounts.models import User
 
+from . import services
 from .models import Commendation, Donation, Plaque
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Writes ``recognition.<model>.created|updated|deleted`` to the audit log."""
+def _actor(request: HttpRequest) -> Actor:
+    """The signed-in admin user (the admin lets no one else in) as a service's actor."""
+    return request.user if isinstance(request.user, User) else None
 
-    def _log(self, request: Any, obj: Model, verb: str, data: dict[str, Any]) -> None:
-        log_action(
-            f"recognition.{obj._meta.model_name}.{verb}", user=request.user, target=obj, data=data
-        )
 
-    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        self._log(
-            request,
-            obj,
-            "updated" if change else "created",
-            {"fields": list(form.changed_data), "via": "admin"},
-        )
+class ServiceAdmin(admin.ModelAdmin):
+    """Saves through `create` / `update` (service functions taking ``data`` and ``by``)
+    with the form's values for `service_fields`, and deletes with
+    `services.record_delete`."""
 
-    def delete_model(self, request: Any, obj: Any) -> None:
-        self._log(request, obj, "deleted", {"via": "admin"})
-        super().delete_model(request, obj)
+    service_fields: tuple[str, ...] = ()
+    create: Callable[..., Model]
+    update: Callable[..., Model]
 
-    def delete_queryset(self, request: Any, queryset: Any) -> None:
+    def service_extra(self, form: Any) -> dict[str, Any]:
+        """Further keyword arguments of the services (many-to-many fields)."""
+        return {}
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = {f: form.cleaned_data[f] for f in self.service_fields if f in form.cleaned_data}
+        extra = self.service_extra(form)
+        if change:
+            name = obj._meta.model_name
+            saved = self.update(**{name: obj}, data=data, by=_actor(request), **extra)
+        else:
+            saved = self.create(data=data, by=_actor(request), **extra)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing more to save: the service set the many-to-many fields."""
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.record_delete(record=obj, by=_actor(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            self._log(request, obj, "deleted", {"via": "admin"})
-        super().delete_queryset(request, queryset)
+            services.record_delete(record=obj, by=_actor(request))
 
 
 @admin.register(Commendation)
-class CommendationAdmin(AuditedAdmin):
+class CommendationAdmin(ServiceAdmin):
     list_display = ("title", "recipient_name", "name_public", "conferred_by", "date", "event")
     list_filter = ("name_public", "date")
     search_fields = ("title", "recipient_name", "recipient_affiliation", "citation")
     autocomplete_fields = ["recipient_organization"]
     raw_id_fields = ["event"]
     date_hierarchy = "date"
+    service_fields = services.COMMENDATION_FIELDS
+    create = staticmethod(services.commendation_create)
+    update = staticmethod(services.commendation_update)
 
 
 @admin.register(Plaque)
-class PlaqueAdmin(AuditedAdmin):
+class PlaqueAdmin(ServiceAdmin):
     list_display = ("recipient_name", "recipient_office", "given_by", "date", "event")
     list_filter = ("date",)
     search_fields = ("recipient_name", "recipient_office", "given_by", "reason")
@@ -59,13 +81,22 @@ class PlaqueAdmin(AuditedAdmin):
     filter_horizontal = ["given_by_councils"]
     raw_id_fields = ["event"]
     date_hierarchy = "date"
+    service_fields = services.PLAQUE_FIELDS
+    create = staticmethod(services.plaque_create)
+    update = staticmethod(services.plaque_update)
+
+    def service_extra(self, form: Any) -> dict[str, Any]:
+        return {"given_by_councils": list(form.cleaned_data.get("given_by_councils", []))}
 
 
 @admin.register(Donation)
-class DonationAdmin(AuditedAdmin):
+class DonationAdmin(ServiceAdmin):
     list_display = ("__str__", "amount_krw", "purpose", "date", "event")
     list_filter = ("date",)
     search_fields = ("donor_name", "recipient_text", "purpose")
     autocomplete_fields = ["donor_organization", "recipient_organization"]
     raw_id_fields = ["event"]
     date_hierarchy = "date"
+    service_fields = services.DONATION_FIELDS
+    create = staticmethod(services.donation_create)
+    update = staticmethod(services.donation_update)

@@ -30,6 +30,8 @@ _TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
     ("get", "news:feed-atom", {}, (200, 200, 200, 200, 200)),
     ("get", "news:article", {"pk": "article"}, (200, 200, 200, 200, 200)),
     ("post", "news:article", {"pk": "article"}, (405, 405, 405, 405, 405)),
+    # a published article's photo file: everyone (a draft's: tests/news/test_photos.py)
+    ("get", "news:photo", {"pk": "photo"}, (200, 200, 200, 200, 200)),
     # comments: logged-in readers (guests only when HANJARI_GUEST_COMMENTS is on)
     ("post", "news:comment-create", {"pk": "article"}, (403, 303, 303, 303, 303)),
     ("get", "news:comment-create", {"pk": "article"}, (405, 405, 405, 405, 405)),

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from hanjari.news import services
+from hanjari.news import rules, services
 from hanjari.news.models import Comment, CommentReport
 from hanjari.news.sanitize import plain_text
 from tests.factories import UserFactory
@@ -220,6 +220,18 @@ def test_guest_comments_need_a_name_and_the_check_answer(client, article, settin
     comment = Comment.objects.get()
     assert (comment.user, comment.guest_name) == (None, "손님")
     assert "(비회원)" in comments_section(client, article).text()
+
+
+def test_guest_name_loses_invisible_characters(article, settings):
+    """A right-to-left override (U+202E) or zero-width space would make a guest's name
+    read as someone else's (hanjari.core.text.remove_invisible)."""
+    settings.HANJARI_GUEST_COMMENTS = True
+    comment = services.comment_create(
+        article=article, body="안녕하세요", guest_name="\u202e자리한\u200b 손님"
+    )
+    assert comment.guest_name == "자리한 손님"
+    with pytest.raises(ValidationError):
+        services.comment_create(article=article, body="안녕하세요", guest_name="\u200b\u202e")
 
 
 # --- editing -------------------------------------------------------------------------------
@@ -468,4 +480,4 @@ def test_edit_link_absent_for_other_readers(client, article, reader, other_reade
     item = comments_section(client, article).find("li", id=f"comment-{comment.pk}")
     assert item.find("form", action=edit_url(comment)) is None
     assert item.find("form", action=report_url(comment)) is not None
-    assert timezone.now() - comment.created_at < services.COMMENT_EDIT_WINDOW
+    assert timezone.now() - comment.created_at < rules.COMMENT_EDIT_WINDOW

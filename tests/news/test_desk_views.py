@@ -243,7 +243,8 @@ def test_photo_of_a_draft_is_stored_under_a_random_name(client, author, settings
     )
     assert stored == sorted([first, second])
     html = client.get(reverse("news:photo-add", args=[article.pk])).content.decode()
-    assert f'src="/media/{first}"' in html and "IMG_0001" not in html
+    photo = ArticlePhoto.objects.order_by("pk").first()
+    assert f'src="{reverse("news:photo", args=[photo.pk])}"' in html and "IMG_0001" not in html
 
 
 @pytest.mark.parametrize(
@@ -608,3 +609,15 @@ def test_admin_pages_and_edit_through_the_service(client, author, editor, org_a)
     assert article.headline == "관리자가 고친 제목" and article.status == "published"
     assert article.revisions.get().headline == "한마음 워크숍 열려"
     assert AuditEntry.objects.filter(action="news.article.updated", user=staff).exists()
+
+
+def test_headline_with_a_line_break_is_refused(client, author):
+    """A headline is one line (it goes into <title>, feeds and e-mail subjects):
+    hanjari.core.text.no_control_characters."""
+    client.force_login(author)
+    response = client.post(
+        reverse("news:article-new"), {"headline": "첫 줄\r\n둘째 줄", "body_source": "본문."}
+    )
+    assert response.status_code == 400
+    assert "줄바꿈이나 제어 문자는 넣을 수 없습니다." in response.content.decode()
+    assert not Article.objects.exists()

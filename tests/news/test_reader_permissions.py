@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from hanjari.news import services
 from hanjari.news.models import Comment, CommentReport
+from tests.core.picture_files import picture_bytes, upload
 from tests.news.permission_cases import READER_CASES, READER_POST_DATA, READER_ROLES
 from tests.news.reader_support import (
     published_article,
@@ -26,7 +27,9 @@ def world(reporter, editor, plain_user):
         author=reporter, editor=editor, headline="권한 표 기사", section=section("press")
     )
     comment = services.comment_create(article=article, by=plain_user, body="원래 댓글")
-    return {"article": article, "comment": comment}
+    image = upload("사진.png", picture_bytes("PNG"))
+    photo = services.article_add_photo(article=article, by=editor, image=image, alt_text="사진")
+    return {"article": article, "comment": comment, "photo": photo}
 
 
 def _url(name: str, kwargs: dict[str, str], world: dict[str, Any]) -> str:

@@ -262,3 +262,16 @@ def test_publish_time_is_now_when_not_given(reporter, editor):
         article = advance(make_article(reporter), "published", author=reporter, editor=editor)
     assert article.published_at == moment
     assert article.published_at <= timezone.now()
+
+
+def test_service_refuses_fields_writers_do_not_set(reporter):
+    """Typed service input (services.ArticleData): the workflow state or the rendered body
+    are not writers' fields, and naming one is a programming error, not a silent write."""
+    with pytest.raises(TypeError, match="status"):
+        services.article_create(by=reporter, data={"headline": "제목", "status": "published"})
+    article = make_article(reporter)
+    with pytest.raises(TypeError, match="body_html"):
+        services.article_update(article=article, by=reporter, data={"body_html": "<script>"})
+    with pytest.raises(TypeError, match="view_count"):
+        services.article_data({"headline": "제목", "view_count": 9})
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT

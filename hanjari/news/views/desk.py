@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.core.http import is_htmx
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.core.models import AuditEntry
 from hanjari.registry.models import Organization
 
-from .. import permissions, press, services
+from .. import permissions, press, rules, services
 from ..forms import (
     ArticleForm,
     ImportArticleForm,
@@ -54,11 +55,6 @@ ACTION_LABELS = {
 }
 KST = ZoneInfo("Asia/Seoul")
 S = Article.Status
-
-
-def _htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx and not htmx.boosted)
 
 
 def _org_options(request: HttpRequest) -> HttpResponse:
@@ -162,7 +158,7 @@ class _ArticleFormView(ObjectPermissionMixin, View):
         )
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if _htmx(request) and "org_q" in request.GET:
+        if is_htmx(request) and "org_q" in request.GET:
             return _org_options(request)
         initial = ArticleForm.initial_for(self.article) if self.article else None
         if initial is None:
@@ -217,7 +213,7 @@ class ArticleCreateView(_ArticleFormView):
 
     def save(self, request: HttpRequest, form: ArticleForm) -> Article:
         article = services.article_create(
-            by=request.user,
+            by=permissions.acting_user(request),
             data=form.article_data(),
             organizations=list(form.cleaned_data["organizations"]),
             tag_names=form.cleaned_data["tags"],
@@ -240,7 +236,7 @@ class ArticleEditView(_ArticleFormView):
         assert self.article is not None  # noqa: S101 - set by get_permission_object
         article = services.article_update(
             article=self.article,
-            by=request.user,
+            by=permissions.acting_user(request),
             data=form.article_data(),
             organizations=list(form.cleaned_data["organizations"]),
             tag_names=form.cleaned_data["tags"],
@@ -271,7 +267,7 @@ class PhotoAddView(ObjectPermissionMixin, View):
         try:
             services.article_add_photo(
                 article=self.article,
-                by=request.user,
+                by=permissions.acting_user(request),
                 image=form.cleaned_data["image"],
                 caption=form.cleaned_data["caption"],
                 credit=form.cleaned_data["credit"],
@@ -304,17 +300,13 @@ class PhotoAddView(ObjectPermissionMixin, View):
 
 
 def allowed_actions(user: Any, article: Article) -> dict[str, bool]:
-    """Which workflow actions `user` may take on `article` in its current state (the
-    services decide again on POST)."""
-    editor = permissions.is_editor(user)
+    """What `user` may do with `article` now: edit it, add photos, and each step of the
+    workflow table (`rules.ARTICLE_STEPS`, which the services check again on POST)."""
+    steps = rules.article_steps(user, article)
     return {
         "edit": permissions.can_edit_article(user, article),
         "photo": permissions.can_edit_article(user, article),
-        "submit": permissions.can_submit_article(user, article),
-        "return": editor and article.status in (S.SUBMITTED, S.APPROVED),
-        "approve": editor and article.status == S.SUBMITTED,
-        "publish": editor and article.status == S.APPROVED,
-        "withdraw": editor and article.status == S.PUBLISHED,
+        **{name: name in steps for name in rules.ARTICLE_STEPS},
     }
 
 
@@ -403,13 +395,12 @@ class ArticleTransitionView(LoginRequiredMixin, View):
     datetime-local in Asia/Seoul, schedules it) or withdraw (`reason` required)."""
 
     http_method_names = ["post"]
-    ACTIONS = ("submit", "return", "approve", "publish", "withdraw")
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        if action not in self.ACTIONS:
+        if action not in rules.ARTICLE_STEPS:
             raise Http404
         article = get_object_or_404(Article, pk=pk)
-        user = request.user
+        user = permissions.acting_user(request)
         try:
             if action == "submit":
                 article = services.article_submit(article=article, by=user)
@@ -422,8 +413,11 @@ class ArticleTransitionView(LoginRequiredMixin, View):
                 article = services.article_approve(article=article, by=user)
                 done = _("기사를 승인했습니다.")
             elif action == "publish":
-                if not permissions.is_editor(user):
-                    raise PermissionDenied(_("이 작업을 할 권한이 없습니다."))
+                # Who may publish is decided before the time is read (a reporter gets
+                # 403, not a message about the time).
+                refusal = rules.step_refusal("publish", user, article)
+                if refusal is not None and refusal.code == "forbidden":
+                    raise PermissionDenied(refusal.message)
                 at = parse_schedule(request.POST.get("at", ""))
                 article = services.article_publish(article=article, by=user, at=at)
                 if at and at > timezone.now():
@@ -463,7 +457,7 @@ class ArticleImportView(ObjectPermissionMixin, View):
         return None
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if _htmx(request) and "org_q" in request.GET:
+        if is_htmx(request) and "org_q" in request.GET:
             return _org_options(request)
         return self._render(request, {"source_form": ImportSourceForm()}, 200)
 
@@ -533,7 +527,7 @@ class ArticleImportView(ObjectPermissionMixin, View):
             return self._render(request, ctx, 400)
         try:
             article = services.article_import(
-                by=request.user,
+                by=permissions.acting_user(request),
                 data=form.article_data(),
                 photo_captions=form.cleaned_data["photo_captions"],
                 source_hash=services.source_hash(form.cleaned_data["source_text"]),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,8 +17,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
-from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -35,12 +32,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from hanjari.core import pagecache
+from hanjari.core.http import client_ip, is_htmx, rate_allows
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.events import selectors as events_selectors
 from hanjari.registry import selectors as registry_selectors
 
-from .. import permissions, selectors, services
+from .. import permissions, rules, selectors, services
+from ..forms import CommentEditForm, CommentForm, CommentModerateForm, CommentReportForm
 from ..models import Article, Comment, CommentReport, Section
 from ..templatetags.news_reader import excerpt
 
@@ -55,8 +54,6 @@ WINDOW_LABELS = {
     "7d": gettext_lazy("7일"),
     "30d": gettext_lazy("30일"),
 }
-GUEST_CHECK_SALT = "hanjari.news.guest-check"
-GUEST_CHECK_MAX_AGE = 60 * 60  # seconds a guest has to answer the check question
 
 
 def _page(request: HttpRequest, items: Any, size: int, count: int | None = None) -> Page:
@@ -66,11 +63,6 @@ def _page(request: HttpRequest, items: Any, size: int, count: int | None = None)
     if count is not None:
         paginator.count = count
     return paginator.get_page(request.GET.get("page"))
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
 
 
 def side_lists(*, exclude: Article | None = None) -> dict[str, Any]:
@@ -117,7 +109,7 @@ class ArticleListView(View):
             "querystring": "",
             "list_url": request.path,
         }
-        if _is_htmx(request):
+        if is_htmx(request):
             response = render(request, "news/partials/_list_page.html", context)
         else:
             context.update(side_lists())
@@ -254,16 +246,6 @@ class LatestAtomFeed(LatestRssFeed):
 # --- the article page -----------------------------------------------------------------------
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The reader's address: REMOTE_ADDR, or — behind the proxy that
-    `SECURE_PROXY_SSL_HEADER` says we are behind — the last X-Forwarded-For hop (the
-    one our proxy added; earlier hops are the client's word)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def viewer_ident(request: HttpRequest) -> str:
     """Who is reading, for counting one view per reader per hour: the session key when
     the browser brought a session, else the client IP (hashed by the service, never
@@ -374,77 +356,13 @@ def _jsonld(request: HttpRequest, article: Article, url: str) -> str:
         data["author"] = {"@type": "Person", "name": article.byline}
     elif article.outlet:
         data["author"] = {"@type": "Organization", "name": article.outlet}
-    images = [request.build_absolute_uri(p.image.url) for p in article.photos.all() if p.image]
+    images = [request.build_absolute_uri(p.image_url) for p in article.photos.all() if p.image]
     if images:
         data["image"] = images
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
 
 # --- comments -------------------------------------------------------------------------------
-
-
-class CommentForm(forms.Form):
-    """A comment: the text, and for a guest (when allowed) a name and a check answer."""
-
-    body = forms.CharField(
-        label=gettext_lazy("댓글"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"class": "krds-input", "rows": 4, "maxlength": 2000}),
-    )
-
-    def __init__(self, *args: Any, guest: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.guest = guest
-        if guest:
-            self.fields["guest_name"] = forms.CharField(
-                label=gettext_lazy("이름"),
-                max_length=50,
-                widget=forms.TextInput(attrs={"class": "krds-input", "autocomplete": "name"}),
-            )
-            self.fields["check_token"] = forms.CharField(widget=forms.HiddenInput)
-            self.fields["check_answer"] = forms.IntegerField(
-                label=gettext_lazy("확인 질문"),
-                widget=forms.TextInput(attrs={"class": "krds-input", "inputmode": "numeric"}),
-            )
-            a, b = guest_check_numbers()
-            self.check_question = _("%(a)d 더하기 %(b)d는 얼마입니까?") % {"a": a, "b": b}
-            self.fields["check_answer"].help_text = self.check_question
-            self.initial.setdefault(
-                "check_token", signing.dumps({"a": a, "b": b}, salt=GUEST_CHECK_SALT)
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.guest and "check_answer" in data:
-            try:
-                nums = signing.loads(
-                    data.get("check_token", ""), salt=GUEST_CHECK_SALT, max_age=GUEST_CHECK_MAX_AGE
-                )
-                ok = int(nums["a"]) + int(nums["b"]) == data["check_answer"]
-            except (signing.BadSignature, KeyError, TypeError, ValueError):
-                ok = False
-            if not ok:
-                self.add_error("check_answer", _("확인 질문의 답이 맞지 않습니다."))
-        return data
-
-
-def guest_check_numbers() -> tuple[int, int]:
-    """Two small numbers for the guest check question (not a secret: it keeps simple
-    scripts out, the rate limit does the rest)."""
-    return 1 + secrets.randbelow(9), 1 + secrets.randbelow(9)
-
-
-class CommentEditForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("댓글"), max_length=2000)
-
-
-class CommentReportForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("신고 이유"), max_length=300, required=False)
-
-
-class CommentModerateForm(forms.Form):
-    action = forms.ChoiceField(choices=[("hide", "hide"), ("restore", "restore")])
-    reason = forms.CharField(label=gettext_lazy("이유"), max_length=300)
 
 
 def _guest_comments() -> bool:
@@ -472,7 +390,7 @@ def decorate_comments(
     for c in comments:
         visible = c.status == Comment.Status.VISIBLE
         own = authed and c.user_id == user.pk
-        c.can_edit = bool(own and visible and now - c.created_at <= services.COMMENT_EDIT_WINDOW)
+        c.can_edit = rules.comment_edit_refusal(c, user, now=now) is None
         c.reported = c.pk in reported
         c.can_report = bool(authed and visible and not own and not c.reported)
         c.can_moderate = moderator
@@ -570,7 +488,7 @@ class CommentCreateView(View):
         try:
             comment = services.comment_create(
                 article=article,
-                by=request.user,
+                by=permissions.acting_user(request),
                 body=form.cleaned_data["body"],
                 guest_name=form.cleaned_data.get("guest_name", ""),
             )
@@ -583,7 +501,7 @@ class CommentCreateView(View):
             return self._refuse(request, article, form, _error_text(exc), 400)
         except PermissionDenied as exc:
             return self._refuse(request, article, form, _error_text(exc), 403)
-        if _is_htmx(request):
+        if is_htmx(request):
             context = comments_context(request, article)
             context.update(notice=_("댓글을 올렸습니다."), new_comment_id=comment.pk)
             return _partial(request, "news/partials/_comments.html", context, 201)
@@ -598,7 +516,7 @@ class CommentCreateView(View):
         message: str,
         status: int,
     ) -> HttpResponse:
-        if _is_htmx(request):
+        if is_htmx(request):
             context = comments_context(request, article, form=form)
             context["error"] = message
             response = _partial(request, "news/partials/_comments.html", context, status)
@@ -612,18 +530,13 @@ class CommentCreateView(View):
 
 
 def _guest_rate_ok(request: HttpRequest) -> bool:
-    """Guests (no account) share the per-user limit, counted per hashed address."""
+    """Guests (no account) share the per-user limit (`services.COMMENT_RATE`), counted
+    per hashed address in the shared cache."""
     limit, window = services.COMMENT_RATE
-    key = "news:guest-comments:" + services.viewer_key(ident=client_ip(request), user_agent="")
-    added = cache.add(key, 1, timeout=int(window.total_seconds()))
-    if added:
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=int(window.total_seconds()))
-        return True
-    return count <= limit
+    who = services.viewer_key(ident=client_ip(request), user_agent="")
+    return rate_allows(
+        f"news:guest-comments:{who}", limit=limit, window=int(window.total_seconds())
+    )
 
 
 class _CommentActionView(View):
@@ -659,7 +572,7 @@ class _CommentActionView(View):
         except PermissionDenied as exc:
             return self.refuse(request, comment, _error_text(exc), 403)
         message = self.get_success_message(comment)
-        if _is_htmx(request):
+        if is_htmx(request):
             return self.render_comment(request, comment, 200, notice=message)
         messages.success(request, message)
         return HttpResponseRedirect(_safe_next(request, _comment_url(comment)), status=303)
@@ -683,7 +596,7 @@ class _CommentActionView(View):
     def refuse(
         self, request: HttpRequest, comment: Comment, message: str, status: int
     ) -> HttpResponse:
-        if _is_htmx(request):
+        if is_htmx(request):
             return self.render_comment(request, comment, status, error=message)
         return _plain_error(request, message, status, _comment_url(comment))
 
@@ -695,7 +608,9 @@ class CommentEditView(_CommentActionView):
     success_message = gettext_lazy("댓글을 고쳤습니다.")
 
     def act(self, request: HttpRequest, comment: Comment, data: dict[str, Any]) -> Comment:
-        return services.comment_edit(comment=comment, by=request.user, body=data["body"])
+        return services.comment_edit(
+            comment=comment, by=permissions.acting_user(request), body=data["body"]
+        )
 
 
 class CommentReportView(_CommentActionView):
@@ -705,7 +620,9 @@ class CommentReportView(_CommentActionView):
     success_message = gettext_lazy("신고했습니다. 편집자가 확인합니다.")
 
     def act(self, request: HttpRequest, comment: Comment, data: dict[str, Any]) -> Comment:
-        services.comment_report(comment=comment, by=request.user, reason=data.get("reason", ""))
+        services.comment_report(
+            comment=comment, by=permissions.acting_user(request), reason=data.get("reason", "")
+        )
         return comment
 
 
@@ -725,7 +642,10 @@ class CommentModerateView(_CommentActionView):
 
     def act(self, request: HttpRequest, comment: Comment, data: dict[str, Any]) -> Comment:
         return services.comment_moderate(
-            comment=comment, by=request.user, hide=data["action"] == "hide", reason=data["reason"]
+            comment=comment,
+            by=permissions.acting_user(request),
+            hide=data["action"] == "hide",
+            reason=data["reason"],
         )
 
     def get_success_message(self, comment: Comment) -> str:

@@ -92,7 +92,7 @@ class Command(BaseCommand):
             try:
                 article = services.article_import(
                     by=user,
-                    data={**fields.data, "section": section},
+                    data=services.article_data({**fields.data, "section": section}),
                     photo_captions=fields.photo_captions,
                     source_hash=services.source_hash(page),
                     organizations=suggested,

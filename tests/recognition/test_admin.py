@@ -1,0 +1,103 @@
+"""The Django admin writes recognition records only through the services: adding,
+correcting and deleting a commendation, plaque or donation are checked and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from hanjari.core.models import AuditEntry
+from hanjari.recognition import services
+from hanjari.recognition.models import Commendation, Donation, Plaque
+from tests.factories import CouncilFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2024, 12, 10)
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    return client
+
+
+def _audit(action: str) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action=action, user__username="admin"))
+
+
+def test_add_and_correct_a_commendation_through_the_service(admin_client):
+    data = {
+        "title": "전주시장 표창",
+        "recipient_name": "홍길동",
+        "recipient_affiliation": "",
+        "name_public": "on",
+        "conferred_by": "전주시",
+        "date": "2024-12-10",
+        "citation": "",
+    }
+    response = admin_client.post(reverse("admin:recognition_commendation_add"), data)
+    assert response.status_code == 302
+    commendation = Commendation.objects.get()
+    assert commendation.recipient_name == "홍길동"
+    created = _audit("recognition.commendation.created")
+    assert [e.target_id for e in created] == [str(commendation.pk)]
+
+    url = reverse("admin:recognition_commendation_change", args=[commendation.pk])
+    response = admin_client.post(url, {**data, "conferred_by": "전라북도"})
+    assert response.status_code == 302
+    commendation.refresh_from_db()
+    assert commendation.conferred_by == "전라북도"
+    (updated,) = _audit("recognition.commendation.updated")
+    assert updated.data == {"fields": ["conferred_by"]}
+
+
+def test_invalid_admin_form_writes_nothing(admin_client):
+    """A named commendation needs a recipient: refused, nothing saved or audited."""
+    data = {"title": "표창", "name_public": "on", "date": "2024-12-10"}
+    response = admin_client.post(reverse("admin:recognition_commendation_add"), data)
+    assert response.status_code == 200  # the form again, with the error
+    assert not Commendation.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_plaque_councils_are_saved_by_the_service(admin_client):
+    council = CouncilFactory()
+    data = {
+        "recipient_name": "김감사",
+        "recipient_office": "",
+        "given_by": "",
+        "given_by_councils": [council.pk],
+        "date": "2024-12-10",
+        "reason": "",
+    }
+    response = admin_client.post(reverse("admin:recognition_plaque_add"), data)
+    assert response.status_code == 302
+    plaque = Plaque.objects.get()
+    assert list(plaque.given_by_councils.all()) == [council]
+    (created,) = _audit("recognition.plaque.created")
+    assert created.data["councils"] == [council.pk]
+
+
+def test_delete_goes_through_the_service(admin_client):
+    donation = services.donation_create(data={"donor_name": "이웃", "date": DAY}, by=None)
+    url = reverse("admin:recognition_donation_delete", args=[donation.pk])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Donation.objects.exists()
+    (deleted,) = _audit("recognition.donation.deleted")
+    assert deleted.target_id == str(donation.pk) and deleted.data["date"] == "2024-12-10"
+
+
+def test_update_services_refuse_non_staff_and_unknown_fields(plain_user, staff):
+    donation = services.donation_create(data={"donor_name": "이웃", "date": DAY}, by=staff)
+    with pytest.raises(PermissionDenied):
+        services.donation_update(donation=donation, data={"purpose": "x"}, by=plain_user)
+    with pytest.raises(PermissionDenied):
+        services.record_delete(record=donation, by=plain_user)
+    with pytest.raises(TypeError, match="view_count"):
+        services.donation_update(donation=donation, data={"view_count": 1}, by=staff)
+    assert Donation.objects.get().purpose == ""
