@@ -382,6 +382,18 @@ _CONTROL_KEYS = frozenset(
         "기자구독",
         "기자정보",
         "기자명",
+        "기자이메일",
+        "이메일보내기",
+        "이미지확대보기",
+        "이미지확대",
+        "사진확대보기",
+        "사진확대",
+        "확대보기",
+        "크게보기",
+        "사진크게보기",
+        "오디오듣기",
+        "기사요약",
+        "요약",
     }
 )
 _CONTROL_RE = re.compile(
@@ -392,6 +404,7 @@ _CONTROL_RE = re.compile(
     r"|\S{1,4}\s*(?:공유|공유하기)"
     r"|.{0,6}바로\s*가기"
     r"|(?:본문\s*)?(?:글씨|글자|폰트)\s*(?:크기|키우기|줄이기|크게|작게|확대|축소)\S*"
+    r"(?:\s*(?:조절|설정|변경|선택)\S*)?"
     r"|다른\s*공유\s*찾기"
     r"|sns\s*공유\S*"
     r"|기자\s*(?:프로필|페이지|구독|정보)"
@@ -414,6 +427,8 @@ _CHROME_PREFIXES: tuple[str, ...] = (
     "더보기",
     "관련기사",
     "관련뉴스",
+    "이기사와관련된",
+    "이기사와함께",
     "추천뉴스",
     "추천기사",
     "주요뉴스",
@@ -461,6 +476,7 @@ _CHROME_PREFIXES: tuple[str, ...] = (
     "#",
 )
 _CHROME_ANYWHERE = ("taboola", "dable", "기사목록")
+_TIP_SOLICIT_RE = re.compile(r"제보를?\s*기다립니다|제보\s*바랍니다")
 
 _COPYRIGHT_RE = re.compile(
     r"저작권자|무단\s*전재|재\s*배포|copyright|all\s+rights\s+reserved", re.IGNORECASE
@@ -472,8 +488,31 @@ _PHOTO_CREDIT_RE = re.compile(
     r"|[/|]\s*사진\s*[=:]"
     r"|^사진\s*[=:]"
     r"|[(\[<]\s*사진\s*[)\]>]\s*$"
-    r"|[(\[]\s*[^()\[\]]{1,20}\s*제공\s*[)\]]\s*$)"
+    r"|[(\[]\s*[^()\[\]]{1,20}\s*제공\s*[)\]]\s*$"
+    r"|\s[/|]\s*[^/|=\s][^/|=]{0,19}\s*제공\s*$"
+    r"|(?<=\S)\s*[ⓒ©]\s*[^\s,]{1,20}(?:\s+(?:DB|제공))?\s*$)"
 )
+#: A credit alone on its line, under its caption ("사진=OO 제공", "[사진 제공=OO]").
+_CREDIT_LINE_RE = re.compile(
+    r"^[\[(<]?\s*(?:사진|사진\s*제공|이미지|그래픽|자료|출처|촬영)\s*[=:：/]\s*\S.{0,40}$"
+)
+#: Photo-caption vocabulary: a header line ending so is a caption, not a subtitle.
+_CAPTION_END_RE = re.compile(r"(?:모습|전경|장면|기념\s*촬영|기념사진)(?:이다)?\.?$")
+#: Image controls ("이미지 확대보기"): the line after one is the photo's caption.
+_IMAGE_CONTROL_KEYS = frozenset(
+    {
+        "이미지확대보기",
+        "이미지확대",
+        "사진확대보기",
+        "사진확대",
+        "확대보기",
+        "크게보기",
+        "사진크게보기",
+    }
+)
+#: The line ends a sentence though it has no full stop: a Korean verb ending ``다``/``요``
+#: (maybe with a closing quote) on a line of several words ("…고 강조했다").
+_BARE_VERB_END_RE = re.compile(r"\S\s+\S+[다요][\"”’']?$")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _NAME = rf"[{_HANGUL}]{{2,4}}"
@@ -570,7 +609,8 @@ _OUTLET_HINT_RE = re.compile(
 # --------------------------------------------------------------------------- dates
 
 _DATE_RE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*(?:년|[-./])\s*(?P<m>\d{1,2})\s*(?:월|[-./])\s*"
+    r"(?:(?P<y>(?:19|20)\d{2})\s*(?:년|[-./])|(?<![\d.])(?P<yy>\d{2})\s*[-./])"
+    r"\s*(?P<m>\d{1,2})\s*(?:월|[-./])\s*"
     r"(?P<d>\d{1,2})(?!\d)\s*(?:일|\.(?!\d))?"
     r"(?:\s*\(\s*[월화수목금토일]\s*\)|\s*[월화수목금토일]요일"
     r"|\s*\(?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)?)?"
@@ -590,6 +630,7 @@ _DATE_LABELS: tuple[tuple[str, str], ...] = (
     ("최종수정", "updated"),
     ("최종 수정", "updated"),
     ("수정일", "updated"),
+    ("최종편집", "updated"),
     ("수정", "updated"),
     ("업데이트", "updated"),
     ("updated", "updated"),
@@ -598,6 +639,7 @@ _DATE_LABELS: tuple[tuple[str, str], ...] = (
     ("기사승인", "published"),
     ("승인", "published"),
     ("기사입력", "published"),
+    ("기사전송", "published"),
     ("최초입력", "published"),
     ("입력일", "published"),
     ("입력", "published"),
@@ -628,7 +670,8 @@ class _Stamp:
 
 def _iso_from_match(m: re.Match[str]) -> str | None:
     try:
-        year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+        year = int(m["y"]) if m["y"] else 2000 + int(m["yy"])
+        month, day = int(m["m"]), int(m["d"])
         datetime(year, month, day)
     except ValueError:
         return None
@@ -658,6 +701,8 @@ def _find_stamps(line: str) -> list[_Stamp]:
         if iso is None:
             continue
         segment = lower[previous_end : m.start()]
+        if m["yy"] and m["H"] is None and not any(label in segment for label, _ in _DATE_LABELS):
+            continue  # a two-digit year counts only with a time or a label: "승인 23.12.11"
         kind, label_start, label_text = "none", m.start(), ""
         best: tuple[int, int] | None = None
         for label, label_kind in _DATE_LABELS:
@@ -683,7 +728,9 @@ def _find_stamps(line: str) -> list[_Stamp]:
 
 
 def _has_full_date(line: str) -> bool:
-    return any(_iso_from_match(m) for m in _DATE_RE.finditer(line))
+    return any(
+        _iso_from_match(m) for m in _DATE_RE.finditer(line) if not (m["yy"] and m["H"] is None)
+    )
 
 
 def _iso_from_meta(value: str) -> str | None:
@@ -726,13 +773,15 @@ def _is_control(line: str) -> bool:
 
 
 def _is_chrome(line: str) -> bool:
-    core = _core(line)
-    if not core or len(core) > 40:
+    core = _core(line).lstrip("◎○●◆◇■□★☆※▷▶ ")
+    if not core or len(core) > 60 or (len(core) > 40 and not _TIP_SOLICIT_RE.search(core)):
         return False
     key = _key(core)
     if any(key.startswith(prefix) for prefix in _CHROME_PREFIXES):
         return True
     lowered = core.lower()
+    if _TIP_SOLICIT_RE.search(core) and len(core) <= 60:
+        return True  # "공감언론 OO가 독자 여러분의 소중한 제보를 기다립니다."
     return any(word in lowered for word in _CHROME_ANYWHERE)
 
 
@@ -750,6 +799,8 @@ def _is_marked_caption(line: str) -> bool:
         return False
     if line.count("▲") + line.count("▶") >= 2:
         return False
+    if _is_chrome(_CAPTION_MARK_RE.sub("", line)):
+        return False  # "▶ 관련기사" heads a list
     return not re.match(r"^[▲▶]\s*[^\s:：]{1,8}\s*[:：]", line)
 
 
@@ -767,6 +818,8 @@ def _is_photo_credit(line: str) -> bool:
     A sentence of prose that merely ends with a credit is not one."""
     m = _PHOTO_CREDIT_RE.search(line)
     if m is None or len(line) > 200 or _verb_terminal(line):
+        return False
+    if _COPYRIGHT_RE.search(line) or re.match(r"^[<\[(]?\s*[ⓒ©]", line):
         return False
     before = line[: m.start()].rstrip()
     return not (len(before) >= 40 and _verb_terminal(before))
@@ -824,12 +877,27 @@ _SECTION_WORDS = frozenset(
 
 
 def _is_menu(line: str) -> bool:
-    """A navigation line: section names and buttons only ("로그인 회원가입", "정치 경제 …")."""
-    tokens = [_key(token) for token in line.split()]
+    """A navigation line: section names and buttons only ("로그인 회원가입", "정치 경제 …"),
+    with separators such as ``|`` ignored; or four or more bare words, at least half of
+    them section names ("지역 행정 의회 교육 사회적경제 문화 기획연재": a menu with the
+    site's own sections); or a section label of short words split by ``|``, ``>`` or
+    ``/`` ("사회 | 지역경제")."""
+    tokens = [key for key in (_key(token) for token in line.split()) if key]
     if len(tokens) < 2:
         return False
     known = sum(1 for t in tokens if t in _SECTION_WORDS or t in _CONTROL_KEYS)
-    return known == len(tokens) or (len(tokens) >= 4 and known / len(tokens) >= 0.8)
+    if known == len(tokens) or (len(tokens) >= 4 and known / len(tokens) >= 0.8):
+        return True
+    bare = not re.search(r"[\d,.'\"‘’“”…·()\[\]<>!?~%]", line)
+    if bare and len(tokens) >= 4 and known * 2 >= len(tokens):
+        return True
+    parts = [part.strip() for part in re.split(r"\s[|>›/]\s", line)]
+    return (
+        len(parts) >= 2
+        and bare
+        and all(0 < len(part) <= 6 and " " not in part for part in parts)
+        and any(_key(part) in _SECTION_WORDS for part in parts)
+    )
 
 
 _CO_NAMES_RE = re.compile(rf"(?:({_NAME})\s*[·ㆍ,]\s*)+$")
@@ -937,6 +1005,9 @@ _CREDIT_RE = re.compile(
 _BROADCAST_SIGNOFF_RE = re.compile(rf"^(?P<pre>.{{0,20}}?)\s*(?P<name>{_NAME})입니다\.?$")
 
 
+_NAME_EMAIL_RE = re.compile(rf"{_NAME}\s+[(<\[]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
+
+
 def _is_signoff(line: str) -> bool:
     """A reporter's sign-off, an e-mail alone or production credits."""
     core = _core(line).lstrip("/").strip()
@@ -949,6 +1020,8 @@ def _is_signoff(line: str) -> bool:
         return False
     if _EMAIL_RE.fullmatch(core.strip("()<>[] ")):
         return True
+    if _NAME_EMAIL_RE.fullmatch(core) and _valid_name(core.split()[0]):
+        return True  # "NAME e-mail" without a title
     if _CREDIT_RE.match(core):
         return True
     m = _name_title(core)
@@ -969,6 +1042,9 @@ def _signoff_reporter(line: str) -> str | None:
     bm = _BROADCAST_SIGNOFF_RE.match(core.lstrip("/ "))
     if bm and _valid_name(bm["name"]):
         return bm["name"]
+    core = core.lstrip("/ ")
+    if _NAME_EMAIL_RE.fullmatch(core) and _valid_name(core.split()[0]):
+        return core.split()[0]
     return None
 
 
@@ -977,6 +1053,8 @@ def _signoff_outlet(line: str) -> str | None:
     m = _name_title(core)
     if m is None:
         return None
+    if re.search(r"[/=]\s*$", core[: m.start()]):
+        return None  # "전주/NAME 기자", "전주=NAME 기자": a place, not an outlet
     before = core[: m.start()].strip(" /|,")
     words = before.split()
     if words and not _EMAIL_RE.search(words[0]):
@@ -995,6 +1073,11 @@ def _dateline(line: str) -> tuple[str, str, str] | None:
     m = _TAG_RE.match(line)
     if not m:
         return None
+    inner = m["tag"][1:-1].strip()
+    if re.match(r"(?:사진|사진\s*제공|제공|출처|자료|그래픽|촬영|이미지)\s*[=:/]", inner):
+        return None  # "[사진=정읍시] …" is a photo credit
+    if m.end() >= len(line.rstrip()) and len(inner.split()) >= 3:
+        return None  # "[판로 지원·공유 주방 확대… 청년 기업 20곳]" alone: a subtitle
     prefix = (m["tag"] + m["after"]).strip()
     return prefix, m["tag"], m["after"].strip()
 
@@ -1043,8 +1126,11 @@ def _copyright_outlet(line: str) -> str | None:
     text = re.sub(r"[\[\]ⓒ©]|\(c\)|\(C\)", " ", text)
     text = re.sub(r"무단\s*전재.*$|재\s*배포.*$", " ", text)
     text = re.sub(r"(?:19|20)\d{2}", " ", text)
+    if re.search(r"[A-Za-z0-9-]+\.(?:com|co\.kr|kr|net|org)\b", text, re.IGNORECASE):
+        if not re.search(rf"[{_HANGUL}]", re.sub(r"www\.\S+|https?://\S+", " ", text)):
+            return None  # only a domain ("Copyright © NEWSJB.COM"): no outlet name
     text = re.sub(r"www\.\S+|https?://\S+", " ", text)
-    text = collapse_ws(text.strip(" .,:-|<>"))
+    text = collapse_ws(text.strip(" .,:-|<>&"))
     text = text.split(".")[0].strip(" ,<>")
     if not text or len(text) > 30:
         return None
@@ -1086,6 +1172,8 @@ def _headline_like(line: str) -> bool:
     if _is_control(core) or _is_chrome(core) or _is_copyright(core):
         return False
     if _is_marked_caption(core) or _has_full_date(core) or _WEATHER_RE.search(core):
+        return False
+    if _is_photo_credit(core) or _CREDIT_LINE_RE.match(core):
         return False
     if _is_menu(core) or _byline(core) is not None or _EMAIL_RE.search(core):
         return False
@@ -1133,6 +1221,9 @@ def _find_headline(lines: Sequence[str], hints: _Hints, notes: _Notes) -> tuple[
     return None, -1
 
 
+_TITLE_BAR_RE = re.compile(r"^(?P<title>.{6,}?\S)\s+(?:[-|:<–—]|::)\s+(?P<site>[^-|:<–—]{2,20})$")
+
+
 def _next_nonblank(lines: Sequence[str], i: int) -> int | None:
     for j in range(i + 1, len(lines)):
         if lines[j]:
@@ -1174,6 +1265,40 @@ def _broken_sentence_run(lines: Sequence[str], i: int) -> bool:
     return False
 
 
+_SUBTITLE_MARK_RE = re.compile(r"^(?:[-–—―ㅡ]+\s*)(?=\S)")
+_SUBTITLE_END_MARK_RE = re.compile(r"\s+[-–—―ㅡ]+$")
+_ENCLOSING = {"[": "]", "<": ">", "〈": "〉", "《": "》", "【": "】", "(": ")", "「": "」"}
+
+
+def _subtitle_text(line: str) -> str:
+    """A subtitle line without the decoration the site's style adds: a leading dash
+    (``- `` ``ㅡ `` ``―``) and a trailing one, or brackets around the whole line
+    (``[…]`` ``<…>`` ``〈…〉`` ``【…】``)."""
+    text = _SUBTITLE_END_MARK_RE.sub("", _SUBTITLE_MARK_RE.sub("", line)).strip()
+    if len(text) > 2 and _ENCLOSING.get(text[0]) == text[-1]:
+        inner = text[1:-1]
+        if text[0] not in inner and text[-1] not in inner:
+            text = inner.strip()
+    return text
+
+
+def _ends_sentence(line: str) -> bool:
+    """A line that ends a sentence: terminal punctuation (an end mark such as ``<끝>``
+    ignored), or a Korean verb ending on a line of several words though the full
+    stop is missing ("…고 강조했다")."""
+    line = _END_MARK_RE.sub("", line)
+    return _terminal(line) or bool(_BARE_VERB_END_RE.search(line))
+
+
+def _subtitle_like(line: str) -> bool:
+    """A subtitle (부제) candidate in the header: a phrase of two words or more, eight
+    characters or more, not an e-mail and not only section names."""
+    text = _subtitle_text(line)
+    if len(text) < 8 or len(text.split()) < 2 or _EMAIL_RE.search(text):
+        return False
+    return not all(_key(word) in _SECTION_WORDS for word in text.split())
+
+
 def _is_subhead(line: str) -> bool:
     """A sub-heading or list item: a paragraph of its own even without a full stop."""
     return bool(re.match(r"^(?:[◇◆■□●○◎★☆※【<〈▲△▶▷ㅇ\-–]|\d{1,2}[.)]\s)", line))
@@ -1199,7 +1324,7 @@ def _assemble(chunks: Iterable[str | None], notes: _Notes) -> list[str]:
         if buffer and _is_subhead(chunk):
             flush()
         buffer.append(chunk)
-        if _terminal(chunk) or _is_subhead(chunk):
+        if _ends_sentence(chunk) or _is_subhead(chunk):
             flush()
     flush()
     return paragraphs
@@ -1235,13 +1360,15 @@ class _Reader:
         self.hints = hints
         self.notes = _Notes()
         self.headline, self.h_index = _find_headline(self.lines, hints, self.notes)
+        self.title_bar_outlet: str | None = None
+        self._title_bar()
         self.published: list[str] = []
         self.unlabelled: list[str] = []
         self.updated: list[str] = []
         self.reporter_above: str | None = None
         self.reporter_header: str | None = None
         self.outlet_header: str | None = None
-        self.subtitles: list[str] = []
+        self.subtitles: list[tuple[int, str]] = []  # (line index, text)
         self.captions: list[str] = []
         self.body_start: int | None = None
         self.first_tag: tuple[str, str, str] | None = None
@@ -1251,6 +1378,25 @@ class _Reader:
         self.copyright_line: str | None = None
         self.boilerplate: str | None = None
         self.footer_outlet: str | None = None
+
+    def _title_bar(self) -> None:
+        """A browser title bar "HEADLINE - SITE" (or ``|``, ``:``, ``<``) taken as the
+        headline: the headline is the part before the site's name, and the line where
+        the page prints it alone (within ten lines) is where the header starts."""
+        if self.headline is None or self.h_index < 0:
+            return
+        m = _TITLE_BAR_RE.match(self.headline)
+        if m is None:
+            return
+        title, site = m["title"].strip(), m["site"].strip()
+        for k in range(self.h_index + 1, min(len(self.lines), self.h_index + 11)):
+            if self.lines[k] and _same(_core(self.lines[k]), title):
+                self.headline, self.h_index, self.title_bar_outlet = title, k, site
+                self.notes.add("title bar 'HEADLINE - SITE' above the headline")
+                return
+        if " " not in site and _OUTLET_HINT_RE.search(site):
+            self.headline, self.title_bar_outlet = title, site
+            self.notes.add("site name cut from the headline")
 
     # -- timestamps
 
@@ -1278,6 +1424,10 @@ class _Reader:
         """Labelled timestamps above the headline (status bars) count, and so does a
         byline there; a bare date there is a "today" widget."""
         for line in self.lines[: max(self.h_index, 0)]:
+            if line and _is_photo_credit(_core(line)):
+                self.captions.append(_core(line))
+                self.notes.add("photo caption above the headline")
+                continue
             b = _byline(line) if line else None
             if b is not None and b.reporter and self.reporter_above is None:
                 self.reporter_above = b.reporter
@@ -1290,18 +1440,40 @@ class _Reader:
 
     def read_header(self) -> None:
         """From the headline to the first body line: bylines and timestamps, controls,
-        the headline printed again, captions and the subtitle."""
+        the headline printed again, captions and the subtitle.
+
+        Captions here: ``▲``/``▶`` lines, lines with a photo credit, a line printed
+        twice, the line after an image control ("이미지 확대보기"), a line in caption
+        words ("…모습", "…전경") or ending in a full stop after a noun ("…모습."); a
+        credit alone on its line ("사진=OO 제공") is joined to the caption line above."""
         lines, notes = self.lines, self.notes
+        image_next = False
+        previous: tuple[int, str] | None = None  # (index, kind) of the last line read
         for i in range(self.h_index + 1, len(lines)):
             line = lines[i]
             core = _core(line)
             if not line:
                 continue
+            after_image, image_next = image_next, False
+            kind = "other"
             if self.headline and _same(core, self.headline):
                 notes.add("headline printed twice")
             elif _is_marked_caption(core):
                 self.captions.append(line)
-            elif _is_photo_credit(core):
+            elif _is_photo_credit(core) or _CREDIT_LINE_RE.match(core):
+                if previous is not None and _CREDIT_LINE_RE.match(core):
+                    index, previous_kind = previous
+                    if previous_kind == "subtitle" and self.subtitles[-1][0] == index:
+                        self.subtitles.pop()
+                        self.captions.append(f"{_core(lines[index])} {core}")
+                        notes.add("caption line and its credit line joined")
+                        previous = (i, "other")
+                        continue
+                    if previous_kind == "caption" and not _is_marked_caption(self.captions[-1]):
+                        self.captions[-1] = f"{self.captions[-1]} {core}"
+                        notes.add("caption line and its credit line joined")
+                        previous = (i, "other")
+                        continue
                 self.captions.append(core)
                 notes.add("caption by photo credit")
             elif (b := _byline(line)) is not None:
@@ -1312,26 +1484,53 @@ class _Reader:
                     self.outlet_header = b.outlet
                     notes.add("byline is the outlet")
                 self.take_stamps(b.stamps, allow_unlabelled=True)
+            elif _key(core) in _IMAGE_CONTROL_KEYS:
+                image_next = True
+                notes.add("image control: the next line is its caption")
             elif _is_control(line) or _is_chrome(line):
                 notes.add("page controls skipped")
             elif (
                 _dateline(core)
                 or _verb_terminal(_prose(core))
                 or len(core) >= 120
+                or (len(core) >= 50 and _BARE_VERB_END_RE.search(core))
                 or _broken_sentence_run(lines, i)
             ):
                 self.body_start = i
                 lead = _lead_before_agency_tag(lines, i)
                 if lead is not None:
-                    self.subtitles.extend(_core(lines[k]) for k in range(i, lead) if lines[k])
+                    self.subtitles.extend((k, _core(lines[k])) for k in range(i, lead) if lines[k])
                     notes.add("summary lines before the agency dateline taken as subtitle")
                     self.body_start = lead
                 return
             elif (j := _next_nonblank(lines, i)) is not None and _same(lines[j], line):
                 self.captions.append(core)
+                kind = "caption"
                 notes.add("line printed twice taken as caption")
-            elif len(core) >= 6 and " " in core and not _EMAIL_RE.fullmatch(core):
-                self.subtitles.append(core)
+            elif (
+                after_image
+                or _CAPTION_END_RE.search(core)
+                or (core.endswith(".") and not _verb_terminal(core))
+            ):
+                self.captions.append(core)
+                kind = "caption"
+                notes.add("unmarked caption in the header")
+            elif _subtitle_like(core):
+                self.subtitles.append((i, core))
+                kind = "subtitle"
+            previous = (i, kind)
+
+    def subtitle_run(self) -> list[str]:
+        """The subtitle: the first run of subtitle lines (only blank lines between them),
+        at most four, each without its dash or enclosing brackets."""
+        run: list[str] = []
+        last = -1
+        for index, text in self.subtitles:
+            if run and any(self.lines[k] for k in range(last + 1, index)):
+                break
+            run.append(_subtitle_text(text))
+            last = index
+        return run[:4]
 
     def _hard_stop(self, start: int) -> int:
         """The first line after the body's first line that the body cannot go past:
@@ -1369,7 +1568,7 @@ class _Reader:
                 continue
             if _is_control(core):
                 continue
-            if _terminal(_prose(core)) or (len(core) >= 30 and core.endswith("다")):
+            if _ends_sentence(_prose(core)):
                 last = k
         # an unmarked caption printed twice in a row (a sentence printed twice is a
         # duplicated paragraph instead, kept once below)
@@ -1452,6 +1651,10 @@ class _Reader:
                 continue
             self.boilerplate = line
             self.notes.add(f"chrome from {line[:20]!r}")
+            if self.copyright_line is None:
+                # a news-tip or promotion line between the body and the copyright
+                near = [x for x in lines[k + 1 :] if x][:2]
+                self.copyright_line = next((x for x in near if _is_copyright(_core(x))), None)
             self.footer_outlet = next(
                 (o for o in (_copyright_outlet(x) for x in lines[k:] if _is_copyright(x)) if o),
                 None,
@@ -1484,9 +1687,10 @@ class _Reader:
         art.photo_captions = captions
         art.photo_caption = captions[0] if captions else None
 
-        if self.subtitles:
-            art.subtitle = "\n".join(self.subtitles[:2])
-            notes.add(f"subtitle {min(len(self.subtitles), 2)} line(s)")
+        subtitles = self.subtitle_run()
+        if subtitles:
+            art.subtitle = "\n".join(subtitles)
+            notes.add(f"subtitle {len(subtitles)} line(s)")
 
         trailers = self.trailer_lines
         if trailers:
@@ -1515,6 +1719,7 @@ class _Reader:
             outlet_trailer,
             outlet_tag,
             self.footer_outlet,
+            self.title_bar_outlet,
         )
         art.site_name = next((collapse_ws(c) for c in candidates if c), None)
 
