@@ -394,6 +394,8 @@ _CONTROL_KEYS = frozenset(
         "오디오듣기",
         "기사요약",
         "요약",
+        "요약봇",
+        "본문요약봇",
     }
 )
 _CONTROL_RE = re.compile(
@@ -489,7 +491,8 @@ _PHOTO_CREDIT_RE = re.compile(
     r"|^사진\s*[=:]"
     r"|[(\[<]\s*사진\s*[)\]>]\s*$"
     r"|[(\[]\s*[^()\[\]]{1,20}\s*제공\s*[)\]]\s*$"
-    r"|\s[/|]\s*[^/|=\s][^/|=]{0,19}\s*제공\s*$"
+    r"|(?:\s|(?<=[.]))[/|]\s*[^/|=\s][^/|=]{0,19}\s*제공\s*$"
+    r"|(?<=[.])\s*[^\s.]{1,15}\s*제공\s*$"
     r"|(?<=\S)\s*[ⓒ©]\s*[^\s,]{1,20}(?:\s+(?:DB|제공))?\s*$)"
 )
 #: A credit alone on its line, under its caption ("사진=OO 제공", "[사진 제공=OO]").
@@ -614,7 +617,7 @@ _DATE_RE = re.compile(
     r"(?P<d>\d{1,2})(?!\d)\s*(?:일|\.(?!\d))?"
     r"(?:\s*\(\s*[월화수목금토일]\s*\)|\s*[월화수목금토일]요일"
     r"|\s*\(?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)?)?"
-    r"(?:\s*[\[(]?\s*(?:(?P<ap>오전|오후|AM|PM)\s*)?(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{1,2})"
+    r"(?:(?:\s*|T)[\[(]?\s*(?:(?P<ap>오전|오후|AM|PM)\s*)?(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{1,2})"
     r"(?:\s*분)?(?:\s*:\s*(?P<S>\d{2})|\s*(?P<S2>\d{1,2})\s*초)?(?:\s*(?P<ap2>AM|PM))?\s*[\])]?)?",
     re.IGNORECASE,
 )
@@ -701,6 +704,11 @@ def _find_stamps(line: str) -> list[_Stamp]:
         if iso is None:
             continue
         segment = lower[previous_end : m.start()]
+        if m["H"] is None and re.match(
+            r"(?:부터|까지|에|에서|의|로|은|는|이|가|께|쯤)", line[m.end() :]
+        ):
+            previous_end = m.end()
+            continue  # a date in prose: "12월 18일부터 1월 5일까지 접수"
         if m["yy"] and m["H"] is None and not any(label in segment for label, _ in _DATE_LABELS):
             continue  # a two-digit year counts only with a time or a label: "승인 23.12.11"
         kind, label_start, label_text = "none", m.start(), ""
@@ -760,9 +768,17 @@ _SPEAKER_LABEL_RE = re.compile(
 )
 
 
+_BUTTON_RE = re.compile(r"^(?:[^\s.,]+\s){0,4}[^\s.,]*(?:하기|보기|보내기|가기|듣기|닫기|열기)$")
+
+
 def _is_control(line: str) -> bool:
+    """A page control: a button or counter in words or signs, a menu, a breadcrumb, a
+    broadcast speaker label, or a short button label ending in ``하기``/``보기``/``가기``
+    ("텍스트 음성 변환 서비스 사용하기", "글자 크기 변경하기")."""
     core = _core(line)
     if not core:
+        return True
+    if len(core) <= 25 and _BUTTON_RE.match(core):
         return True
     if _key(core) in _CONTROL_KEYS or _CONTROL_RE.match(core) or _is_menu(core):
         return True
@@ -822,6 +838,8 @@ def _is_photo_credit(line: str) -> bool:
     if _COPYRIGHT_RE.search(line) or re.match(r"^[<\[(]?\s*[ⓒ©]", line):
         return False
     before = line[: m.start()].rstrip()
+    if re.search(r"고\s*있다\.$", before) or _CAPTION_END_RE.search(before):
+        return True  # "…하고 있다. (사진=OO 제공)": the present tense of captions
     return not (len(before) >= 40 and _verb_terminal(before))
 
 
@@ -888,7 +906,7 @@ def _is_menu(line: str) -> bool:
     known = sum(1 for t in tokens if t in _SECTION_WORDS or t in _CONTROL_KEYS)
     if known == len(tokens) or (len(tokens) >= 4 and known / len(tokens) >= 0.8):
         return True
-    bare = not re.search(r"[\d,.'\"‘’“”…·()\[\]<>!?~%]", line)
+    bare = not re.search(r"[\d,.'\"‘’“”…·()\[\]!?~%]|<(?!\s)|(?<!\s)>", line)
     if bare and len(tokens) >= 4 and known * 2 >= len(tokens):
         return True
     parts = [part.strip() for part in re.split(r"\s[|>›/]\s", line)]
@@ -937,10 +955,20 @@ def _without_stamps(line: str) -> str:
     return _PAGE_REF_RE.sub(" ", out)
 
 
+_COUNTER_RE = re.compile(
+    r"(?:댓글|좋아요|추천|조회|조회수|공감|공유|읽음|views?|hits?)\s*[:：]?\s*\d[\d,]*",
+    re.IGNORECASE,
+)
+_WRITER_RE = re.compile(
+    rf"^(?:작성자|글쓴이|글|취재|by|reporter)\s*[:：]?\s*(?P<name>[{_HANGUL}]{{2,6}})$", re.I
+)
+
+
 def _strip_meta(line: str) -> str:
     """The line without timestamps, their labels, page numbers, e-mails, separators and
     page-control words."""
     out = _EMAIL_RE.sub(" ", _without_stamps(line))
+    out = _COUNTER_RE.sub(" ", out)
     out = " ".join(
         word
         for word in out.split()
@@ -967,6 +995,12 @@ def _byline(line: str) -> _Byline | None:
     stamps = _find_stamps(core)
     labelled = [s for s in stamps if s.kind != "none"]
     rest = _strip_meta(core)
+    w = _WRITER_RE.match(rest)
+    if w is not None:
+        # "작성자 NAME" (a board's writer): a person, or a desk such as "편집부"
+        name = w["name"]
+        person = re.fullmatch(_NAME, name) is not None and _valid_name(name)
+        return _Byline(name if person else None, None, stamps)
     m = _name_title(core)
     if m is not None:
         # a byline is the name and title with little else (an outlet, a desk)
@@ -1177,8 +1211,14 @@ def _headline_like(line: str) -> bool:
         return False
     if _is_menu(core) or _byline(core) is not None or _EMAIL_RE.search(core):
         return False
-    # Korean headlines do not end with a full stop after a verb ("…했다.")
-    return not _body_like(core) and not _verb_terminal(core)
+    # Korean headlines do not end with a full stop after a verb ("…했다."), but may ask
+    # or exclaim ("…될까?")
+    return not _body_like(core) and not (_verb_terminal(core) and not _asks(core))
+
+
+def _asks(line: str) -> bool:
+    """A short line that ends with ``?`` or ``!``: a headline or subtitle may."""
+    return len(line) < 40 and line.rstrip(_CLOSERS).endswith(("?", "!"))
 
 
 def _agency_dateline(line: str) -> bool:
@@ -1336,6 +1376,13 @@ _TRAILING_SIGNOFF_RE = re.compile(
     rf"(?<=[.!?”\"’])\s*/?\s*(?P<signoff>(?:\S+\s){{0,2}}?{_NAME}\s?{_TITLE}\s*\(?"
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?)\s*$"
 )
+#: "…계획이다. /군산=NAME 기자" — a sign-off after a slash, without an e-mail.
+_TRAILING_SLASH_SIGNOFF_RE = re.compile(
+    rf"(?<=[.!?”\"’])\s*/\s*(?P<signoff>(?:[{_HANGUL}]{{1,8}}\s?[=/]\s?)?{_NAME}\s?{_TITLE})\s*$"
+)
+_REPORTER_LINK_RE = re.compile(
+    rf"^(?P<outlet>\S{{2,15}})\s+{_NAME}\s?{_TITLE}의?\s*(?:다른|최신|더\s*많은)\s*기사"
+)
 _TRAILING_BROADCAST_RE = re.compile(
     rf"(?<=[.!?])\s+(?P<signoff>(?P<pre>[^\s.]{{1,12}}(?:\s[^\s.]{{1,12}})?)\s?{_NAME}입니다\.)$"
 )
@@ -1378,6 +1425,7 @@ class _Reader:
         self.copyright_line: str | None = None
         self.boilerplate: str | None = None
         self.footer_outlet: str | None = None
+        self.link_outlet: str | None = None
 
     def _title_bar(self) -> None:
         """A browser title bar "HEADLINE - SITE" (or ``|``, ``:``, ``<``) taken as the
@@ -1491,7 +1539,7 @@ class _Reader:
                 notes.add("page controls skipped")
             elif (
                 _dateline(core)
-                or _verb_terminal(_prose(core))
+                or (_verb_terminal(_prose(core)) and not _asks(core))
                 or len(core) >= 120
                 or (len(core) >= 50 and _BARE_VERB_END_RE.search(core))
                 or _broken_sentence_run(lines, i)
@@ -1568,7 +1616,7 @@ class _Reader:
                 continue
             if _is_control(core):
                 continue
-            if _ends_sentence(_prose(core)):
+            if _ends_sentence(_prose(_TRAILING_SLASH_SIGNOFF_RE.sub("", core))):
                 last = k
         # an unmarked caption printed twice in a row (a sentence printed twice is a
         # duplicated paragraph instead, kept once below)
@@ -1613,7 +1661,9 @@ class _Reader:
 
     def _split_trailing_signoff(self) -> None:
         last_paragraph = _END_MARK_RE.sub("", self.paragraphs[-1])
-        m = _TRAILING_SIGNOFF_RE.search(last_paragraph)
+        m = _TRAILING_SIGNOFF_RE.search(last_paragraph) or _TRAILING_SLASH_SIGNOFF_RE.search(
+            last_paragraph
+        )
         if m is None:
             m = _TRAILING_BROADCAST_RE.search(last_paragraph)
             if m is not None and not _OUTLET_HINT_RE.search(m["pre"]):
@@ -1658,6 +1708,11 @@ class _Reader:
             self.footer_outlet = next(
                 (o for o in (_copyright_outlet(x) for x in lines[k:] if _is_copyright(x)) if o),
                 None,
+            )
+            # "OUTLET NAME 기자의 다른기사 보기": the reporter's link names the outlet
+            links = (_REPORTER_LINK_RE.match(_core(x)) for x in lines[k : k + 6] if x)
+            self.link_outlet = next(
+                (m["outlet"] for m in links if m and _OUTLET_HINT_RE.search(m["outlet"])), None
             )
             return
 
@@ -1720,6 +1775,7 @@ class _Reader:
             outlet_tag,
             self.footer_outlet,
             self.title_bar_outlet,
+            self.link_outlet,
         )
         art.site_name = next((collapse_ws(c) for c in candidates if c), None)
 
