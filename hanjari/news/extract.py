@@ -501,6 +501,8 @@ _CREDIT_LINE_RE = re.compile(
 )
 #: Photo-caption vocabulary: a header line ending so is a caption, not a subtitle.
 _CAPTION_END_RE = re.compile(r"(?:모습|전경|장면|기념\s*촬영|기념사진)(?:이다)?\.?$")
+#: A lead sentence's verbs of reporting (a caption does not report).
+_REPORTED_RE = re.compile(r"밝혔다|말했다|전했다|설명했다|강조했다|덧붙였다")
 #: Image controls ("이미지 확대보기"): the line after one is the photo's caption.
 _IMAGE_CONTROL_KEYS = frozenset(
     {
@@ -511,6 +513,9 @@ _IMAGE_CONTROL_KEYS = frozenset(
         "확대보기",
         "크게보기",
         "사진크게보기",
+        "사진",
+        "이미지",
+        "포토",
     }
 )
 #: The line ends a sentence though it has no full stop: a Korean verb ending ``다``/``요``
@@ -644,6 +649,8 @@ _DATE_LABELS: tuple[tuple[str, str], ...] = (
     ("기사입력", "published"),
     ("기사전송", "published"),
     ("최초입력", "published"),
+    ("최초 입력", "published"),
+    ("최초 등록", "published"),
     ("입력일", "published"),
     ("입력", "published"),
     ("등록일", "published"),
@@ -960,7 +967,7 @@ _COUNTER_RE = re.compile(
     re.IGNORECASE,
 )
 _WRITER_RE = re.compile(
-    rf"^(?:작성자|글쓴이|글|취재|by|reporter)\s*[:：]?\s*(?P<name>[{_HANGUL}]{{2,6}})$", re.I
+    rf"^(?:작성자|글쓴이|글|취재|기자|by|reporter)\s*[:：]?\s*(?P<name>[{_HANGUL}]{{2,6}})$", re.I
 )
 
 
@@ -1254,6 +1261,10 @@ def _find_headline(lines: Sequence[str], hints: _Hints, notes: _Notes) -> tuple[
             notes.add("no headline before the body")
             break
         if _headline_like(lines[i]):
+            j = _next_nonblank(lines, i)
+            if _SLOGAN_RE.search(lines[i]) and j is not None and _headline_like(lines[j]):
+                notes.add("the site's slogan above the headline skipped")
+                continue
             skipped = [j for j in range(i) if lines[j]]
             if skipped:
                 notes.add(f"headline after {len(skipped)} chrome line(s)")
@@ -1261,6 +1272,8 @@ def _find_headline(lines: Sequence[str], hints: _Hints, notes: _Notes) -> tuple[
     return None, -1
 
 
+#: A site's slogan ("도민과 함께, 내일을 여는 신문"): press words, no figures, no quotes.
+_SLOGAN_RE = re.compile(r"^(?=[^\d‘’“”'\"]*$).*(?:신문|언론|정론|독자)")
 _TITLE_BAR_RE = re.compile(r"^(?P<title>.{6,}?\S)\s+(?:[-|:<–—]|::)\s+(?P<site>[^-|:<–—]{2,20})$")
 
 
@@ -1508,6 +1521,9 @@ class _Reader:
                 notes.add("headline printed twice")
             elif _is_marked_caption(core):
                 self.captions.append(line)
+            elif _key(core) in _IMAGE_CONTROL_KEYS:
+                image_next = True
+                notes.add("image control: the next line is its caption")
             elif _is_photo_credit(core) or _CREDIT_LINE_RE.match(core):
                 if previous is not None and _CREDIT_LINE_RE.match(core):
                     index, previous_kind = previous
@@ -1532,11 +1548,17 @@ class _Reader:
                     self.outlet_header = b.outlet
                     notes.add("byline is the outlet")
                 self.take_stamps(b.stamps, allow_unlabelled=True)
-            elif _key(core) in _IMAGE_CONTROL_KEYS:
-                image_next = True
-                notes.add("image control: the next line is its caption")
             elif _is_control(line) or _is_chrome(line):
                 notes.add("page controls skipped")
+            elif (
+                after_image
+                and len(core) < 80
+                and not _dateline(core)
+                and not _REPORTED_RE.search(core)
+            ):
+                self.captions.append(core)
+                kind = "caption"
+                notes.add("line after an image control taken as caption")
             elif (
                 _dateline(core)
                 or (_verb_terminal(_prose(core)) and not _asks(core))
@@ -1555,11 +1577,7 @@ class _Reader:
                 self.captions.append(core)
                 kind = "caption"
                 notes.add("line printed twice taken as caption")
-            elif (
-                after_image
-                or _CAPTION_END_RE.search(core)
-                or (core.endswith(".") and not _verb_terminal(core))
-            ):
+            elif _CAPTION_END_RE.search(core) or (core.endswith(".") and not _verb_terminal(core)):
                 self.captions.append(core)
                 kind = "caption"
                 notes.add("unmarked caption in the header")
@@ -1703,8 +1721,8 @@ class _Reader:
             self.notes.add(f"chrome from {line[:20]!r}")
             if self.copyright_line is None:
                 # a news-tip or promotion line between the body and the copyright
-                near = [x for x in lines[k + 1 :] if x][:2]
-                self.copyright_line = next((x for x in near if _is_copyright(_core(x))), None)
+                near = next((x for x in lines[k + 1 :] if x), "")
+                self.copyright_line = near if near and _is_copyright(_core(near)) else None
             self.footer_outlet = next(
                 (o for o in (_copyright_outlet(x) for x in lines[k:] if _is_copyright(x)) if o),
                 None,
