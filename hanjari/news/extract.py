@@ -921,7 +921,7 @@ def _is_menu(line: str) -> bool:
         len(parts) >= 2
         and bare
         and all(0 < len(part) <= 6 and " " not in part for part in parts)
-        and any(_key(part) in _SECTION_WORDS for part in parts)
+        and any(_key(part) in _SECTION_WORDS or _key(part) in _CONTROL_KEYS for part in parts)
     )
 
 
@@ -1335,6 +1335,19 @@ def _subtitle_text(line: str) -> str:
     return text
 
 
+def _noun_caption(line: str) -> bool:
+    """A short noun phrase with a full stop ("지난 8일 열린 협동조합 설명회."): a
+    photo caption, not a sentence (a Korean sentence ends in a verb)."""
+    line = line.rstrip()
+    return (
+        len(line) < 40
+        and line.endswith(".")
+        and not _verb_terminal(line)
+        and not line.endswith("..")
+        and re.search(rf"[{_HANGUL}]\.$", line) is not None
+    )
+
+
 def _ends_sentence(line: str) -> bool:
     """A line that ends a sentence: terminal punctuation (an end mark such as ``<끝>``
     ignored), or a Korean verb ending on a line of several words though the full
@@ -1449,7 +1462,8 @@ class _Reader:
         m = _TITLE_BAR_RE.match(self.headline)
         if m is None:
             return
-        title, site = m["title"].strip(), m["site"].strip()
+        # "HEADLINE < SECTION < 기사본문 - SITE": the headline is before the first "<"
+        title, site = re.split(r"\s+<\s+", m["title"])[0].strip(), m["site"].strip()
         for k in range(self.h_index + 1, min(len(self.lines), self.h_index + 11)):
             if self.lines[k] and _same(_core(self.lines[k]), title):
                 self.headline, self.h_index, self.title_bar_outlet = title, k, site
@@ -1634,7 +1648,8 @@ class _Reader:
                 continue
             if _is_control(core):
                 continue
-            if _ends_sentence(_prose(_TRAILING_SLASH_SIGNOFF_RE.sub("", core))):
+            prose = _prose(_TRAILING_SLASH_SIGNOFF_RE.sub("", core))
+            if _ends_sentence(prose) and not _noun_caption(prose):
                 last = k
         # an unmarked caption printed twice in a row (a sentence printed twice is a
         # duplicated paragraph instead, kept once below)
@@ -1709,6 +1724,10 @@ class _Reader:
                 continue
             if _is_marked_caption(core):
                 self.captions.append(line)
+                continue
+            if _is_photo_credit(core) or _noun_caption(core):
+                self.captions.append(core)
+                self.notes.add("caption after the body")
                 continue
             if _TIP_RE.match(core):
                 self.notes.add("news-tip line skipped")
