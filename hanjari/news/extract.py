@@ -610,7 +610,8 @@ _GENERIC_TAGS = frozenset(
     }
 )
 _OUTLET_HINT_RE = re.compile(
-    r"뉴스|일보|신문|방송|뉴시스|통신|미디어|타임즈|타임스|투데이|TV|KBS|MBC|SBS|YTN|\d",
+    r"뉴스|일보|신문|방송|뉴시스|통신|미디어|타임즈|타임스|투데이|매일|저널|데일리"
+    r"|TV|KBS|MBC|SBS|YTN|\d",
     re.IGNORECASE,
 )
 
@@ -1224,8 +1225,10 @@ def _headline_like(line: str) -> bool:
 
 
 def _asks(line: str) -> bool:
-    """A short line that ends with ``?`` or ``!``: a headline or subtitle may."""
-    return len(line) < 40 and line.rstrip(_CLOSERS).endswith(("?", "!"))
+    """A short line that ends with ``?`` or ``!``, or any line that trails off with an
+    ellipsis ("…세웠다…"): a headline or subtitle may, a sentence of prose does not."""
+    end = line.rstrip().rstrip(_CLOSERS)
+    return end.endswith(("…", "..")) or (len(line) < 40 and end.endswith(("?", "!")))
 
 
 def _agency_dateline(line: str) -> bool:
@@ -1452,6 +1455,7 @@ class _Reader:
         self.boilerplate: str | None = None
         self.footer_outlet: str | None = None
         self.link_outlet: str | None = None
+        self.byline_outlet: str | None = None  # "OUTLET NAME 기자 | 입력 …"
 
     def _title_bar(self) -> None:
         """A browser title bar "HEADLINE - SITE" (or ``|``, ``:``, ``<``) taken as the
@@ -1561,6 +1565,8 @@ class _Reader:
                 if b.outlet and self.outlet_header is None and not b.reporter:
                     self.outlet_header = b.outlet
                     notes.add("byline is the outlet")
+                if b.outlet and b.reporter and _OUTLET_HINT_RE.search(b.outlet):
+                    self.byline_outlet = self.byline_outlet or b.outlet.split()[0]
                 self.take_stamps(b.stamps, allow_unlabelled=True)
             elif _is_control(line) or _is_chrome(line):
                 notes.add("page controls skipped")
@@ -1599,6 +1605,17 @@ class _Reader:
                 self.subtitles.append((i, core))
                 kind = "subtitle"
             previous = (i, kind)
+        self._body_without_full_stops()
+
+    def _body_without_full_stops(self) -> None:
+        """No line read as the body's first: a page whose sentences have no full stops.
+        The body starts at the first "subtitle" line that ends in a verb ("…시작했다")."""
+        first = next((k for k, text in self.subtitles if _BARE_VERB_END_RE.search(text)), None)
+        if first is None:
+            return
+        self.subtitles = [(k, text) for k, text in self.subtitles if k < first]
+        self.body_start = first
+        self.notes.add("sentences without full stops: the body starts at the first verb")
 
     def subtitle_run(self) -> list[str]:
         """The subtitle: the first run of subtitle lines (only blank lines between them),
@@ -1810,6 +1827,7 @@ class _Reader:
             self.outlet_header,
             outlet_trailer,
             outlet_tag,
+            self.byline_outlet,
             self.footer_outlet,
             self.title_bar_outlet,
             self.link_outlet,
