@@ -5,22 +5,60 @@ logo and menu lines, a "today" date widget, text-size and print controls, share
 buttons, the byline and timestamps in many shapes, photo captions, the copyright
 line, a reporter's sign-off, then teasers, most-read lists and the footer. This
 module turns such a page into an :class:`ExtractedArticle` with rules over line
-features (see DOMAIN.md §10); it knows no site and no page by name.
+features; it knows no site and no page by name.
 
 Pipeline (:func:`extract_text`):
 
 1. clean the lines (invisible characters, non-breaking spaces);
-2. find the headline: the first line that reads like a title (skips controls,
-   dates, logo and menu lines) — or the title given by the HTML metadata;
-3. read the header zone up to the first body line: byline and timestamps, controls,
-   a headline printed twice, captions (``▲``/``▶`` or a photo credit, or a line
-   printed twice), the subtitle;
+2. find the headline: the first line that reads like a title — not a control, date,
+   logo, menu ("정치 경제 …", or four or more bare words at least half of them
+   section names), section label ("사회 | 지역경제", "홈 › 사회적경제"), photo
+   credit, or the site's slogan (press words such as 신문/언론/독자, no figures, just
+   above another title line); a title may ask or trail off ("…될까?", "…세웠다…").
+   A browser title bar "HEADLINE - SITE" (also ``|``, ``::``, ``<``, and
+   "HEADLINE < SECTION < 기사본문 - SITE") gives the headline before the site's name,
+   and the site's name as a last-resort outlet. With HTML, the metadata's title;
+3. read the header zone up to the first body line: byline and timestamps, controls
+   (also button labels in words ending ``하기``/``보기``/``가기``), a headline
+   printed twice, captions, the subtitle (부제):
+
+   - captions: ``▲``/``▶`` lines, a photo credit (``(사진=…)``, ``[사진=…]``,
+     ``/OO 제공``, ``… 있다. OO 제공``, ``ⓒOUTLET DB``), a line printed twice, the
+     line after an image control ("이미지 확대보기", "[사진]"), caption words
+     ("…모습", "…전경"), a noun phrase with a full stop ("…모습."); a credit alone on
+     the next line ("사진=OO 제공") is joined to its caption;
+   - subtitle: the first run of phrase lines (two words or more, eight characters
+     or more; only blank lines between them), at most four lines, each without the
+     style's decoration — a leading dash (``-`` ``–`` ``―`` ``ㅡ``), a trailing one,
+     or brackets around the whole line (``[…]`` ``<…>`` ``〈…〉`` ``【…】``); a
+     bracketed phrase of three words or more alone on its line is a subtitle, not a
+     dateline tag;
+   - the body starts at a dateline tag, a sentence ending in a verb and a full
+     stop (not one that asks or trails off), a line of 120 characters or more, a
+     line of 50 or more that ends in a verb without the full stop, or a broadcast
+     script broken inside its sentences. When no line starts it, the page has no
+     full stops: the body starts at the first header line that ends in a verb;
+   - timestamps: labelled (입력, 등록, 승인, 기사입력, 기사전송, 송고, 게재, 작성일,
+     Published/Posted, 수정, 최종수정, 최종편집, 업데이트, Updated/Modified …) in
+     many shapes: ``2023.12.11 10:00``, ``2023년 12월 11일 (월) 14:32:10``,
+     ``2023/12/11 [14:32]``, ``2023. 12. 11. 오후 2:32``, ISO ``2023-12-11T14:32``,
+     two-digit years (``23.12.11 09:40``, only with a time or a label); a date
+     followed by a particle ("12월 18일부터") is prose, not a timestamp;
 4. read the body up to the first hard stop (copyright, sign-off, chrome vocabulary,
-   a teaser that opens with the same ``[OUTLET]`` tag): lines broken inside a
-   sentence are joined, captions and controls are dropped, a paragraph printed
-   twice is kept once;
-5. read what follows the last sentence: copyright, sign-off and credits, then the
-   first line of site chrome.
+   a news-tip solicitation, a teaser that opens with the same ``[OUTLET]`` tag):
+   lines broken inside a sentence are joined, captions and controls are dropped, a
+   paragraph printed twice is kept once. The body ends at its last line that ends a
+   sentence — with terminal punctuation (an end mark such as ``<끝>`` ignored), or
+   with a verb ending on a line of several words though the full stop is missing
+   ("…고 강조했다"), never a short noun phrase with a full stop (a caption). A
+   sign-off at the end of the last paragraph is cut off ("… /군산=NAME 기자",
+   "… NAME 기자 e-mail");
+5. read what follows the last sentence: copyright, sign-offs ("NAME 기자 e-mail",
+   "NAME e-mail", "/REGION=NAME 기자", an e-mail alone), credits and captions, then
+   the first line of site chrome; a copyright line right after that first chrome
+   line still counts (a tip line between body and copyright). "REGION/NAME 기자" and
+   "REGION=NAME 기자" name a place, not an outlet; "OUTLET NAME 기자의 다른기사 보기"
+   names the outlet when nothing else does.
 
 :func:`extract_html` gets the main text and the metadata with trafilatura and feeds
 the same steps. Nothing here touches the network or the database.
@@ -1473,7 +1511,7 @@ class _Reader:
                 self.headline, self.h_index, self.title_bar_outlet = title, k, site
                 self.notes.add("title bar 'HEADLINE - SITE' above the headline")
                 return
-        if " " not in site and _OUTLET_HINT_RE.search(site):
+        if " " not in site and _OUTLET_HINT_RE.search(re.sub(r"\d", "", site)):
             self.headline, self.title_bar_outlet = title, site
             self.notes.add("site name cut from the headline")
 

@@ -1,9 +1,9 @@
-"""Tests for hanjari.news.extract: real pages from data/news and synthetic layouts.
+"""Tests for hanjari.news.extract: real pages from data/news and written layouts.
 
 The real cases check every field of data/news/expected.json (whitespace runs collapsed
-on both sides, as data/news/README.md says). The synthetic pages are written from
-DOMAIN.md §10's layout list and cover layouts none of the real cases has; they check
-that the rules are general rather than fitted to the six files.
+on both sides, as data/news/README.md says). The written pages (tests/news/press_pages
+and the synthetic pages below) are in layouts none of the real cases has; they check
+that the rules are general rather than fitted to the real files.
 """
 
 from __future__ import annotations
@@ -206,7 +206,79 @@ def test_written_page_body_has_no_furniture(file_name: str) -> None:
             assert collapse_ws(furniture) not in body
 
 
-# --- synthetic pages: layouts from DOMAIN.md §10 that no real case has -------------
+@pytest.mark.parametrize(
+    ("line", "subtitle"),
+    [
+        ("- 조합원 30명 참여… 내년 봄 개장", "조합원 30명 참여… 내년 봄 개장"),
+        ("-조합원 30명 참여… 내년 봄 개장", "조합원 30명 참여… 내년 봄 개장"),
+        ("ㅡ 조합원 30명 참여… 내년 봄 개장", "조합원 30명 참여… 내년 봄 개장"),
+        ("― 조합원 30명 참여… 내년 봄 개장 ―", "조합원 30명 참여… 내년 봄 개장"),
+        ("[조합원 30명 참여… 내년 봄 개장]", "조합원 30명 참여… 내년 봄 개장"),
+        ("<조합원 30명 참여… 내년 봄 개장>", "조합원 30명 참여… 내년 봄 개장"),
+        ("〈조합원 30명 참여… 내년 봄 개장〉", "조합원 30명 참여… 내년 봄 개장"),
+        ("조합원 30명 참여… 내년 봄 개장한다…", "조합원 30명 참여… 내년 봄 개장한다…"),
+        ("왜 마을기업이 답이 될까?", "왜 마을기업이 답이 될까?"),
+    ],
+)
+def test_subtitle_without_its_decoration(line: str, subtitle: str) -> None:
+    page = f"""완주 마을 호텔 협동조합 출범
+{line}
+등록 2023.12.11 10:00
+홍서윤 기자
+완주의 주민들이 폐교를 마을 호텔로 바꾸는 협동조합을 세웠다.
+"""
+    article = extract_text(page)
+    assert article.subtitle == subtitle
+    assert article.body_first_sentence == (
+        "완주의 주민들이 폐교를 마을 호텔로 바꾸는 협동조합을 세웠다."
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        ("승인 23.12.11", "2023-12-11"),
+        ("23.12.11 09:40", "2023-12-11T09:40"),
+        ("입력 2023-12-11T14:32:10+09:00", "2023-12-11T14:32:10"),
+        ("기사입력 2023/12/11 [14:32]", "2023-12-11T14:32"),
+        ("입력2023.12.11. 오후 2:32", "2023-12-11T14:32"),
+        ("2023. 12. 11(월) 14:32", "2023-12-11T14:32"),
+        ("등록 : 2023년 12월 11일 14시 32분", "2023-12-11T14:32"),
+        ("24.5.3 버전", None),  # a two-digit year counts only with a time or a label
+        ("2023년 12월 18일부터 접수", None),  # a date followed by a particle is prose
+    ],
+)
+def test_timestamp_shapes(line: str, published: str | None) -> None:
+    page = f"""완주 마을 호텔 협동조합 출범
+{line}
+완주의 주민들이 폐교를 마을 호텔로 바꾸는 협동조합을 세웠다.
+"""
+    assert extract_text(page).published_at == published
+
+
+@pytest.mark.parametrize(
+    "bar",
+    [
+        "완주 마을 호텔 협동조합 출범 - 완주신문",
+        "완주 마을 호텔 협동조합 출범 | 완주신문",
+        "완주 마을 호텔 협동조합 출범 :: 완주신문",
+        "완주 마을 호텔 협동조합 출범 < 지역 < 기사본문 - 완주신문",
+    ],
+)
+def test_browser_title_bar_is_not_the_headline(bar: str) -> None:
+    page = f"""{bar}
+완주신문
+완주 마을 호텔 협동조합 출범
+입력 2023.12.11 10:00
+완주의 주민들이 폐교를 마을 호텔로 바꾸는 협동조합을 세웠다.
+"""
+    article = extract_text(page)
+    assert article.headline == "완주 마을 호텔 협동조합 출범"
+    assert article.subtitle is None
+    assert article.site_name == "완주신문"
+
+
+# --- synthetic pages: layouts that no real case has ----------------------------------
 # Outlets, people and events below are made up.
 
 SYNTHETIC: dict[str, tuple[str, dict[str, Any]]] = {
