@@ -514,9 +514,10 @@ _CHROME_PREFIXES: tuple[str, ...] = (
     "태그",
     "키워드",
     "#",
+    "덧붙이는글",
 )
 _CHROME_ANYWHERE = ("taboola", "dable", "기사목록")
-_TIP_SOLICIT_RE = re.compile(r"제보를?\s*기다립니다|제보\s*바랍니다")
+_TIP_SOLICIT_RE = re.compile(r"제보를?\s*기다립니다|제보\s*바랍니다|여러분의\s*제보")
 
 _COPYRIGHT_RE = re.compile(
     r"저작권자|무단\s*전재|재\s*배포|copyright|all\s+rights\s+reserved", re.IGNORECASE
@@ -531,11 +532,14 @@ _PHOTO_CREDIT_RE = re.compile(
     r"|[(\[]\s*[^()\[\]]{1,20}\s*제공\s*[)\]]\s*$"
     r"|(?:\s|(?<=[.]))[/|]\s*[^/|=\s][^/|=]{0,19}\s*제공\s*$"
     r"|(?<=[.])\s*[^\s.]{1,15}\s*제공\s*$"
+    r"|[\[(][^\[\]()]{0,30}(?:제공|자료\s*사진|DB\s*금지|재판매)[^\[\]()]{0,30}[\])]\s*$"
     r"|(?<=\S)\s*[ⓒ©]\s*[^\s,]{1,20}(?:\s+(?:DB|제공))?\s*$)"
 )
 #: A credit alone on its line, under its caption ("사진=OO 제공", "[사진 제공=OO]").
 _CREDIT_LINE_RE = re.compile(
     r"^[\[(<]?\s*(?:사진|사진\s*제공|이미지|그래픽|자료|출처|촬영)\s*[=:：/]\s*\S.{0,40}$"
+    r"|^[\[(][^\[\]()]{0,30}(?:제공|자료\s*사진|DB\s*금지|재판매)[^\[\]()]{0,30}[\])]$"
+    r"|^[ⓒ©]\s*\S{1,10}$"
 )
 #: Photo-caption vocabulary: a header line ending so is a caption, not a subtitle.
 _CAPTION_END_RE = re.compile(r"(?:모습|전경|장면|기념\s*촬영|기념사진)(?:이다)?\.?$")
@@ -615,6 +619,10 @@ _NOT_NAMES = frozenset(
         "제보",
         "구독",
         "기자명",
+        "최종",
+        "최초",
+        "조회",
+        "조회수",
     }
 )
 _DESK_WORDS = frozenset(
@@ -675,6 +683,7 @@ _DATE_LABELS: tuple[tuple[str, str], ...] = (
     ("촬영", "photo"),
     ("사진", "photo"),
     ("최종수정", "updated"),
+    ("최종 업데이트", "updated"),
     ("최종 수정", "updated"),
     ("수정일", "updated"),
     ("최종편집", "updated"),
@@ -767,17 +776,20 @@ def _find_stamps(line: str) -> list[_Stamp]:
             if best is None or rank > best:
                 best = rank
                 kind, label_start, label_text = label_kind, previous_end + pos, label
+        end = m.end()
         if best is None:
-            # a label right after the date ("2023/12/11 14:20 송고") when no date follows
-            after = lower[m.end() : m.end() + 8].lstrip(" :：|")
-            if not _DATE_RE.search(line, m.end()):
-                for label, label_kind in _DATE_LABELS:
-                    if after.startswith(label):
-                        kind, label_text = label_kind, label
-                        break
+            # a label right after the date ("2023/12/11 14:20 송고 | … 최종수정"): the
+            # label is this date's and not the next one's
+            rest = lower[m.end() : m.end() + 12]
+            after = rest.lstrip(" :：|")
+            for label, label_kind in sorted(_DATE_LABELS, key=lambda x: -len(x[0])):
+                if after.startswith(label):
+                    kind, label_text = label_kind, label
+                    end = m.end() + (len(rest) - len(after)) + len(label)
+                    break
         twelve_hour = bool(m["ap"] or m["ap2"])
-        stamps.append(_Stamp(kind, iso, m.start(), m.end(), label_start, label_text, twelve_hour))
-        previous_end = m.end()
+        stamps.append(_Stamp(kind, iso, m.start(), end, label_start, label_text, twelve_hour))
+        previous_end = end
     return stamps
 
 
@@ -1006,7 +1018,8 @@ _COUNTER_RE = re.compile(
     re.IGNORECASE,
 )
 _WRITER_RE = re.compile(
-    rf"^(?:작성자|글쓴이|글|취재|기자|by|reporter)\s*[:：]?\s*(?P<name>[{_HANGUL}]{{2,6}})$", re.I
+    rf"^(?:작성자|글쓴이|글|취재|기자|by|reporter)\s*[:：]?\s*(?P<name>[{_HANGUL}]{{2,6}})(?:\s+[A-Za-z0-9_.]+)?$",
+    re.I,
 )
 
 
@@ -1023,6 +1036,7 @@ def _strip_meta(line: str) -> str:
         and not _CONTROL_RE.match(word)
     )
     out = re.sub(r"[|/·•:：,\[\]()]+", " ", out)
+    out = re.sub(r"(?:^|\s)[lI](?=\s|$)", " ", out)  # "l" and "I" as separators
     return collapse_ws(out)
 
 
@@ -1206,12 +1220,15 @@ def _copyright_outlet(line: str) -> str | None:
     text = re.sub(r"[\[\]ⓒ©]|\(c\)|\(C\)", " ", text)
     text = re.sub(r"무단\s*전재.*$|재\s*배포.*$", " ", text)
     text = re.sub(r"(?:19|20)\d{2}", " ", text)
+    text = re.sub(r"[‘“'\"][^’”'\"]*[’”'\"]", " ", text)  # a quoted slogan
     if re.search(r"[A-Za-z0-9-]+\.(?:com|co\.kr|kr|net|org)\b", text, re.IGNORECASE):
         if not re.search(rf"[{_HANGUL}]", re.sub(r"www\.\S+|https?://\S+", " ", text)):
             return None  # only a domain ("Copyright © NEWSJB.COM"): no outlet name
     text = re.sub(r"www\.\S+|https?://\S+", " ", text)
     text = collapse_ws(text.strip(" .,:-|<>&"))
     text = text.split(".")[0].strip(" ,<>")
+    if "," in text or len(text.split()) > 3:
+        text = text.replace(",", " ").split()[-1]  # "경제를 보는 눈, … 아시아경제"
     if not text or len(text) > 30:
         return None
     return text
@@ -1267,6 +1284,15 @@ def _asks(line: str) -> bool:
     ellipsis ("…세웠다…"): a headline or subtitle may, a sentence of prose does not."""
     end = line.rstrip().rstrip(_CLOSERS)
     return end.endswith(("…", "..")) or (len(line) < 40 and end.endswith(("?", "!")))
+
+
+def _kicker(line: str) -> bool:
+    """A short phrase after a generic tag ("[현장] 전주 평화동 협동조합 3년"): a subtitle or
+    kicker, not a dateline that opens the body."""
+    found = _dateline(line)
+    if found is None or found[1][1:-1].strip() not in _GENERIC_TAGS or found[2]:
+        return False
+    return len(line) < 60 and not _ends_sentence(line)
 
 
 def _agency_dateline(line: str) -> bool:
@@ -1618,7 +1644,7 @@ class _Reader:
                 kind = "caption"
                 notes.add("line after an image control taken as caption")
             elif (
-                _dateline(core)
+                (_dateline(core) and not _kicker(core))
                 or (_verb_terminal(_prose(core)) and not _asks(core))
                 or len(core) >= 120
                 or (len(core) >= 50 and _BARE_VERB_END_RE.search(core))
@@ -1675,6 +1701,8 @@ class _Reader:
             core = _core(lines[k])
             if not core:
                 continue
+            if _is_copyright(core) and self._credit_under_caption(k):
+                continue  # "▲ caption" then "ⓒ NAME": the photo's credit
             if _is_copyright(core) or _is_chrome(core) or _is_signoff(core):
                 return k
             tag = _dateline(core)
@@ -1687,6 +1715,15 @@ class _Reader:
                 self.notes.add("teasers with the same opening tag cut")
                 return k
         return len(lines)
+
+    def _credit_under_caption(self, k: int) -> bool:
+        """Is line ``k`` a short credit line ("ⓒ NAME", "[OO 제공. 재판매 및 DB 금지]")
+        right under a caption line?"""
+        core = _core(self.lines[k])
+        if not _CREDIT_LINE_RE.match(core):
+            return False
+        above = next((x for x in reversed(self.lines[:k]) if x), "")
+        return _is_marked_caption(_core(above)) or not _ends_sentence(above)
 
     def read_body(self) -> None:
         """From the first body line to the last line that ends a sentence before the hard
@@ -1719,6 +1756,20 @@ class _Reader:
             line = lines[k]
             core = _core(line)
             if not line:
+                chunks.append(None)
+            elif k > start and _CREDIT_LINE_RE.match(core) and self._credit_under_caption(k):
+                # a credit line under its caption: "▲ caption" / "ⓒ NAME", or an
+                # unmarked caption line / "[OO 제공. 재판매 및 DB 금지]"
+                above = max(a for a in range(start, k) if lines[a])
+                previous = chunks[above - start]  # one chunk per line
+                if previous is not None and not _ends_sentence(previous):
+                    chunks[above - start] = None
+                    self.captions.append(f"{_core(previous)} {core}")
+                elif self.captions:
+                    self.captions[-1] = f"{self.captions[-1]} {core}"
+                else:
+                    self.captions.append(core)
+                notes.add("credit line under a caption")
                 chunks.append(None)
             elif k in twice:
                 self.captions.append(core)
