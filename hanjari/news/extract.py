@@ -31,8 +31,8 @@ Pipeline (:func:`extract_text`):
      or more; only blank lines between them), at most four lines, each without the
      style's decoration — a leading dash (``-`` ``–`` ``―`` ``ㅡ``), a trailing one,
      or brackets around the whole line (``[…]`` ``<…>`` ``〈…〉`` ``【…】``); a
-     bracketed phrase of three words or more alone on its line is a subtitle, not a
-     dateline tag;
+     bracketed phrase of three words or more alone on its line, or a short phrase
+     after a generic tag ("[현장] …"), is a subtitle, not a dateline tag;
    - the body starts at a dateline tag, a sentence ending in a verb and a full
      stop (not one that asks or trails off), a line of 120 characters or more, a
      line of 50 or more that ends in a verb without the full stop, or a broadcast
@@ -42,11 +42,14 @@ Pipeline (:func:`extract_text`):
      Published/Posted, 수정, 최종수정, 최종편집, 업데이트, Updated/Modified …) in
      many shapes: ``2023.12.11 10:00``, ``2023년 12월 11일 (월) 14:32:10``,
      ``2023/12/11 [14:32]``, ``2023. 12. 11. 오후 2:32``, ISO ``2023-12-11T14:32``,
-     two-digit years (``23.12.11 09:40``, only with a time or a label); a date
+     two-digit years (``23.12.11 09:40``, only with a time or a label); a label
+     right after its date ("… 14:32 송고 | … 15:00 최종수정") is that date's; a date
      followed by a particle ("12월 18일부터") is prose, not a timestamp;
 4. read the body up to the first hard stop (copyright, sign-off, chrome vocabulary,
-   a news-tip solicitation, a teaser that opens with the same ``[OUTLET]`` tag):
-   lines broken inside a sentence are joined, captions and controls are dropped, a
+   a news-tip solicitation such as "…여러분의 제보로…", "덧붙이는 글", a teaser that
+   opens with the same ``[OUTLET]`` tag): lines broken inside a sentence are joined,
+   captions and controls are dropped, a credit line under a caption ("ⓒ NAME",
+   "[OO 제공. 재판매 및 DB 금지]") joins that caption and is no copyright, a
    paragraph printed twice is kept once. The body ends at its last line that ends a
    sentence — with terminal punctuation (an end mark such as ``<끝>`` ignored), or
    with a verb ending on a line of several words though the full stop is missing
@@ -58,7 +61,9 @@ Pipeline (:func:`extract_text`):
    the first line of site chrome; a copyright line right after that first chrome
    line still counts (a tip line between body and copyright). "REGION/NAME 기자" and
    "REGION=NAME 기자" name a place, not an outlet; "OUTLET NAME 기자의 다른기사 보기"
-   names the outlet when nothing else does.
+   names the outlet when nothing else does. The copyright's outlet is read without a
+   quoted slogan or the slogan words before the name ("ⓒ경제를 보는 눈, … OUTLET"),
+   and a bare domain ("Copyright © NEWS.COM") names no outlet.
 
 :func:`extract_html` gets the main text and the metadata with trafilatura and feeds
 the same steps. Nothing here touches the network or the database.
