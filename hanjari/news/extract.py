@@ -672,7 +672,7 @@ _DATE_RE = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*(?:년|[-./])|(?<![\d.])(?P<yy>\d{2})\s*[-./])"
     r"\s*(?P<m>\d{1,2})\s*(?:월|[-./])\s*"
     r"(?P<d>\d{1,2})(?!\d)\s*(?:일|\.(?!\d))?"
-    r"(?:\s*\(\s*[월화수목금토일]\s*\)|\s*[월화수목금토일]요일"
+    r"(?:\s*\(\s*[월화수목금토일](?:요일)?\s*\)|\s*[월화수목금토일]요일"
     r"|\s*\(?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)?)?"
     r"(?:(?:\s*|T)[\[(]?\s*(?:(?P<ap>오전|오후|AM|PM)\s*)?(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{1,2})"
     r"(?:\s*분)?(?:\s*:\s*(?P<S>\d{2})|\s*(?P<S2>\d{1,2})\s*초)?(?:\s*(?P<ap2>AM|PM))?\s*[\])]?)?",
@@ -1068,11 +1068,19 @@ def _byline(line: str) -> _Byline | None:
         return _Byline(name if person else None, None, stamps)
     m = _name_title(core)
     if m is not None:
-        # a byline is the name and title with little else (an outlet, a desk)
-        around = collapse_ws(_strip_meta(core).replace(m.group(0), " "))
+        # a byline is the name and title with little else (an outlet, a desk);
+        # "NAME 기자, NAME 기자" names two
+        around = _strip_meta(core).replace(m.group(0), " ")
+        names = [_names(m)]
+        for other in _NAME_TITLE_RE.finditer(core, m.end()):
+            between = core[m.end() : other.start()]
+            if _valid_name(other["name"]) and re.fullmatch(r"[\s,·ㆍ/]*", between):
+                names.append(other["name"])
+                around = around.replace(other.group(0), " ")
+        around = collapse_ws(around)
         if len(around) <= 20:
             outlet = around or None
-            return _Byline(_names(m), outlet, stamps)
+            return _Byline(", ".join(names), outlet, stamps)
         return None
     if labelled:
         # "입력 2014년10월15일 09시38분 홍길동" — a name left after the timestamp
@@ -1384,6 +1392,8 @@ def _broken_sentence_run(lines: Sequence[str], i: int) -> bool:
             return False
         if _is_marked_caption(line) or _is_control(line) or _byline(line) is not None:
             return False
+        if _is_photo_credit(line) or _CREDIT_LINE_RE.match(line) or line in run:
+            return False  # a caption, or a line printed twice: not a script
         run.append(line)
         if _terminal(line):
             return len(run) >= 2 and _verb_terminal(line)
@@ -1537,9 +1547,17 @@ class _Reader:
             return
         # "HEADLINE < SECTION < 기사본문 - SITE": the headline is before the first "<"
         title, site = re.split(r"\s+<\s+", m["title"])[0].strip(), m["site"].strip()
+        # "HEADLINE | SECTION | SITE": the headline is one of the parts before the site
+        cuts = [cut.start() for cut in re.finditer(r"\s+(?:[-|:<–—]|::)\s+", title)]
+        prefixes = [title] + [title[:cut] for cut in reversed(cuts)]
         for k in range(self.h_index + 1, min(len(self.lines), self.h_index + 11)):
-            if self.lines[k] and _same(_core(self.lines[k]), title):
-                self.headline, self.h_index, self.title_bar_outlet = title, k, site
+            if not self.lines[k]:
+                continue
+            found = next(
+                (p for p in prefixes if len(p) >= 6 and _same(_core(self.lines[k]), p)), None
+            )
+            if found is not None:
+                self.headline, self.h_index, self.title_bar_outlet = found, k, site
                 self.notes.add("title bar 'HEADLINE - SITE' above the headline")
                 return
         if " " not in site and _OUTLET_HINT_RE.search(re.sub(r"\d", "", site)):
