@@ -1400,7 +1400,7 @@ def _broken_sentence_run(lines: Sequence[str], i: int) -> bool:
     return False
 
 
-_SUBTITLE_MARK_RE = re.compile(r"^(?:[-–—―ㅡ]+\s*)(?=\S)")
+_SUBTITLE_MARK_RE = re.compile(r"^(?:[-–—―ㅡㆍ]+\s*)(?=\S)")
 _SUBTITLE_END_MARK_RE = re.compile(r"\s+[-–—―ㅡ]+$")
 _ENCLOSING = {"[": "]", "<": ">", "〈": "〉", "《": "》", "【": "】", "(": ")", "「": "」"}
 
@@ -1626,6 +1626,7 @@ class _Reader:
                 notes.add("headline printed twice")
             elif _is_marked_caption(core):
                 self.captions.append(line)
+                kind = "caption"
             elif _key(core) in _IMAGE_CONTROL_KEYS:
                 image_next = True
                 notes.add("image control: the next line is its caption")
@@ -1638,7 +1639,7 @@ class _Reader:
                         notes.add("caption line and its credit line joined")
                         previous = (i, "other")
                         continue
-                    if previous_kind == "caption" and not _is_marked_caption(self.captions[-1]):
+                    if previous_kind == "caption" and self.captions:
                         self.captions[-1] = f"{self.captions[-1]} {core}"
                         notes.add("caption line and its credit line joined")
                         previous = (i, "other")

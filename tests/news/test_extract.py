@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hanjari.news.extract import (
     EXPECTED_KEYS,
@@ -276,6 +278,37 @@ def test_browser_title_bar_is_not_the_headline(bar: str) -> None:
     assert article.headline == "완주 마을 호텔 협동조합 출범"
     assert article.subtitle is None
     assert article.site_name == "완주신문"
+
+
+_PAGE_LINES = sorted(
+    {
+        line
+        for path in WRITTEN_DIR.glob("*.txt")
+        for line in path.read_text(encoding="utf-8").splitlines()
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_PAGE_LINES), st.just(""), st.text(max_size=30)),
+        max_size=25,
+    )
+)
+def test_any_mix_of_page_lines_extracts(lines: list[str]) -> None:
+    """Lines of the written pages shuffled, repeated and mixed with noise: extraction
+    never fails, and what it finds is consistent."""
+    article = extract_text("\n".join(lines))
+    if article.body_paragraphs:
+        assert article.body_first_sentence is not None
+        assert article.body_last_sentence is not None
+    else:
+        assert article.body_first_sentence is None
+    for caption in article.photo_captions:
+        assert caption.strip()
+    if article.subtitle is not None:
+        assert 1 <= len(article.subtitle.splitlines()) <= 4
 
 
 # --- synthetic pages: layouts that no real case has ----------------------------------
