@@ -572,7 +572,7 @@ _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _NAME = rf"[{_HANGUL}]{{2,4}}"
 _TITLE = (
-    r"(?:(?:선임|수석|전문|객원|인턴|수습|사진|영상|취재|시민)?기자|대기자|특파원|통신원"
+    r"(?:(?:선임|수석|전문|객원|인턴|수습|사진|영상|취재|시민|명예|학생)?기자|대기자|특파원|통신원"
     r"|논설위원|편집위원|전문위원|칼럼니스트|리포터)"
 )
 _NAME_TITLE_RE = re.compile(
@@ -626,6 +626,12 @@ _NOT_NAMES = frozenset(
         "기자명",
         "최종",
         "최초",
+        "명예",
+        "청년",
+        "학생",
+        "마을",
+        "어린이",
+        "청소년",
         "조회",
         "조회수",
     }
@@ -764,9 +770,7 @@ def _find_stamps(line: str) -> list[_Stamp]:
         if iso is None:
             continue
         segment = lower[previous_end : m.start()]
-        if m["H"] is None and re.match(
-            r"(?:부터|까지|에|에서|의|로|은|는|이|가|께|쯤)", line[m.end() :]
-        ):
+        if _prose_date(line, m):
             previous_end = m.end()
             continue  # a date in prose: "12월 18일부터 1월 5일까지 접수"
         if m["yy"] and m["H"] is None and not any(label in segment for label, _ in _DATE_LABELS):
@@ -798,9 +802,19 @@ def _find_stamps(line: str) -> list[_Stamp]:
     return stamps
 
 
+_PARTICLE_AFTER_DATE = r"(?:부터|까지|에|에서|의|로|은|는|이|가|께|쯤)"
+
+
+def _prose_date(line: str, m: re.Match[str]) -> bool:
+    """A date followed by a particle ("2024년 1월 1일부터", "18일까지"): prose."""
+    return m["H"] is None and bool(re.match(_PARTICLE_AFTER_DATE, line[m.end() :]))
+
+
 def _has_full_date(line: str) -> bool:
     return any(
-        _iso_from_match(m) for m in _DATE_RE.finditer(line) if not (m["yy"] and m["H"] is None)
+        _iso_from_match(m)
+        for m in _DATE_RE.finditer(line)
+        if not (m["yy"] and m["H"] is None) and not _prose_date(line, m)
     )
 
 
@@ -1067,6 +1081,8 @@ def _byline(line: str) -> _Byline | None:
         person = re.fullmatch(_NAME, name) is not None and _valid_name(name)
         return _Byline(name if person else None, None, stamps)
     m = _name_title(core)
+    if m is not None and re.match(r"\s*\d", core[m.end() :]):
+        return None  # "청년 기자 20명": a count, not a byline
     if m is not None:
         # a byline is the name and title with little else (an outlet, a desk);
         # "NAME 기자, NAME 기자" names two
