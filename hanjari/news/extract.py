@@ -19,7 +19,7 @@ Pipeline (:func:`extract_text`):
    "HEADLINE < SECTION < 기사본문 - SITE") gives the headline before the site's name,
    and the site's name as a last-resort outlet. With HTML, the metadata's title;
 3. read the header zone up to the first body line: byline and timestamps, controls
-   (also button labels in words ending ``하기``/``보기``/``가기``), a headline
+   (also button labels in words: "글자 크기 변경하기", "SNS 보내기"), a headline
    printed twice, captions, the subtitle (부제):
 
    - captions: ``▲``/``▶`` lines, a photo credit (``(사진=…)``, ``[사진=…]``,
@@ -845,13 +845,18 @@ _SPEAKER_LABEL_RE = re.compile(
 )
 
 
-_BUTTON_RE = re.compile(r"^(?:[^\s.,]+\s){0,4}[^\s.,]*(?:하기|보기|보내기|가기|듣기|닫기|열기)$")
+_BUTTON_RE = re.compile(
+    r"^(?:[^\s.,]+\s){0,4}[^\s.,]*(?:사용|변경|복사|공유|인쇄|저장|이동|선택|설정|구독|스크랩|신고"
+    r"|추천|확대|축소|요약|조절)하기$"
+    r"|^(?:[^\s.,]+\s){0,4}(?:보기|보내기|바로가기|듣기|닫기|열기)$"
+)
 
 
 def _is_control(line: str) -> bool:
     """A page control: a button or counter in words or signs, a menu, a breadcrumb, a
-    broadcast speaker label, or a short button label ending in ``하기``/``보기``/``가기``
-    ("텍스트 음성 변환 서비스 사용하기", "글자 크기 변경하기")."""
+    broadcast speaker label, or a short button label: a UI verb with ``하기``
+    ("텍스트 음성 변환 서비스 사용하기", "글자 크기 변경하기"), or ``보기``/``듣기``
+    /``닫기`` as its own word ("기사 원문 보기")."""
     core = _core(line)
     if not core:
         return True

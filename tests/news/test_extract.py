@@ -311,6 +311,26 @@ def test_any_mix_of_page_lines_extracts(lines: list[str]) -> None:
         assert 1 <= len(article.subtitle.splitlines()) <= 4
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "마을기업으로 함께 살아가기",
+        "사회적경제, 농촌 소멸의 답이 될까?",
+        "김제 마을기업, 축제 매출 신기록 세웠다…",
+        "2024년 1월 1일부터 사회적기업 인증 ‘등록제’로 바뀐다",
+        "협동조합의 날 기념식 - 전주서 500명 참석",
+    ],
+)
+def test_headline_shapes_that_are_no_control_or_date(headline: str) -> None:
+    page = f"""{headline}
+입력 2023.12.11 10:00
+완주의 주민들이 폐교를 마을 호텔로 바꾸는 협동조합을 세웠다.
+"""
+    article = extract_text(page)
+    assert article.headline == headline
+    assert article.published_at == "2023-12-11T10:00"
+
+
 # --- synthetic pages: layouts that no real case has ----------------------------------
 # Outlets, people and events below are made up.
 
