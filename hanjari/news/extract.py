@@ -439,6 +439,10 @@ _CONTROL_KEYS = frozenset(
         "요약",
         "요약봇",
         "본문요약봇",
+        "ai요약",
+        "ai기사요약",
+        "오디오기사",
+        "기사를읽어드립니다",
     }
 )
 _CONTROL_RE = re.compile(
@@ -453,6 +457,7 @@ _CONTROL_RE = re.compile(
     r"|다른\s*공유\s*찾기"
     r"|sns\s*공유\S*"
     r"|기자\s*(?:프로필|페이지|구독|정보)"
+    r"|(?:기사\s*)?(?:읽는|읽기)\s*(?:시간|약)?\s*[:：]?\s*약?\s*\d+\s*분\S*"
     r")$",
     re.IGNORECASE,
 )
