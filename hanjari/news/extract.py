@@ -25,8 +25,9 @@ Pipeline (:func:`extract_text`):
    - captions: ``▲``/``▶`` lines, a photo credit (``(사진=…)``, ``[사진=…]``,
      ``/OO 제공``, ``… 있다. OO 제공``, ``ⓒOUTLET DB``), a line printed twice, the
      line after an image control ("이미지 확대보기", "[사진]"), caption words
-     ("…모습", "…전경"), a noun phrase with a full stop ("…모습."); a credit alone on
-     the next line ("사진=OO 제공") is joined to its caption;
+     ("…모습", "…전경"), a noun phrase with a full stop ("…모습."), a short line
+     right above a credit line; a credit alone on the next line ("사진=OO 제공",
+     "/OO 제공", "ⓒ NAME") is joined to its caption;
    - subtitle: the first run of phrase lines (two words or more, eight characters
      or more; only blank lines between them), at most four lines, each without the
      style's decoration — a leading dash (``-`` ``–`` ``―`` ``ㅡ``), a trailing one,
@@ -56,7 +57,8 @@ Pipeline (:func:`extract_text`):
    ("…고 강조했다"), never a short noun phrase with a full stop (a caption). A
    sign-off at the end of the last paragraph is cut off ("… /군산=NAME 기자",
    "… NAME 기자 e-mail");
-5. read what follows the last sentence: copyright, sign-offs ("NAME 기자 e-mail",
+5. read what follows the last sentence (an end mark "(끝)" alone is skipped):
+   copyright, sign-offs ("NAME 기자 e-mail",
    "NAME e-mail", "/REGION=NAME 기자", an e-mail alone), credits and captions, then
    the first line of site chrome; a copyright line right after that first chrome
    line still counts (a tip line between body and copyright). "REGION/NAME 기자" and
@@ -550,6 +552,7 @@ _CREDIT_LINE_RE = re.compile(
     r"^[\[(<]?\s*(?:사진|사진\s*제공|이미지|그래픽|자료|출처|촬영)\s*[=:：/]\s*\S.{0,40}$"
     r"|^[\[(][^\[\]()]{0,30}(?:제공|자료\s*사진|DB\s*금지|재판매)[^\[\]()]{0,30}[\])]$"
     r"|^[ⓒ©]\s*\S{1,10}$"
+    r"|^/?\s*[^\s/]{1,15}\s*제공$"
 )
 #: Photo-caption vocabulary: a header line ending so is a caption, not a subtitle.
 _CAPTION_END_RE = re.compile(r"(?:모습|전경|장면|기념\s*촬영|기념사진)(?:이다)?\.?$")
@@ -1685,6 +1688,16 @@ class _Reader:
             elif _is_control(line) or _is_chrome(line):
                 notes.add("page controls skipped")
             elif (
+                (j := _next_nonblank(lines, i)) is not None
+                and _CREDIT_LINE_RE.match(_core(lines[j]))
+                and len(core) < 80
+                and not _dateline(core)
+                and not _REPORTED_RE.search(core)
+            ):
+                self.captions.append(core)
+                kind = "caption"
+                notes.add("caption line above its credit line")
+            elif (
                 after_image
                 and len(core) < 80
                 and not _dateline(core)
@@ -1872,6 +1885,8 @@ class _Reader:
             core = _core(line)
             if not line:
                 continue
+            if not _END_MARK_RE.sub("", core):
+                continue  # "(끝)" alone: the end of the article
             if _is_copyright(core):
                 self.copyright_line = self.copyright_line or line
                 continue

@@ -139,7 +139,7 @@ def test_as_expected_dict_has_the_keys_of_expected_json(file_name: str) -> None:
 
 
 # --- written pages: tests/news/press_pages ------------------------------------------
-# 86 pages written for these tests (outlets, people and events made up) in the
+# 92 pages written for these tests (outlets, people and events made up) in the
 # shapes of common Korean news CMSs; expected.json there has the keys of
 # data/news/expected.json. They stand in for pages from sites the rules have not seen.
 
