@@ -5,22 +5,67 @@ logo and menu lines, a "today" date widget, text-size and print controls, share
 buttons, the byline and timestamps in many shapes, photo captions, the copyright
 line, a reporter's sign-off, then teasers, most-read lists and the footer. This
 module turns such a page into an :class:`ExtractedArticle` with rules over line
-features (see DOMAIN.md §10); it knows no site and no page by name.
+features; it knows no site and no page by name.
 
 Pipeline (:func:`extract_text`):
 
 1. clean the lines (invisible characters, non-breaking spaces);
-2. find the headline: the first line that reads like a title (skips controls,
-   dates, logo and menu lines) — or the title given by the HTML metadata;
-3. read the header zone up to the first body line: byline and timestamps, controls,
-   a headline printed twice, captions (``▲``/``▶`` or a photo credit, or a line
-   printed twice), the subtitle;
+2. find the headline: the first line that reads like a title — not a control, date,
+   logo, menu ("정치 경제 …", or four or more bare words at least half of them
+   section names), section label ("사회 | 지역경제", "홈 › 사회적경제"), photo
+   credit, or the site's slogan (press words such as 신문/언론/독자, no figures, just
+   above another title line); a title may ask or trail off ("…될까?", "…세웠다…").
+   A browser title bar "HEADLINE - SITE" (also ``|``, ``::``, ``<``, and
+   "HEADLINE < SECTION < 기사본문 - SITE") gives the headline before the site's name,
+   and the site's name as a last-resort outlet. With HTML, the metadata's title;
+3. read the header zone up to the first body line: byline and timestamps, controls
+   (also button labels in words: "글자 크기 변경하기", "SNS 보내기"), a headline
+   printed twice, captions, the subtitle (부제):
+
+   - captions: ``▲``/``▶`` lines, a photo credit (``(사진=…)``, ``[사진=…]``,
+     ``/OO 제공``, ``… 있다. OO 제공``, ``ⓒOUTLET DB``), a line printed twice, the
+     line after an image control ("이미지 확대보기", "[사진]"), caption words
+     ("…모습", "…전경"), a noun phrase with a full stop ("…모습."), a short line
+     right above a credit line; a credit alone on the next line ("사진=OO 제공",
+     "/OO 제공", "ⓒ NAME") is joined to its caption;
+   - subtitle: the first run of phrase lines (two words or more, eight characters
+     or more; only blank lines between them), at most four lines, each without the
+     style's decoration — a leading dash (``-`` ``–`` ``―`` ``ㅡ``), a trailing one,
+     or brackets around the whole line (``[…]`` ``<…>`` ``〈…〉`` ``【…】``); a
+     bracketed phrase of three words or more alone on its line, or a short phrase
+     after a generic tag ("[현장] …"), is a subtitle, not a dateline tag;
+   - the body starts at a dateline tag, a sentence ending in a verb and a full
+     stop (not one that asks or trails off), a line of 120 characters or more, a
+     line of 50 or more that ends in a verb without the full stop, or a broadcast
+     script broken inside its sentences. When no line starts it, the page has no
+     full stops: the body starts at the first header line that ends in a verb;
+   - timestamps: labelled (입력, 등록, 승인, 기사입력, 기사전송, 송고, 게재, 작성일,
+     Published/Posted, 수정, 최종수정, 최종편집, 업데이트, Updated/Modified …) in
+     many shapes: ``2023.12.11 10:00``, ``2023년 12월 11일 (월) 14:32:10``,
+     ``2023/12/11 [14:32]``, ``2023. 12. 11. 오후 2:32``, ISO ``2023-12-11T14:32``,
+     two-digit years (``23.12.11 09:40``, only with a time or a label); a label
+     right after its date ("… 14:32 송고 | … 15:00 최종수정") is that date's; a date
+     followed by a particle ("12월 18일부터") is prose, not a timestamp;
 4. read the body up to the first hard stop (copyright, sign-off, chrome vocabulary,
-   a teaser that opens with the same ``[OUTLET]`` tag): lines broken inside a
-   sentence are joined, captions and controls are dropped, a paragraph printed
-   twice is kept once;
-5. read what follows the last sentence: copyright, sign-off and credits, then the
-   first line of site chrome.
+   a news-tip solicitation such as "…여러분의 제보로…", "덧붙이는 글", a teaser that
+   opens with the same ``[OUTLET]`` tag): lines broken inside a sentence are joined,
+   captions and controls are dropped, a credit line under a caption ("ⓒ NAME",
+   "[OO 제공. 재판매 및 DB 금지]") joins that caption and is no copyright, a
+   paragraph printed twice is kept once. The body ends at its last line that ends a
+   sentence — with terminal punctuation (an end mark such as ``<끝>`` ignored), or
+   with a verb ending on a line of several words though the full stop is missing
+   ("…고 강조했다"), never a short noun phrase with a full stop (a caption). A
+   sign-off at the end of the last paragraph is cut off ("… /군산=NAME 기자",
+   "… NAME 기자 e-mail");
+5. read what follows the last sentence (an end mark "(끝)" alone is skipped):
+   copyright, sign-offs ("NAME 기자 e-mail",
+   "NAME e-mail", "/REGION=NAME 기자", an e-mail alone), credits and captions, then
+   the first line of site chrome; a copyright line right after that first chrome
+   line still counts (a tip line between body and copyright). "REGION/NAME 기자" and
+   "REGION=NAME 기자" name a place, not an outlet; "OUTLET NAME 기자의 다른기사 보기"
+   names the outlet when nothing else does. The copyright's outlet is read without a
+   quoted slogan or the slogan words before the name ("ⓒ경제를 보는 눈, … OUTLET"),
+   and a bare domain ("Copyright © NEWS.COM") names no outlet.
 
 :func:`extract_html` gets the main text and the metadata with trafilatura and feeds
 the same steps. Nothing here touches the network or the database.
@@ -382,6 +427,24 @@ _CONTROL_KEYS = frozenset(
         "기자구독",
         "기자정보",
         "기자명",
+        "기자이메일",
+        "이메일보내기",
+        "이미지확대보기",
+        "이미지확대",
+        "사진확대보기",
+        "사진확대",
+        "확대보기",
+        "크게보기",
+        "사진크게보기",
+        "오디오듣기",
+        "기사요약",
+        "요약",
+        "요약봇",
+        "본문요약봇",
+        "ai요약",
+        "ai기사요약",
+        "오디오기사",
+        "기사를읽어드립니다",
     }
 )
 _CONTROL_RE = re.compile(
@@ -392,9 +455,11 @@ _CONTROL_RE = re.compile(
     r"|\S{1,4}\s*(?:공유|공유하기)"
     r"|.{0,6}바로\s*가기"
     r"|(?:본문\s*)?(?:글씨|글자|폰트)\s*(?:크기|키우기|줄이기|크게|작게|확대|축소)\S*"
+    r"(?:\s*(?:조절|설정|변경|선택)\S*)?"
     r"|다른\s*공유\s*찾기"
     r"|sns\s*공유\S*"
     r"|기자\s*(?:프로필|페이지|구독|정보)"
+    r"|(?:기사\s*)?(?:읽는|읽기)\s*(?:시간|약)?\s*[:：]?\s*약?\s*\d+\s*분\S*"
     r")$",
     re.IGNORECASE,
 )
@@ -414,6 +479,8 @@ _CHROME_PREFIXES: tuple[str, ...] = (
     "더보기",
     "관련기사",
     "관련뉴스",
+    "이기사와관련된",
+    "이기사와함께",
     "추천뉴스",
     "추천기사",
     "주요뉴스",
@@ -459,8 +526,10 @@ _CHROME_PREFIXES: tuple[str, ...] = (
     "태그",
     "키워드",
     "#",
+    "덧붙이는글",
 )
 _CHROME_ANYWHERE = ("taboola", "dable", "기사목록")
+_TIP_SOLICIT_RE = re.compile(r"제보를?\s*기다립니다|제보\s*바랍니다|여러분의\s*제보")
 
 _COPYRIGHT_RE = re.compile(
     r"저작권자|무단\s*전재|재\s*배포|copyright|all\s+rights\s+reserved", re.IGNORECASE
@@ -472,13 +541,46 @@ _PHOTO_CREDIT_RE = re.compile(
     r"|[/|]\s*사진\s*[=:]"
     r"|^사진\s*[=:]"
     r"|[(\[<]\s*사진\s*[)\]>]\s*$"
-    r"|[(\[]\s*[^()\[\]]{1,20}\s*제공\s*[)\]]\s*$)"
+    r"|[(\[]\s*[^()\[\]]{1,20}\s*제공\s*[)\]]\s*$"
+    r"|(?:\s|(?<=[.]))[/|]\s*[^/|=\s][^/|=]{0,19}\s*제공\s*$"
+    r"|(?<=[.])\s*[^\s.]{1,15}\s*제공\s*$"
+    r"|[\[(][^\[\]()]{0,30}(?:제공|자료\s*사진|DB\s*금지|재판매)[^\[\]()]{0,30}[\])]\s*$"
+    r"|(?<=\S)\s*[ⓒ©]\s*[^\s,]{1,20}(?:\s+(?:DB|제공))?\s*$)"
 )
+#: A credit alone on its line, under its caption ("사진=OO 제공", "[사진 제공=OO]").
+_CREDIT_LINE_RE = re.compile(
+    r"^[\[(<]?\s*(?:사진|사진\s*제공|이미지|그래픽|자료|출처|촬영)\s*[=:：/]\s*\S.{0,40}$"
+    r"|^[\[(][^\[\]()]{0,30}(?:제공|자료\s*사진|DB\s*금지|재판매)[^\[\]()]{0,30}[\])]$"
+    r"|^[ⓒ©]\s*\S{1,10}$"
+    r"|^/?\s*[^\s/]{1,15}\s*제공$"
+)
+#: Photo-caption vocabulary: a header line ending so is a caption, not a subtitle.
+_CAPTION_END_RE = re.compile(r"(?:모습|전경|장면|기념\s*촬영|기념사진)(?:이다)?\.?$")
+#: A lead sentence's verbs of reporting (a caption does not report).
+_REPORTED_RE = re.compile(r"밝혔다|말했다|전했다|설명했다|강조했다|덧붙였다")
+#: Image controls ("이미지 확대보기"): the line after one is the photo's caption.
+_IMAGE_CONTROL_KEYS = frozenset(
+    {
+        "이미지확대보기",
+        "이미지확대",
+        "사진확대보기",
+        "사진확대",
+        "확대보기",
+        "크게보기",
+        "사진크게보기",
+        "사진",
+        "이미지",
+        "포토",
+    }
+)
+#: The line ends a sentence though it has no full stop: a Korean verb ending ``다``/``요``
+#: (maybe with a closing quote) on a line of several words ("…고 강조했다").
+_BARE_VERB_END_RE = re.compile(r"\S\s+\S+[다요][\"”’']?$")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _NAME = rf"[{_HANGUL}]{{2,4}}"
 _TITLE = (
-    r"(?:(?:선임|수석|전문|객원|인턴|수습|사진|영상|취재|시민)?기자|대기자|특파원|통신원"
+    r"(?:(?:선임|수석|전문|객원|인턴|수습|사진|영상|취재|시민|명예|학생)?기자|대기자|특파원|통신원"
     r"|논설위원|편집위원|전문위원|칼럼니스트|리포터)"
 )
 _NAME_TITLE_RE = re.compile(
@@ -530,6 +632,16 @@ _NOT_NAMES = frozenset(
         "제보",
         "구독",
         "기자명",
+        "최종",
+        "최초",
+        "명예",
+        "청년",
+        "학생",
+        "마을",
+        "어린이",
+        "청소년",
+        "조회",
+        "조회수",
     }
 )
 _DESK_WORDS = frozenset(
@@ -563,18 +675,20 @@ _GENERIC_TAGS = frozenset(
     }
 )
 _OUTLET_HINT_RE = re.compile(
-    r"뉴스|일보|신문|방송|뉴시스|통신|미디어|타임즈|타임스|투데이|TV|KBS|MBC|SBS|YTN|\d",
+    r"뉴스|일보|신문|방송|뉴시스|통신|미디어|타임즈|타임스|투데이|매일|저널|데일리"
+    r"|TV|KBS|MBC|SBS|YTN|\d",
     re.IGNORECASE,
 )
 
 # --------------------------------------------------------------------------- dates
 
 _DATE_RE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*(?:년|[-./])\s*(?P<m>\d{1,2})\s*(?:월|[-./])\s*"
+    r"(?:(?P<y>(?:19|20)\d{2})\s*(?:년|[-./])|(?<![\d.])(?P<yy>\d{2})\s*[-./])"
+    r"\s*(?P<m>\d{1,2})\s*(?:월|[-./])\s*"
     r"(?P<d>\d{1,2})(?!\d)\s*(?:일|\.(?!\d))?"
-    r"(?:\s*\(\s*[월화수목금토일]\s*\)|\s*[월화수목금토일]요일"
+    r"(?:\s*\(\s*[월화수목금토일](?:요일)?\s*\)|\s*[월화수목금토일]요일"
     r"|\s*\(?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)?)?"
-    r"(?:\s*[\[(]?\s*(?:(?P<ap>오전|오후|AM|PM)\s*)?(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{1,2})"
+    r"(?:(?:\s*|T)[\[(]?\s*(?:(?P<ap>오전|오후|AM|PM)\s*)?(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{1,2})"
     r"(?:\s*분)?(?:\s*:\s*(?P<S>\d{2})|\s*(?P<S2>\d{1,2})\s*초)?(?:\s*(?P<ap2>AM|PM))?\s*[\])]?)?",
     re.IGNORECASE,
 )
@@ -588,8 +702,10 @@ _DATE_LABELS: tuple[tuple[str, str], ...] = (
     ("촬영", "photo"),
     ("사진", "photo"),
     ("최종수정", "updated"),
+    ("최종 업데이트", "updated"),
     ("최종 수정", "updated"),
     ("수정일", "updated"),
+    ("최종편집", "updated"),
     ("수정", "updated"),
     ("업데이트", "updated"),
     ("updated", "updated"),
@@ -598,7 +714,10 @@ _DATE_LABELS: tuple[tuple[str, str], ...] = (
     ("기사승인", "published"),
     ("승인", "published"),
     ("기사입력", "published"),
+    ("기사전송", "published"),
     ("최초입력", "published"),
+    ("최초 입력", "published"),
+    ("최초 등록", "published"),
     ("입력일", "published"),
     ("입력", "published"),
     ("등록일", "published"),
@@ -628,7 +747,8 @@ class _Stamp:
 
 def _iso_from_match(m: re.Match[str]) -> str | None:
     try:
-        year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+        year = int(m["y"]) if m["y"] else 2000 + int(m["yy"])
+        month, day = int(m["m"]), int(m["d"])
         datetime(year, month, day)
     except ValueError:
         return None
@@ -658,6 +778,11 @@ def _find_stamps(line: str) -> list[_Stamp]:
         if iso is None:
             continue
         segment = lower[previous_end : m.start()]
+        if _prose_date(line, m):
+            previous_end = m.end()
+            continue  # a date in prose: "12월 18일부터 1월 5일까지 접수"
+        if m["yy"] and m["H"] is None and not any(label in segment for label, _ in _DATE_LABELS):
+            continue  # a two-digit year counts only with a time or a label: "승인 23.12.11"
         kind, label_start, label_text = "none", m.start(), ""
         best: tuple[int, int] | None = None
         for label, label_kind in _DATE_LABELS:
@@ -668,22 +793,37 @@ def _find_stamps(line: str) -> list[_Stamp]:
             if best is None or rank > best:
                 best = rank
                 kind, label_start, label_text = label_kind, previous_end + pos, label
+        end = m.end()
         if best is None:
-            # a label right after the date ("2023/12/11 14:20 송고") when no date follows
-            after = lower[m.end() : m.end() + 8].lstrip(" :：|")
-            if not _DATE_RE.search(line, m.end()):
-                for label, label_kind in _DATE_LABELS:
-                    if after.startswith(label):
-                        kind, label_text = label_kind, label
-                        break
+            # a label right after the date ("2023/12/11 14:20 송고 | … 최종수정"): the
+            # label is this date's and not the next one's
+            rest = lower[m.end() : m.end() + 12]
+            after = rest.lstrip(" :：|")
+            for label, label_kind in sorted(_DATE_LABELS, key=lambda x: -len(x[0])):
+                if after.startswith(label):
+                    kind, label_text = label_kind, label
+                    end = m.end() + (len(rest) - len(after)) + len(label)
+                    break
         twelve_hour = bool(m["ap"] or m["ap2"])
-        stamps.append(_Stamp(kind, iso, m.start(), m.end(), label_start, label_text, twelve_hour))
-        previous_end = m.end()
+        stamps.append(_Stamp(kind, iso, m.start(), end, label_start, label_text, twelve_hour))
+        previous_end = end
     return stamps
 
 
+_PARTICLE_AFTER_DATE = r"(?:부터|까지|에|에서|의|로|은|는|이|가|께|쯤)"
+
+
+def _prose_date(line: str, m: re.Match[str]) -> bool:
+    """A date followed by a particle ("2024년 1월 1일부터", "18일까지"): prose."""
+    return m["H"] is None and bool(re.match(_PARTICLE_AFTER_DATE, line[m.end() :]))
+
+
 def _has_full_date(line: str) -> bool:
-    return any(_iso_from_match(m) for m in _DATE_RE.finditer(line))
+    return any(
+        _iso_from_match(m)
+        for m in _DATE_RE.finditer(line)
+        if not (m["yy"] and m["H"] is None) and not _prose_date(line, m)
+    )
 
 
 def _iso_from_meta(value: str) -> str | None:
@@ -713,9 +853,22 @@ _SPEAKER_LABEL_RE = re.compile(
 )
 
 
+_BUTTON_RE = re.compile(
+    r"^(?:[^\s.,]+\s){0,4}[^\s.,]*(?:사용|변경|복사|공유|인쇄|저장|이동|선택|설정|구독|스크랩|신고"
+    r"|추천|확대|축소|요약|조절)하기$"
+    r"|^(?:[^\s.,]+\s){0,4}(?:보기|보내기|바로가기|듣기|닫기|열기)$"
+)
+
+
 def _is_control(line: str) -> bool:
+    """A page control: a button or counter in words or signs, a menu, a breadcrumb, a
+    broadcast speaker label, or a short button label: a UI verb with ``하기``
+    ("텍스트 음성 변환 서비스 사용하기", "글자 크기 변경하기"), or ``보기``/``듣기``
+    /``닫기`` as its own word ("기사 원문 보기")."""
     core = _core(line)
     if not core:
+        return True
+    if len(core) <= 25 and _BUTTON_RE.match(core):
         return True
     if _key(core) in _CONTROL_KEYS or _CONTROL_RE.match(core) or _is_menu(core):
         return True
@@ -726,13 +879,15 @@ def _is_control(line: str) -> bool:
 
 
 def _is_chrome(line: str) -> bool:
-    core = _core(line)
-    if not core or len(core) > 40:
+    core = _core(line).lstrip("◎○●◆◇■□★☆※▷▶ ")
+    if not core or len(core) > 60 or (len(core) > 40 and not _TIP_SOLICIT_RE.search(core)):
         return False
     key = _key(core)
     if any(key.startswith(prefix) for prefix in _CHROME_PREFIXES):
         return True
     lowered = core.lower()
+    if _TIP_SOLICIT_RE.search(core) and len(core) <= 60:
+        return True  # "공감언론 OO가 독자 여러분의 소중한 제보를 기다립니다."
     return any(word in lowered for word in _CHROME_ANYWHERE)
 
 
@@ -750,6 +905,8 @@ def _is_marked_caption(line: str) -> bool:
         return False
     if line.count("▲") + line.count("▶") >= 2:
         return False
+    if _is_chrome(_CAPTION_MARK_RE.sub("", line)):
+        return False  # "▶ 관련기사" heads a list
     return not re.match(r"^[▲▶]\s*[^\s:：]{1,8}\s*[:：]", line)
 
 
@@ -768,7 +925,11 @@ def _is_photo_credit(line: str) -> bool:
     m = _PHOTO_CREDIT_RE.search(line)
     if m is None or len(line) > 200 or _verb_terminal(line):
         return False
+    if _COPYRIGHT_RE.search(line) or re.match(r"^[<\[(]?\s*[ⓒ©]", line):
+        return False
     before = line[: m.start()].rstrip()
+    if re.search(r"고\s*있다\.$", before) or _CAPTION_END_RE.search(before):
+        return True  # "…하고 있다. (사진=OO 제공)": the present tense of captions
     return not (len(before) >= 40 and _verb_terminal(before))
 
 
@@ -824,12 +985,27 @@ _SECTION_WORDS = frozenset(
 
 
 def _is_menu(line: str) -> bool:
-    """A navigation line: section names and buttons only ("로그인 회원가입", "정치 경제 …")."""
-    tokens = [_key(token) for token in line.split()]
+    """A navigation line: section names and buttons only ("로그인 회원가입", "정치 경제 …"),
+    with separators such as ``|`` ignored; or four or more bare words, at least half of
+    them section names ("지역 행정 의회 교육 사회적경제 문화 기획연재": a menu with the
+    site's own sections); or a section label of short words split by ``|``, ``>`` or
+    ``/`` ("사회 | 지역경제")."""
+    tokens = [key for key in (_key(token) for token in line.split()) if key]
     if len(tokens) < 2:
         return False
     known = sum(1 for t in tokens if t in _SECTION_WORDS or t in _CONTROL_KEYS)
-    return known == len(tokens) or (len(tokens) >= 4 and known / len(tokens) >= 0.8)
+    if known == len(tokens) or (len(tokens) >= 4 and known / len(tokens) >= 0.8):
+        return True
+    bare = not re.search(r"[\d,.'\"‘’“”…·()\[\]!?~%]|<(?!\s)|(?<!\s)>", line)
+    if bare and len(tokens) >= 4 and known * 2 >= len(tokens):
+        return True
+    parts = [part.strip() for part in re.split(r"\s[|>›/]\s", line)]
+    return (
+        len(parts) >= 2
+        and bare
+        and all(0 < len(part) <= 6 and " " not in part for part in parts)
+        and any(_key(part) in _SECTION_WORDS or _key(part) in _CONTROL_KEYS for part in parts)
+    )
 
 
 _CO_NAMES_RE = re.compile(rf"(?:({_NAME})\s*[·ㆍ,]\s*)+$")
@@ -869,10 +1045,21 @@ def _without_stamps(line: str) -> str:
     return _PAGE_REF_RE.sub(" ", out)
 
 
+_COUNTER_RE = re.compile(
+    r"(?:댓글|좋아요|추천|조회|조회수|공감|공유|읽음|views?|hits?)\s*[:：]?\s*\d[\d,]*",
+    re.IGNORECASE,
+)
+_WRITER_RE = re.compile(
+    rf"^(?:작성자|글쓴이|글|취재|기자|by|reporter)\s*[:：]?\s*(?P<name>[{_HANGUL}]{{2,6}})(?:\s+[A-Za-z0-9_.]+)?$",
+    re.I,
+)
+
+
 def _strip_meta(line: str) -> str:
     """The line without timestamps, their labels, page numbers, e-mails, separators and
     page-control words."""
     out = _EMAIL_RE.sub(" ", _without_stamps(line))
+    out = _COUNTER_RE.sub(" ", out)
     out = " ".join(
         word
         for word in out.split()
@@ -881,6 +1068,7 @@ def _strip_meta(line: str) -> str:
         and not _CONTROL_RE.match(word)
     )
     out = re.sub(r"[|/·•:：,\[\]()]+", " ", out)
+    out = re.sub(r"(?:^|\s)[lI](?=\s|$)", " ", out)  # "l" and "I" as separators
     return collapse_ws(out)
 
 
@@ -899,13 +1087,29 @@ def _byline(line: str) -> _Byline | None:
     stamps = _find_stamps(core)
     labelled = [s for s in stamps if s.kind != "none"]
     rest = _strip_meta(core)
+    w = _WRITER_RE.match(rest)
+    if w is not None:
+        # "작성자 NAME" (a board's writer): a person, or a desk such as "편집부"
+        name = w["name"]
+        person = re.fullmatch(_NAME, name) is not None and _valid_name(name)
+        return _Byline(name if person else None, None, stamps)
     m = _name_title(core)
+    if m is not None and re.match(r"\s*\d", core[m.end() :]):
+        return None  # "청년 기자 20명": a count, not a byline
     if m is not None:
-        # a byline is the name and title with little else (an outlet, a desk)
-        around = collapse_ws(_strip_meta(core).replace(m.group(0), " "))
+        # a byline is the name and title with little else (an outlet, a desk);
+        # "NAME 기자, NAME 기자" names two
+        around = _strip_meta(core).replace(m.group(0), " ")
+        names = [_names(m)]
+        for other in _NAME_TITLE_RE.finditer(core, m.end()):
+            between = core[m.end() : other.start()]
+            if _valid_name(other["name"]) and re.fullmatch(r"[\s,·ㆍ/]*", between):
+                names.append(other["name"])
+                around = around.replace(other.group(0), " ")
+        around = collapse_ws(around)
         if len(around) <= 20:
             outlet = around or None
-            return _Byline(_names(m), outlet, stamps)
+            return _Byline(", ".join(names), outlet, stamps)
         return None
     if labelled:
         # "입력 2014년10월15일 09시38분 홍길동" — a name left after the timestamp
@@ -937,6 +1141,9 @@ _CREDIT_RE = re.compile(
 _BROADCAST_SIGNOFF_RE = re.compile(rf"^(?P<pre>.{{0,20}}?)\s*(?P<name>{_NAME})입니다\.?$")
 
 
+_NAME_EMAIL_RE = re.compile(rf"{_NAME}\s+[(<\[]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
+
+
 def _is_signoff(line: str) -> bool:
     """A reporter's sign-off, an e-mail alone or production credits."""
     core = _core(line).lstrip("/").strip()
@@ -949,6 +1156,8 @@ def _is_signoff(line: str) -> bool:
         return False
     if _EMAIL_RE.fullmatch(core.strip("()<>[] ")):
         return True
+    if _NAME_EMAIL_RE.fullmatch(core) and _valid_name(core.split()[0]):
+        return True  # "NAME e-mail" without a title
     if _CREDIT_RE.match(core):
         return True
     m = _name_title(core)
@@ -969,6 +1178,9 @@ def _signoff_reporter(line: str) -> str | None:
     bm = _BROADCAST_SIGNOFF_RE.match(core.lstrip("/ "))
     if bm and _valid_name(bm["name"]):
         return bm["name"]
+    core = core.lstrip("/ ")
+    if _NAME_EMAIL_RE.fullmatch(core) and _valid_name(core.split()[0]):
+        return core.split()[0]
     return None
 
 
@@ -977,6 +1189,8 @@ def _signoff_outlet(line: str) -> str | None:
     m = _name_title(core)
     if m is None:
         return None
+    if re.search(r"[/=]\s*$", core[: m.start()]):
+        return None  # "전주/NAME 기자", "전주=NAME 기자": a place, not an outlet
     before = core[: m.start()].strip(" /|,")
     words = before.split()
     if words and not _EMAIL_RE.search(words[0]):
@@ -995,6 +1209,11 @@ def _dateline(line: str) -> tuple[str, str, str] | None:
     m = _TAG_RE.match(line)
     if not m:
         return None
+    inner = m["tag"][1:-1].strip()
+    if re.match(r"(?:사진|사진\s*제공|제공|출처|자료|그래픽|촬영|이미지)\s*[=:/]", inner):
+        return None  # "[사진=정읍시] …" is a photo credit
+    if m.end() >= len(line.rstrip()) and len(inner.split()) >= 3:
+        return None  # "[판로 지원·공유 주방 확대… 청년 기업 20곳]" alone: a subtitle
     prefix = (m["tag"] + m["after"]).strip()
     return prefix, m["tag"], m["after"].strip()
 
@@ -1043,9 +1262,15 @@ def _copyright_outlet(line: str) -> str | None:
     text = re.sub(r"[\[\]ⓒ©]|\(c\)|\(C\)", " ", text)
     text = re.sub(r"무단\s*전재.*$|재\s*배포.*$", " ", text)
     text = re.sub(r"(?:19|20)\d{2}", " ", text)
+    text = re.sub(r"[‘“'\"][^’”'\"]*[’”'\"]", " ", text)  # a quoted slogan
+    if re.search(r"[A-Za-z0-9-]+\.(?:com|co\.kr|kr|net|org)\b", text, re.IGNORECASE):
+        if not re.search(rf"[{_HANGUL}]", re.sub(r"www\.\S+|https?://\S+", " ", text)):
+            return None  # only a domain ("Copyright © NEWSJB.COM"): no outlet name
     text = re.sub(r"www\.\S+|https?://\S+", " ", text)
-    text = collapse_ws(text.strip(" .,:-|<>"))
+    text = collapse_ws(text.strip(" .,:-|<>&"))
     text = text.split(".")[0].strip(" ,<>")
+    if "," in text or len(text.split()) > 3:
+        text = text.replace(",", " ").split()[-1]  # "경제를 보는 눈, … 아시아경제"
     if not text or len(text) > 30:
         return None
     return text
@@ -1087,10 +1312,29 @@ def _headline_like(line: str) -> bool:
         return False
     if _is_marked_caption(core) or _has_full_date(core) or _WEATHER_RE.search(core):
         return False
+    if _is_photo_credit(core) or _CREDIT_LINE_RE.match(core):
+        return False
     if _is_menu(core) or _byline(core) is not None or _EMAIL_RE.search(core):
         return False
-    # Korean headlines do not end with a full stop after a verb ("…했다.")
-    return not _body_like(core) and not _verb_terminal(core)
+    # Korean headlines do not end with a full stop after a verb ("…했다."), but may ask
+    # or exclaim ("…될까?")
+    return not _body_like(core) and not (_verb_terminal(core) and not _asks(core))
+
+
+def _asks(line: str) -> bool:
+    """A short line that ends with ``?`` or ``!``, or any line that trails off with an
+    ellipsis ("…세웠다…"): a headline or subtitle may, a sentence of prose does not."""
+    end = line.rstrip().rstrip(_CLOSERS)
+    return end.endswith(("…", "..")) or (len(line) < 40 and end.endswith(("?", "!")))
+
+
+def _kicker(line: str) -> bool:
+    """A short phrase after a generic tag ("[현장] 전주 평화동 협동조합 3년"): a subtitle or
+    kicker, not a dateline that opens the body."""
+    found = _dateline(line)
+    if found is None or found[1][1:-1].strip() not in _GENERIC_TAGS or found[2]:
+        return False
+    return len(line) < 60 and not _ends_sentence(line)
 
 
 def _agency_dateline(line: str) -> bool:
@@ -1126,11 +1370,20 @@ def _find_headline(lines: Sequence[str], hints: _Hints, notes: _Notes) -> tuple[
             notes.add("no headline before the body")
             break
         if _headline_like(lines[i]):
+            j = _next_nonblank(lines, i)
+            if _SLOGAN_RE.search(lines[i]) and j is not None and _headline_like(lines[j]):
+                notes.add("the site's slogan above the headline skipped")
+                continue
             skipped = [j for j in range(i) if lines[j]]
             if skipped:
                 notes.add(f"headline after {len(skipped)} chrome line(s)")
             return _core(lines[i]), i
     return None, -1
+
+
+#: A site's slogan ("도민과 함께, 내일을 여는 신문"): press words, no figures, no quotes.
+_SLOGAN_RE = re.compile(r"^(?=[^\d‘’“”'\"]*$).*(?:신문|언론|정론|독자)")
+_TITLE_BAR_RE = re.compile(r"^(?P<title>.{6,}?\S)\s+(?:[-|:<–—]|::)\s+(?P<site>[^-|:<–—]{2,20})$")
 
 
 def _next_nonblank(lines: Sequence[str], i: int) -> int | None:
@@ -1168,10 +1421,59 @@ def _broken_sentence_run(lines: Sequence[str], i: int) -> bool:
             return False
         if _is_marked_caption(line) or _is_control(line) or _byline(line) is not None:
             return False
+        if _is_photo_credit(line) or _CREDIT_LINE_RE.match(line) or line in run:
+            return False  # a caption, or a line printed twice: not a script
         run.append(line)
         if _terminal(line):
             return len(run) >= 2 and _verb_terminal(line)
     return False
+
+
+_SUBTITLE_MARK_RE = re.compile(r"^(?:[-–—―ㅡㆍ]+\s*)(?=\S)")
+_SUBTITLE_END_MARK_RE = re.compile(r"\s+[-–—―ㅡ]+$")
+_ENCLOSING = {"[": "]", "<": ">", "〈": "〉", "《": "》", "【": "】", "(": ")", "「": "」"}
+
+
+def _subtitle_text(line: str) -> str:
+    """A subtitle line without the decoration the site's style adds: a leading dash
+    (``- `` ``ㅡ `` ``―``) and a trailing one, or brackets around the whole line
+    (``[…]`` ``<…>`` ``〈…〉`` ``【…】``)."""
+    text = _SUBTITLE_END_MARK_RE.sub("", _SUBTITLE_MARK_RE.sub("", line)).strip()
+    if len(text) > 2 and _ENCLOSING.get(text[0]) == text[-1]:
+        inner = text[1:-1]
+        if text[0] not in inner and text[-1] not in inner:
+            text = inner.strip()
+    return text
+
+
+def _noun_caption(line: str) -> bool:
+    """A short noun phrase with a full stop ("지난 8일 열린 협동조합 설명회."): a
+    photo caption, not a sentence (a Korean sentence ends in a verb)."""
+    line = line.rstrip()
+    return (
+        len(line) < 40
+        and line.endswith(".")
+        and not _verb_terminal(line)
+        and not line.endswith("..")
+        and re.search(rf"[{_HANGUL}]\.$", line) is not None
+    )
+
+
+def _ends_sentence(line: str) -> bool:
+    """A line that ends a sentence: terminal punctuation (an end mark such as ``<끝>``
+    ignored), or a Korean verb ending on a line of several words though the full
+    stop is missing ("…고 강조했다")."""
+    line = _END_MARK_RE.sub("", line)
+    return _terminal(line) or bool(_BARE_VERB_END_RE.search(line))
+
+
+def _subtitle_like(line: str) -> bool:
+    """A subtitle (부제) candidate in the header: a phrase of two words or more, eight
+    characters or more, not an e-mail and not only section names."""
+    text = _subtitle_text(line)
+    if len(text) < 8 or len(text.split()) < 2 or _EMAIL_RE.search(text):
+        return False
+    return not all(_key(word) in _SECTION_WORDS for word in text.split())
 
 
 def _is_subhead(line: str) -> bool:
@@ -1199,7 +1501,7 @@ def _assemble(chunks: Iterable[str | None], notes: _Notes) -> list[str]:
         if buffer and _is_subhead(chunk):
             flush()
         buffer.append(chunk)
-        if _terminal(chunk) or _is_subhead(chunk):
+        if _ends_sentence(chunk) or _is_subhead(chunk):
             flush()
     flush()
     return paragraphs
@@ -1210,6 +1512,13 @@ _END_MARK_RE = re.compile(r"\s*(?:\(끝\)|<끝>|/끝/|\[끝\])\s*$")
 _TRAILING_SIGNOFF_RE = re.compile(
     rf"(?<=[.!?”\"’])\s*/?\s*(?P<signoff>(?:\S+\s){{0,2}}?{_NAME}\s?{_TITLE}\s*\(?"
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?)\s*$"
+)
+#: "…계획이다. /군산=NAME 기자" — a sign-off after a slash, without an e-mail.
+_TRAILING_SLASH_SIGNOFF_RE = re.compile(
+    rf"(?<=[.!?”\"’])\s*/\s*(?P<signoff>(?:[{_HANGUL}]{{1,8}}\s?[=/]\s?)?{_NAME}\s?{_TITLE})\s*$"
+)
+_REPORTER_LINK_RE = re.compile(
+    rf"^(?P<outlet>\S{{2,15}})\s+{_NAME}\s?{_TITLE}의?\s*(?:다른|최신|더\s*많은)\s*기사"
 )
 _TRAILING_BROADCAST_RE = re.compile(
     rf"(?<=[.!?])\s+(?P<signoff>(?P<pre>[^\s.]{{1,12}}(?:\s[^\s.]{{1,12}})?)\s?{_NAME}입니다\.)$"
@@ -1235,13 +1544,15 @@ class _Reader:
         self.hints = hints
         self.notes = _Notes()
         self.headline, self.h_index = _find_headline(self.lines, hints, self.notes)
+        self.title_bar_outlet: str | None = None
+        self._title_bar()
         self.published: list[str] = []
         self.unlabelled: list[str] = []
         self.updated: list[str] = []
         self.reporter_above: str | None = None
         self.reporter_header: str | None = None
         self.outlet_header: str | None = None
-        self.subtitles: list[str] = []
+        self.subtitles: list[tuple[int, str]] = []  # (line index, text)
         self.captions: list[str] = []
         self.body_start: int | None = None
         self.first_tag: tuple[str, str, str] | None = None
@@ -1251,6 +1562,36 @@ class _Reader:
         self.copyright_line: str | None = None
         self.boilerplate: str | None = None
         self.footer_outlet: str | None = None
+        self.link_outlet: str | None = None
+        self.byline_outlet: str | None = None  # "OUTLET NAME 기자 | 입력 …"
+
+    def _title_bar(self) -> None:
+        """A browser title bar "HEADLINE - SITE" (or ``|``, ``:``, ``<``) taken as the
+        headline: the headline is the part before the site's name, and the line where
+        the page prints it alone (within ten lines) is where the header starts."""
+        if self.headline is None or self.h_index < 0:
+            return
+        m = _TITLE_BAR_RE.match(self.headline)
+        if m is None:
+            return
+        # "HEADLINE < SECTION < 기사본문 - SITE": the headline is before the first "<"
+        title, site = re.split(r"\s+<\s+", m["title"])[0].strip(), m["site"].strip()
+        # "HEADLINE | SECTION | SITE": the headline is one of the parts before the site
+        cuts = [cut.start() for cut in re.finditer(r"\s+(?:[-|:<–—]|::)\s+", title)]
+        prefixes = [title] + [title[:cut] for cut in reversed(cuts)]
+        for k in range(self.h_index + 1, min(len(self.lines), self.h_index + 11)):
+            if not self.lines[k]:
+                continue
+            found = next(
+                (p for p in prefixes if len(p) >= 6 and _same(_core(self.lines[k]), p)), None
+            )
+            if found is not None:
+                self.headline, self.h_index, self.title_bar_outlet = found, k, site
+                self.notes.add("title bar 'HEADLINE - SITE' above the headline")
+                return
+        if " " not in site and _OUTLET_HINT_RE.search(re.sub(r"\d", "", site)):
+            self.headline, self.title_bar_outlet = title, site
+            self.notes.add("site name cut from the headline")
 
     # -- timestamps
 
@@ -1278,6 +1619,10 @@ class _Reader:
         """Labelled timestamps above the headline (status bars) count, and so does a
         byline there; a bare date there is a "today" widget."""
         for line in self.lines[: max(self.h_index, 0)]:
+            if line and _is_photo_credit(_core(line)):
+                self.captions.append(_core(line))
+                self.notes.add("photo caption above the headline")
+                continue
             b = _byline(line) if line else None
             if b is not None and b.reporter and self.reporter_above is None:
                 self.reporter_above = b.reporter
@@ -1290,18 +1635,44 @@ class _Reader:
 
     def read_header(self) -> None:
         """From the headline to the first body line: bylines and timestamps, controls,
-        the headline printed again, captions and the subtitle."""
+        the headline printed again, captions and the subtitle.
+
+        Captions here: ``▲``/``▶`` lines, lines with a photo credit, a line printed
+        twice, the line after an image control ("이미지 확대보기"), a line in caption
+        words ("…모습", "…전경") or ending in a full stop after a noun ("…모습."); a
+        credit alone on its line ("사진=OO 제공") is joined to the caption line above."""
         lines, notes = self.lines, self.notes
+        image_next = False
+        previous: tuple[int, str] | None = None  # (index, kind) of the last line read
         for i in range(self.h_index + 1, len(lines)):
             line = lines[i]
             core = _core(line)
             if not line:
                 continue
+            after_image, image_next = image_next, False
+            kind = "other"
             if self.headline and _same(core, self.headline):
                 notes.add("headline printed twice")
             elif _is_marked_caption(core):
                 self.captions.append(line)
-            elif _is_photo_credit(core):
+                kind = "caption"
+            elif _key(core) in _IMAGE_CONTROL_KEYS:
+                image_next = True
+                notes.add("image control: the next line is its caption")
+            elif _is_photo_credit(core) or _CREDIT_LINE_RE.match(core):
+                if previous is not None and _CREDIT_LINE_RE.match(core):
+                    index, previous_kind = previous
+                    if previous_kind == "subtitle" and self.subtitles[-1][0] == index:
+                        self.subtitles.pop()
+                        self.captions.append(f"{_core(lines[index])} {core}")
+                        notes.add("caption line and its credit line joined")
+                        previous = (i, "other")
+                        continue
+                    if previous_kind == "caption" and self.captions:
+                        self.captions[-1] = f"{self.captions[-1]} {core}"
+                        notes.add("caption line and its credit line joined")
+                        previous = (i, "other")
+                        continue
                 self.captions.append(core)
                 notes.add("caption by photo credit")
             elif (b := _byline(line)) is not None:
@@ -1311,27 +1682,79 @@ class _Reader:
                 if b.outlet and self.outlet_header is None and not b.reporter:
                     self.outlet_header = b.outlet
                     notes.add("byline is the outlet")
+                if b.outlet and b.reporter and _OUTLET_HINT_RE.search(b.outlet):
+                    self.byline_outlet = self.byline_outlet or b.outlet.split()[0]
                 self.take_stamps(b.stamps, allow_unlabelled=True)
             elif _is_control(line) or _is_chrome(line):
                 notes.add("page controls skipped")
             elif (
-                _dateline(core)
-                or _verb_terminal(_prose(core))
+                (j := _next_nonblank(lines, i)) is not None
+                and _CREDIT_LINE_RE.match(_core(lines[j]))
+                and len(core) < 80
+                and not _dateline(core)
+                and not _REPORTED_RE.search(core)
+            ):
+                self.captions.append(core)
+                kind = "caption"
+                notes.add("caption line above its credit line")
+            elif (
+                after_image
+                and len(core) < 80
+                and not _dateline(core)
+                and not _REPORTED_RE.search(core)
+            ):
+                self.captions.append(core)
+                kind = "caption"
+                notes.add("line after an image control taken as caption")
+            elif (
+                (_dateline(core) and not _kicker(core))
+                or (_verb_terminal(_prose(core)) and not _asks(core))
                 or len(core) >= 120
+                or (len(core) >= 50 and _BARE_VERB_END_RE.search(core))
                 or _broken_sentence_run(lines, i)
             ):
                 self.body_start = i
                 lead = _lead_before_agency_tag(lines, i)
                 if lead is not None:
-                    self.subtitles.extend(_core(lines[k]) for k in range(i, lead) if lines[k])
+                    self.subtitles.extend((k, _core(lines[k])) for k in range(i, lead) if lines[k])
                     notes.add("summary lines before the agency dateline taken as subtitle")
                     self.body_start = lead
                 return
             elif (j := _next_nonblank(lines, i)) is not None and _same(lines[j], line):
                 self.captions.append(core)
+                kind = "caption"
                 notes.add("line printed twice taken as caption")
-            elif len(core) >= 6 and " " in core and not _EMAIL_RE.fullmatch(core):
-                self.subtitles.append(core)
+            elif _CAPTION_END_RE.search(core) or (core.endswith(".") and not _verb_terminal(core)):
+                self.captions.append(core)
+                kind = "caption"
+                notes.add("unmarked caption in the header")
+            elif _subtitle_like(core):
+                self.subtitles.append((i, core))
+                kind = "subtitle"
+            previous = (i, kind)
+        self._body_without_full_stops()
+
+    def _body_without_full_stops(self) -> None:
+        """No line read as the body's first: a page whose sentences have no full stops.
+        The body starts at the first "subtitle" line that ends in a verb ("…시작했다")."""
+        first = next((k for k, text in self.subtitles if _BARE_VERB_END_RE.search(text)), None)
+        if first is None:
+            return
+        self.subtitles = [(k, text) for k, text in self.subtitles if k < first]
+        self.body_start = first
+        self.notes.add("sentences without full stops: the body starts at the first verb")
+
+    def subtitle_run(self) -> list[str]:
+        """The subtitle: the first run of subtitle lines (only blank lines between them),
+        at most four, each without its dash or enclosing brackets."""
+        run: list[str] = []
+        last = -1
+        for index, text in self.subtitles:
+            if run and any(self.lines[k] for k in range(last + 1, index)):
+                break
+            run.append(_subtitle_text(text))
+            last = index
+        return run[:4]
 
     def _hard_stop(self, start: int) -> int:
         """The first line after the body's first line that the body cannot go past:
@@ -1341,6 +1764,8 @@ class _Reader:
             core = _core(lines[k])
             if not core:
                 continue
+            if _is_copyright(core) and self._credit_under_caption(k):
+                continue  # "▲ caption" then "ⓒ NAME": the photo's credit
             if _is_copyright(core) or _is_chrome(core) or _is_signoff(core):
                 return k
             tag = _dateline(core)
@@ -1353,6 +1778,15 @@ class _Reader:
                 self.notes.add("teasers with the same opening tag cut")
                 return k
         return len(lines)
+
+    def _credit_under_caption(self, k: int) -> bool:
+        """Is line ``k`` a short credit line ("ⓒ NAME", "[OO 제공. 재판매 및 DB 금지]")
+        right under a caption line?"""
+        core = _core(self.lines[k])
+        if not _CREDIT_LINE_RE.match(core):
+            return False
+        above = next((x for x in reversed(self.lines[:k]) if x), "")
+        return _is_marked_caption(_core(above)) or not _ends_sentence(above)
 
     def read_body(self) -> None:
         """From the first body line to the last line that ends a sentence before the hard
@@ -1369,7 +1803,8 @@ class _Reader:
                 continue
             if _is_control(core):
                 continue
-            if _terminal(_prose(core)) or (len(core) >= 30 and core.endswith("다")):
+            prose = _prose(_TRAILING_SLASH_SIGNOFF_RE.sub("", core))
+            if _ends_sentence(prose) and not _noun_caption(prose):
                 last = k
         # an unmarked caption printed twice in a row (a sentence printed twice is a
         # duplicated paragraph instead, kept once below)
@@ -1384,6 +1819,20 @@ class _Reader:
             line = lines[k]
             core = _core(line)
             if not line:
+                chunks.append(None)
+            elif k > start and _CREDIT_LINE_RE.match(core) and self._credit_under_caption(k):
+                # a credit line under its caption: "▲ caption" / "ⓒ NAME", or an
+                # unmarked caption line / "[OO 제공. 재판매 및 DB 금지]"
+                above = max(a for a in range(start, k) if lines[a])
+                previous = chunks[above - start]  # one chunk per line
+                if previous is not None and not _ends_sentence(previous):
+                    chunks[above - start] = None
+                    self.captions.append(f"{_core(previous)} {core}")
+                elif self.captions:
+                    self.captions[-1] = f"{self.captions[-1]} {core}"
+                else:
+                    self.captions.append(core)
+                notes.add("credit line under a caption")
                 chunks.append(None)
             elif k in twice:
                 self.captions.append(core)
@@ -1414,7 +1863,9 @@ class _Reader:
 
     def _split_trailing_signoff(self) -> None:
         last_paragraph = _END_MARK_RE.sub("", self.paragraphs[-1])
-        m = _TRAILING_SIGNOFF_RE.search(last_paragraph)
+        m = _TRAILING_SIGNOFF_RE.search(last_paragraph) or _TRAILING_SLASH_SIGNOFF_RE.search(
+            last_paragraph
+        )
         if m is None:
             m = _TRAILING_BROADCAST_RE.search(last_paragraph)
             if m is not None and not _OUTLET_HINT_RE.search(m["pre"]):
@@ -1434,6 +1885,8 @@ class _Reader:
             core = _core(line)
             if not line:
                 continue
+            if not _END_MARK_RE.sub("", core):
+                continue  # "(끝)" alone: the end of the article
             if _is_copyright(core):
                 self.copyright_line = self.copyright_line or line
                 continue
@@ -1442,6 +1895,10 @@ class _Reader:
                 continue
             if _is_marked_caption(core):
                 self.captions.append(line)
+                continue
+            if _is_photo_credit(core) or _noun_caption(core):
+                self.captions.append(core)
+                self.notes.add("caption after the body")
                 continue
             if _TIP_RE.match(core):
                 self.notes.add("news-tip line skipped")
@@ -1452,9 +1909,18 @@ class _Reader:
                 continue
             self.boilerplate = line
             self.notes.add(f"chrome from {line[:20]!r}")
+            if self.copyright_line is None:
+                # a news-tip or promotion line between the body and the copyright
+                near = next((x for x in lines[k + 1 :] if x), "")
+                self.copyright_line = near if near and _is_copyright(_core(near)) else None
             self.footer_outlet = next(
                 (o for o in (_copyright_outlet(x) for x in lines[k:] if _is_copyright(x)) if o),
                 None,
+            )
+            # "OUTLET NAME 기자의 다른기사 보기": the reporter's link names the outlet
+            links = (_REPORTER_LINK_RE.match(_core(x)) for x in lines[k : k + 6] if x)
+            self.link_outlet = next(
+                (m["outlet"] for m in links if m and _OUTLET_HINT_RE.search(m["outlet"])), None
             )
             return
 
@@ -1484,9 +1950,10 @@ class _Reader:
         art.photo_captions = captions
         art.photo_caption = captions[0] if captions else None
 
-        if self.subtitles:
-            art.subtitle = "\n".join(self.subtitles[:2])
-            notes.add(f"subtitle {min(len(self.subtitles), 2)} line(s)")
+        subtitles = self.subtitle_run()
+        if subtitles:
+            art.subtitle = "\n".join(subtitles)
+            notes.add(f"subtitle {len(subtitles)} line(s)")
 
         trailers = self.trailer_lines
         if trailers:
@@ -1514,7 +1981,10 @@ class _Reader:
             self.outlet_header,
             outlet_trailer,
             outlet_tag,
+            self.byline_outlet,
             self.footer_outlet,
+            self.title_bar_outlet,
+            self.link_outlet,
         )
         art.site_name = next((collapse_ws(c) for c in candidates if c), None)
 
