@@ -138,6 +138,7 @@ class SearchView(View):
                     "kind": g.kind,
                     "label": g.label,
                     "count": count_text(g.count),
+                    "number": g.count,
                     "more": g.count > len(g.results),
                     "results": g.results,
                     "more_url": "?" + _query(params, kind=g.kind, page=1),
