@@ -152,8 +152,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# Login rate limit (django-axes): lock a username+IP pair after 5 failures for 15 min.
+# Login rate limit (django-axes): lock a username+IP pair after 5 failures for 15 min,
+# and an IP after 20 failures over any usernames (password spraying;
+# hanjari.accounts.lockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+HANJARI_LOGIN_IP_FAILURE_LIMIT = env.int("HANJARI_LOGIN_IP_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "hanjari.accounts.lockout.AddressLimitHandler"
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
