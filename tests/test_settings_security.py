@@ -9,8 +9,9 @@ in-memory SQLite, where WAL is impossible, or PostgreSQL).
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -252,9 +253,18 @@ def test_no_cache_is_per_process(tmp_path):
 
 
 def test_make_writes_var_env_owner_only(tmp_path):
+    make = shutil.which("make") or "/usr/bin/make"
     result = subprocess.run(  # noqa: S603 (make with our own Makefile)
-        ["make", "-s", "-C", str(tmp_path), "-f", str(REPO / "Makefile"), "var/.env",
-         f"PYTHON={sys.executable}"],
+        [
+            make,
+            "-s",
+            "-C",
+            str(tmp_path),
+            "-f",
+            str(REPO / "Makefile"),
+            "var/.env",
+            f"PYTHON={sys.executable}",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

@@ -680,7 +680,7 @@ def sigungu_label(name: str | None, *, language: str | None = None) -> str:
 
 
 def region_label(sido: str | None, sigungu: str | None, *, language: str | None = None) -> str:
-    """"시도 시군구" as shown, in English when the language is English: ``("전북특별자치도",
+    """A 시도 and 시군구 as shown, in English when the language is English: ``("전북특별자치도",
     "전주시")`` → ``"전북특별자치도 전주시"`` or ``"Jeonju-si, Jeonbuk State"`` (English
     addresses go from the smaller place to the larger)."""
     parts = [sido_label(sido, language=language), sigungu_label(sigungu, language=language)]

@@ -149,7 +149,7 @@ class Organization(TimeStampedModel):
 
     @property
     def region_display(self) -> str:
-        """"시도 시군구", in English names when the active language is English."""
+        """The 시도 and 시군구 ("전북특별자치도 전주시"), in English when the language is."""
         return region_label(self.sido, self.sigungu)
 
 

@@ -108,9 +108,9 @@ def _words(using: str) -> tuple[list[str], list[str]]:
             not last or table.filter(id=last, term=state["last_term"]).exists()
         ):
             return state["terms"], state["jamo"]
-        kept = state["last_id"] and table.filter(
-            id=state["last_id"], term=state["last_term"]
-        ).exists()
+        kept = (
+            state["last_id"] and table.filter(id=state["last_id"], term=state["last_term"]).exists()
+        )
         rows: list[tuple[int, str]] = []
         if kept:
             rows = list(table.filter(id__gt=state["last_id"]).values_list("id", "term"))

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from hanjari.news.models import Article, Section, Tag
-from hanjari.search import ranking
 from hanjari.registry.models import DesignationKind
+from hanjari.search import ranking
 from tests.factories import DesignationFactory, OrganizationFactory
 
 

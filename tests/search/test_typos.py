@@ -72,13 +72,14 @@ def test_known_words_written_together_find_either_part(corpus):
 
 
 def test_a_word_nothing_holds_finds_nothing(corpus):
-    page, results = selectors.ranked("하늘빛협동조합")
+    _page, results = selectors.ranked("하늘빛협동조합")
     assert results == []
 
 
 def test_the_search_page_shows_did_you_mean(client, corpus):
     html = client.get("/search/", {"q": "마을기엽"}).content.decode()
-    assert "이것을 찾으셨나요: <a href=\"?q=%EB%A7%88%EC%9D%84%EA%B8%B0%EC%97%85\">마을기업</a>" in html
+    link = '<a href="?q=%EB%A7%88%EC%9D%84%EA%B8%B0%EC%97%85">마을기업</a>'
+    assert f"이것을 찾으셨나요: {link}" in html
     assert "‘마을기엽’에 맞는 결과가 없어 ‘마을기업’의 검색 결과를 보여 드립니다." in html
 
 
