@@ -344,11 +344,18 @@ def test_ensure_database_creates_a_missing_postgresql_database(db):
         result = _manage("ensure_database", DATABASE_URL="sqlite:///:memory:")
         assert result.returncode == 0 and result.stdout == ""
         return
+    import psycopg
+
     s = connection.settings_dict
     name = f"{s['NAME']}_ensure"
     url = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    params = {**connection.get_connection_params(), "dbname": "postgres"}
+
+    def drop() -> None:  # outside the test's transaction
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    drop()
     try:
         result = _manage("ensure_database", DATABASE_URL=url)
         assert result.returncode == 0, result.stderr
@@ -356,5 +363,4 @@ def test_ensure_database_creates_a_missing_postgresql_database(db):
         again = _manage("ensure_database", DATABASE_URL=url)
         assert again.returncode == 0 and again.stdout == ""
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        drop()
