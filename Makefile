@@ -33,10 +33,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# var/.env holds the secret key: readable by its owner only (0600) from its first byte.
 var/.env:
 	mkdir -p var
-	@echo "# Local settings written by 'make run'. Secrets stay out of git (var/ is ignored)." > $@
-	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> $@
+	@umask 077; \
+	echo "# Local settings written by 'make run'. Secrets stay out of git (var/ is ignored)." > $@; \
+	echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> $@
+	@chmod 600 $@
 	@echo "Wrote var/.env with a generated SECRET_KEY."
 
 # Debian's gettext compiles the translations; Chromium runs the browser tests.
@@ -46,16 +49,22 @@ var/.env:
 /usr/bin/chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# The database (PostgreSQL: created when missing; SQLite: the file and its -wal/-shm
+# owner-only, 0600) and the cache table that every worker shares (config/settings).
 setup: $(VENV)/.installed node_modules/.installed var/.env /usr/bin/msgfmt
+	@chmod 600 var/.env
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py ensure_database
+	umask 077; $(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py createcachetable
 
 data: setup
 	$(PY) manage.py registry_import --skip-imported data/official/*.xlsx data/official/*.csv
 	$(PY) manage.py news_import --publish --skip-existing data/news/jeonju_workshop_2023-12-11.txt
 	$(PY) manage.py search_reindex --if-empty
 	$(PY) manage.py load_workshop_2023
+	@# Last, so that the demo password is not lost among the imports' output.
 	$(PY) manage.py create_demo_staff
 
 # Links in e-mails (HANJARI_SITE_URL) follow HOST and PORT unless the environment or

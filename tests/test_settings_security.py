@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +75,7 @@ def test_debug_follows_the_environment(tmp_path):
 
 
 def test_sqlite_file_database_runs_in_wal_mode(tmp_path):
-    """The settings' init_command switches a file database to WAL (DESIGN.md "Data")."""
+    """The settings' init_command switches a file database to WAL (config/settings/base.py)."""
     db_file = tmp_path / "hanjari.sqlite3"
     out = _base_settings(
         "from django.db import connection\n"
@@ -199,3 +201,166 @@ def test_pages_carry_no_inline_script(client, db):
             assert "src=" in head or 'type="application/ld+json"' in head, (path, head)
         assert " onclick=" not in html
         assert " style=" not in html
+
+
+# --- a cache every worker shares ------------------------------------------------------
+
+
+def test_default_cache_is_the_database_shared_by_every_process(tmp_path):
+    """Rate limits live in the `default` cache: it must not be one per process."""
+    db = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    out = _base_settings(
+        "from django.core.cache import cache\n"
+        "from django.core.management import call_command\n"
+        "call_command('createcachetable')\n"
+        "cache.set('shared', 41)\n"
+        "out = {'backend': settings.CACHES['default']['BACKEND'],"
+        " 'pages': settings.CACHES['pages']['BACKEND']}",
+        DATABASE_URL=db,
+    )
+    assert out["backend"] == "django.core.cache.backends.db.DatabaseCache"
+    assert out["pages"] == "django.core.cache.backends.filebased.FileBasedCache"
+    # Another process sees (and counts on) what the first one stored.
+    out = _base_settings(
+        "from django.core.cache import cache\nout = {'seen': cache.incr('shared')}",
+        DATABASE_URL=db,
+    )
+    assert out["seen"] == 42
+
+
+def test_redis_url_makes_the_default_cache_redis(tmp_path):
+    out = _base_settings(
+        "out = settings.CACHES['default']",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+    )
+    assert out["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert out["LOCATION"] == "redis://127.0.0.1:6379/1"
+
+
+def test_no_cache_is_per_process(tmp_path):
+    for env in ({}, {"REDIS_URL": "redis://127.0.0.1:6379/1"}):
+        out = _base_settings(
+            "out = {k: v['BACKEND'] for k, v in settings.CACHES.items()}",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            **env,
+        )
+        assert "django.core.cache.backends.locmem.LocMemCache" not in out.values()
+        assert "django.core.cache.backends.dummy.DummyCache" not in out.values()
+
+
+# --- files that hold secrets are owner-only ------------------------------------------
+
+
+def test_make_writes_var_env_owner_only(tmp_path):
+    make = shutil.which("make") or "/usr/bin/make"
+    result = subprocess.run(  # noqa: S603 (make with our own Makefile)
+        [
+            make,
+            "-s",
+            "-C",
+            str(tmp_path),
+            "-f",
+            str(REPO / "Makefile"),
+            "var/.env",
+            f"PYTHON={sys.executable}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    env_file = tmp_path / "var" / ".env"
+    assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+    assert re.search(r"^SECRET_KEY=\S{40,}$", env_file.read_text(), re.M)
+
+
+def test_ensure_database_creates_the_sqlite_file_owner_only(tmp_path):
+    db_file = tmp_path / "sub" / "hanjari.sqlite3"
+    out = _base_settings(
+        "from django.core.management import call_command\n"
+        "from django.db import connection\n"
+        "import os\n"
+        "call_command('ensure_database')\n"
+        "call_command('migrate', 'contenttypes', verbosity=0)\n"
+        "name = str(connection.settings_dict['NAME'])\n"
+        # While the connection is open (SQLite removes -wal and -shm with the last one).
+        "out = {s: oct(os.stat(name + s).st_mode & 0o777) for s in ('', '-wal', '-shm')}",
+        DATABASE_URL=f"sqlite:///{db_file}",
+    )
+    assert out == {"": "0o600", "-wal": "0o600", "-shm": "0o600"}
+
+
+def test_ensure_database_narrows_an_existing_database(tmp_path):
+    db_file = tmp_path / "hanjari.sqlite3"
+    db_file.write_bytes(b"")
+    db_file.chmod(0o644)
+    Path(f"{db_file}-wal").write_bytes(b"")
+    Path(f"{db_file}-wal").chmod(0o644)
+    _base_settings(
+        "from django.core.management import call_command\n"
+        "call_command('ensure_database')\nout = {}",
+        DATABASE_URL=f"sqlite:///{db_file}",
+    )
+    assert oct(db_file.stat().st_mode & 0o777) == "0o600"
+    assert oct(Path(f"{db_file}-wal").stat().st_mode & 0o777) == "0o600"
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        SECRET_KEY="only-for-this-test",
+        HANJARI_ENV_FILE="/nonexistent",
+        **env,
+    )
+    return subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ensure_database_without_a_server_stops_with_one_line():
+    result = _manage("ensure_database", DATABASE_URL="postgres://postgres@127.0.0.1:1/hanjari_x")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("CommandError: Cannot connect to PostgreSQL (postgres@127.0.0.1:1)")
+
+
+def test_ensure_database_creates_a_missing_postgresql_database(db):
+    """On the PostgreSQL run of the suite: a missing database is created (and dropped
+    again here); on SQLite, the same command creates the file."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        result = _manage("ensure_database", DATABASE_URL="sqlite:///:memory:")
+        assert result.returncode == 0 and result.stdout == ""
+        return
+    import psycopg
+
+    s = connection.settings_dict
+    name = f"{s['NAME']}_ensure"
+    url = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+    params = {**connection.get_connection_params(), "dbname": "postgres"}
+
+    def drop() -> None:  # outside the test's transaction
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    drop()
+    try:
+        result = _manage("ensure_database", DATABASE_URL=url)
+        assert result.returncode == 0, result.stderr
+        assert f"Created the PostgreSQL database '{name}'" in result.stdout
+        again = _manage("ensure_database", DATABASE_URL=url)
+        assert again.returncode == 0 and again.stdout == ""
+    finally:
+        drop()

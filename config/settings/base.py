@@ -105,37 +105,48 @@ if DATABASES["default"]["NAME"] != ":memory:":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache ----------------------------------------------------------------------------
-# Shared by every worker process. `default`: the page cache's content generation and the
-# guest rate limits (small; must not be crowded out). `pages`: stored anonymous pages and
-# aggregates (hanjari.core.pagecache, hanjari.core.cache), which distinct URLs multiply
-# and which may be culled at any time. Files in var/cache by default; CACHE_URL (and
-# PAGE_CACHE_URL, default CACHE_URL) name others, e.g. redis://127.0.0.1:6379/1 for
-# several machines (then `pip install redis`). A file cache given by URL keeps Django's
-# default of 300 entries unless the URL says ?max_entries=N.
+# --- Cache ---------------------------------------------------------------------------
+# Shared by every worker process (`make run` starts two): a per-process cache would give
+# each worker its own count and so multiply every limit by the number of workers.
+# `default`: rate limits (hanjari.core.http.rate_allows), seen-view markers and the page
+# cache's content generation (small; must not be crowded out). It is Django's database
+# cache (table `hanjari_cache`, made by `manage.py createcachetable`, which `make setup`
+# runs) unless REDIS_URL names a Redis server (Django's RedisCache: for several
+# machines, or less database traffic), or CACHE_URL names any other cache.
+# `pages`: stored anonymous pages and aggregates (hanjari.core.pagecache,
+# hanjari.core.cache), which distinct URLs multiply and which may be culled at any
+# time: files in var/cache/pages, or PAGE_CACHE_URL (default CACHE_URL when that is
+# set). A file cache given by URL keeps Django's default of 300 entries unless the URL
+# says ?max_entries=N.
+CACHE_TABLE = "hanjari_cache"
+_PAGES_FILES = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(VAR_DIR / "cache" / "pages"),
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 if env.str("CACHE_URL", default=""):
-    CACHES = {
-        "default": env.cache_url("CACHE_URL"),
-        "pages": {
-            **env.cache_url("PAGE_CACHE_URL", default=env.str("CACHE_URL")),
-            "KEY_PREFIX": "pages",
-        },
+    _default_cache = env.cache_url("CACHE_URL")
+elif env.str("REDIS_URL", default=""):
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("REDIS_URL"),
+        "TIMEOUT": 300,
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache" / "default"),
-            "TIMEOUT": 300,
-            "OPTIONS": {"MAX_ENTRIES": 10000},
-        },
-        "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache" / "pages"),
-            "TIMEOUT": 300,
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        },
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 10000},
     }
+_page_cache_url = env.str("PAGE_CACHE_URL", default=env.str("CACHE_URL", default=""))
+CACHES = {
+    "default": _default_cache,
+    "pages": {**env.cache_url_config(_page_cache_url), "KEY_PREFIX": "pages"}
+    if _page_cache_url
+    else _PAGES_FILES,
+}
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -152,8 +163,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# Login rate limit (django-axes): lock a username+IP pair after 5 failures for 15 min.
+# Login rate limit (django-axes): lock a username+IP pair after 5 failures for 15 min,
+# and an IP after 20 failures over any usernames (password spraying;
+# hanjari.accounts.lockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+HANJARI_LOGIN_IP_FAILURE_LIMIT = env.int("HANJARI_LOGIN_IP_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "hanjari.accounts.lockout.AddressLimitHandler"
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

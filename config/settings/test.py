@@ -29,8 +29,10 @@ AXES_ENABLED = True
 HANJARI_BENCH = False
 # Aggregates are always computed in tests (see hanjari.core.cache).
 HANJARI_CACHE_SECONDS = 0
-# Pages are always rendered in tests, except where a test turns the page cache on; the
-# cache is the process's own memory (tests run in one process).
+# Pages are always rendered in tests, except where a test turns the page cache on. The
+# caches are the process's own memory: the tests run in one process, so it is shared by
+# everything that runs (production shares the database cache or Redis between workers;
+# tests/test_settings_security.py checks that).
 HANJARI_PAGE_CACHE_SECONDS = 0
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

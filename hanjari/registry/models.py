@@ -27,7 +27,7 @@ from hanjari.core.uploads import RandomName
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 from hanjari.core.names import LEGAL_FORMS, normalize_name
-from hanjari.core.regions import SIDOS
+from hanjari.core.regions import SIDOS, region_label
 
 # Legal forms (법인격) from `hanjari.core.names.LEGAL_FORMS`, plus "other".
 LEGAL_FORM_CHOICES = [(f.code, f.name) for f in LEGAL_FORMS] + [("other", _("기타"))]
@@ -149,7 +149,8 @@ class Organization(TimeStampedModel):
 
     @property
     def region_display(self) -> str:
-        return " ".join(p for p in (self.sido, self.sigungu) if p)
+        """The 시도 and 시군구 ("전북특별자치도 전주시"), in English when the language is."""
+        return region_label(self.sido, self.sigungu)
 
 
 class DesignationKind(models.TextChoices):

@@ -52,7 +52,7 @@ _SPACES = re.compile(r"\s+")
 def region_terms(sido: str, sigungu: str) -> list[str]:
     """Every name a person may use for a region: the 시도's canonical, short, former
     and English names (전북특별자치도, 전북, 전라북도, Jeonbuk), and the 시군구 with and
-    without its 시/군/구 (전주시, 전주)."""
+    without its 시/군/구, in Korean and English (전주시, 전주, Jeonju-si, Jeonju)."""
     terms: list[str] = []
     found = regions.resolve_sido(sido)
     if found is not None:
@@ -63,6 +63,9 @@ def region_terms(sido: str, sigungu: str) -> list[str]:
         terms.append(sigungu)
         if len(sigungu) >= 3 and sigungu[-1] in "시군구":
             terms.append(sigungu[:-1])
+        english = regions.SIGUNGU_ENGLISH.get(sigungu, "")
+        if english:
+            terms += [english, english.rsplit("-", 1)[0]]  # Jeonju-si, Jeonju
     return terms
 
 
@@ -103,7 +106,8 @@ def build_organization(org: Organization) -> Document:
         body=" · ".join(p.strip() for p in shown if p and p.strip()),
         meta={
             "kinds": list(dict.fromkeys(current or kinds)),
-            "region": org.region_display,
+            # Stored in Korean; the page shows it in the reader's language.
+            "region": regions.region_label(org.sido, org.sigungu, language="ko"),
         },
         sido=org.sido,
         date=org.created_at,

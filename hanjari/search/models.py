@@ -65,3 +65,21 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.title}"
+
+
+class SearchTerm(models.Model):
+    """One word the index has held (검색어 사전): every index term of every indexed
+    document and the words of its title as written, for "did you mean" on words
+    (`hanjari.search.vocabulary`). Added when documents are indexed
+    (`services.index_keys`, `services.reindex`), never removed: a word that no
+    document holds any more is never suggested, because a correction is only offered
+    when it finds documents."""
+
+    term = models.CharField(_("낱말"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("검색어 사전 낱말")
+        verbose_name_plural = _("검색어 사전 낱말")
+
+    def __str__(self) -> str:
+        return self.term

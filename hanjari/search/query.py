@@ -70,12 +70,15 @@ class Query:
     """An analysed query. `text` is the cleaned text as the user typed it (cut to
     `analysis.MAX_QUERY_CHARS`); `expr` requires every word, `any_expr` any one (the
     fallback when nothing matches every word); both are None when the text has nothing
-    searchable. `highlight` lists the forms to mark in results."""
+    searchable. `highlight` lists the forms to mark in results. `parts_expr` requires
+    any one morpheme (the last fallback: 두부요리 → 두부 or 요리), None when the text has
+    fewer than two."""
 
     text: str
     expr: Expr | None
     any_expr: Expr | None
     highlight: tuple[str, ...]
+    parts_expr: Expr | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -156,6 +159,7 @@ def parse(text: str | None, *, prefix_last: bool = False) -> Query:
     highlight: dict[str, None] = {}
     word_exprs: list[Expr] = []
     any_items: list[Expr] = []
+    part_items: list[Expr] = []
     for index, (start, end, word) in enumerate(words):
         last_word = index == len(words) - 1
         word_runs = [
@@ -166,6 +170,7 @@ def parse(text: str | None, *, prefix_last: bool = False) -> Query:
             for i, r in enumerate(word_runs)
         ]
         for r in word_runs:
+            part_items.extend(_piece(t, False) for t in r)
             for t in r:
                 highlight[t.form] = None
                 highlight.update(dict.fromkeys(t.parts))
@@ -186,7 +191,9 @@ def parse(text: str | None, *, prefix_last: bool = False) -> Query:
     if not word_exprs:
         return Query(shown, None, None, ())
     ordered = sorted(highlight, key=len, reverse=True)
-    return Query(shown, _all(word_exprs), _either(any_items), tuple(ordered))
+    parts = list(dict.fromkeys(part_items))
+    parts_expr = _either(parts) if len(parts) > 1 else None
+    return Query(shown, _all(word_exprs), _either(any_items), tuple(ordered), parts_expr)
 
 
 def forms(expr: Expr | None) -> set[str]:

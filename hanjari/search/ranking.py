@@ -52,6 +52,14 @@ def phrases(expr: Expr | None) -> tuple[set[tuple[str, bool]], set[str]]:
     return toks, grams
 
 
+def forget() -> None:
+    """Empty the per-process caches of document frequencies and counts (after the
+    index changed wholesale: a test's rolled-back data, a restored database)."""
+    with _lock:
+        _df.clear()
+        _docs.clear()
+
+
 def cached_df(backend: Backend, token: str, *, grams: bool = False) -> int:
     """Documents holding `token` (cached per process for `DF_TTL` seconds)."""
     key = (backend.vendor, token, grams)

@@ -8,10 +8,14 @@
   registry directory) to filter and order by the same search.
 
 How a query is answered: the text is analysed (`query.parse`) and every word must
-match. When nothing matches, a title close to the text ("did you mean", rapidfuzz
-over the names of kinds registered with `fuzzy=True`) is searched instead; when there
-is none, documents matching any of the words are shown. When only a few documents
-match, the close title is offered as a suggestion with its best results.
+match. When nothing matches, the text with its typos corrected word by word
+(`corrected_text`: words the index never held, replaced by the closest indexed word by
+jamo edit distance, `vocabulary`) or else a title close to the text (rapidfuzz over the
+names of kinds registered with `fuzzy=True`) is searched instead ("did you mean");
+when there is none, documents matching any of the words are shown, and for a single
+compound whose morphemes are each found but not together (두부요리), documents
+matching any morpheme. When the query matches only loosely or a few documents, the
+correction is offered as a suggestion with its best results.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ from rapidfuzz import fuzz, process
 
 from hanjari.core.names import normalize_name
 
-from . import ranking, registry, snippets
+from . import analysis, ranking, registry, snippets, vocabulary
 from .backends import Hit, get_backend
 from .models import SearchDocument
-from .query import Expr, Query, parse, prune
+from .query import MAX_WORDS, Expr, Or, Query, parse, prune
 
 GROUP_SIZE = 5
 PER_PAGE = 20
@@ -42,6 +46,8 @@ MAX_PAGE = 500
 SUGGEST_BELOW = 5
 SUGGEST_SCORE = 75.0
 SUGGEST_MIN_CHARS = 3
+# Close vocabulary words tried (each one counted) when correcting a word's typo.
+CORRECTION_TRIES = 6
 # A word held by this share of the documents (and at least COMMON_MIN) is "common".
 COMMON_SHARE = 0.01
 COMMON_MIN = 300
@@ -135,7 +141,7 @@ def _hydrate(hits: Sequence[Hit], query: Query) -> list[Result]:
 # --- did you mean -------------------------------------------------------------------------
 
 _names_lock = threading.Lock()
-_names: dict[str, Any] = {"loaded": 0.0, "stamp": None, "by_key": {}, "keys": [], "titles": []}
+_names: dict[str, Any] = {"loaded": None, "stamp": None, "by_key": {}, "keys": [], "titles": []}
 # A full reload of the names forgets deleted documents; changes are read in between.
 NAMES_RELOAD = 3600.0
 
@@ -149,7 +155,7 @@ def _fuzzy_names() -> tuple[list[str], list[str]]:
     stamp = SearchDocument.objects.aggregate(last=Max("updated_at"))["last"]
     now = time.monotonic()
     with _names_lock:
-        if now - _names["loaded"] > NAMES_RELOAD or _names["by_key"] is None:
+        if _names["loaded"] is None or now - _names["loaded"] > NAMES_RELOAD:
             rows = qs.values_list("kind", "object_id", "title_key", "title")
             _names.update(loaded=now, by_key={(k, o): (key, t) for k, o, key, t in rows})
             _names["stamp"] = None
@@ -228,33 +234,110 @@ def _pruned(query: Query) -> Query:
 
     expr = prune(query.expr, df, common=common)
     any_expr = prune(query.any_expr, df, common=common)
-    return Query(query.text, expr, any_expr, query.highlight)
+    parts_expr = prune(query.parts_expr, df, common=common)
+    return Query(query.text, expr, any_expr, query.highlight, parts_expr)
 
 
 Answer = tuple[Query, Expr, dict[str, int], str, str]
 
 
+def _total(text: str, *, sido: str) -> tuple[Query, dict[str, int]]:
+    """`text` parsed and pruned, with its counts per kind ({} when nothing to search)."""
+    parsed = _pruned(parse(text))
+    return parsed, (_counts(parsed.expr, sido=sido) if parsed.expr is not None else {})
+
+
+def _best_word(word: str, *, sido: str) -> str:
+    """The vocabulary word closest to `word` (`vocabulary.close`) that finds documents
+    — among the closest ones, the one that finds the most — or "" when none does. At
+    most `CORRECTION_TRIES` words are tried."""
+    best, best_hits, best_distance = "", 0, None
+    for candidate, distance in vocabulary.close(word, limit=CORRECTION_TRIES):
+        if best_distance is not None and distance > best_distance:
+            break
+        hits = sum(_total(candidate, sido=sido)[1].values())
+        if hits > best_hits:
+            best, best_hits, best_distance = candidate, hits, distance
+    return best
+
+
+def _corrected_word(word: str, *, sido: str) -> str:
+    """`word` with its typo corrected: the whole word when the index has never held it
+    and a close word finds documents (마을기엽 → 마을기업), else each unknown noun in
+    it (곡천향토채험마을 → 곡천향토체험마을, particles kept). `word` itself when
+    nothing is corrected."""
+    norm = analysis.normalize(word).strip()
+    key = analysis.clean_form(norm)
+    if len(key) < 2 or vocabulary.is_known(key):
+        return word
+    tokens = analysis.analyse(norm, split=False, normalized=True)
+    unknown = [t for t in tokens if len(t.form) >= 2 and not vocabulary.is_known(t.form)]
+    if not unknown and sum(len(t.form) for t in tokens) == len(key):
+        return word  # known words written together (두부요리): not a typo
+    whole = _best_word(key, sido=sido)
+    if whole:
+        return whole
+    pieces: list[str] = []
+    position = 0
+    for token in unknown:
+        if token.stem:
+            continue
+        fixed = _best_word(token.form, sido=sido)
+        if fixed:
+            pieces += [norm[position : token.start], fixed]
+            position = token.end
+    if not pieces:
+        return word
+    return "".join([*pieces, norm[position:]])
+
+
+def corrected_text(text: str, *, sido: str = "") -> str:
+    """`text` with the typos of its words corrected from the vocabulary of indexed
+    words ("did you mean" on words: 마을기엽 → 마을기업, 협동조함 → 협동조합), or ""
+    when no word needed or found a correction. A word is corrected only when the index
+    has never held it, to the closest word by jamo edit distance that finds documents
+    (`vocabulary.close`)."""
+    words = text.split()[:MAX_WORDS]
+    fixed = [_corrected_word(w, sido=sido) for w in words]
+    return " ".join(fixed) if fixed != words else ""
+
+
 def _answer(query: Query, *, sido: str) -> Answer | None:
     """The expression that answers `query`, with its fallbacks (see the module
     docstring). Returns (query answered, expression, counts per kind, mode,
-    suggestion), or None when the query has nothing to search for."""
+    suggestion), or None when the query has nothing to search for.
+
+    The suggestion is the query with its words' typos corrected (`corrected_text`)
+    when that finds at least as much as the query, else — when the query finds fewer than
+    `SUGGEST_BELOW` — a close organisation name (`did_you_mean`)."""
     query = _pruned(query)
     if query.expr is None:
         return None
     counts = _counts(query.expr, sido=sido)
     total = sum(counts.values())
-    suggestion = did_you_mean(query.text) if total < SUGGEST_BELOW else ""
+    suggestion = ""
+    fixed_text = corrected_text(query.text, sido=sido)
+    if fixed_text:
+        corrected, fixed = _total(fixed_text, sido=sido)
+        if corrected.expr is not None and fixed and sum(fixed.values()) >= total:
+            if total == 0:
+                return corrected, corrected.expr, fixed, "corrected", fixed_text
+            suggestion = fixed_text
+    if not suggestion and total < SUGGEST_BELOW:
+        suggestion = did_you_mean(query.text)
     if total == 0:
         if suggestion:
-            corrected = _pruned(parse(suggestion))
-            if corrected.expr is not None:
-                fixed = _counts(corrected.expr, sido=sido)
-                if fixed:
-                    return corrected, corrected.expr, fixed, "corrected", suggestion
+            corrected, fixed = _total(suggestion, sido=sido)
+            if corrected.expr is not None and fixed:
+                return corrected, corrected.expr, fixed, "corrected", suggestion
         if query.any_expr is not None and query.any_expr != query.expr:
-            anyc = _counts(query.any_expr, sido=sido)
-            if anyc:
-                return query, query.any_expr, anyc, "any", suggestion
+            found = _counts(query.any_expr, sido=sido)
+            if found:
+                return query, query.any_expr, found, "any", suggestion
+        parts = query.parts_expr
+        if isinstance(parts, Or) and all(_counts(p, sido=sido) for p in parts.items):
+            # Every morpheme is found, only not together (두부요리: 두부, 요리).
+            return query, parts, _counts(parts, sido=sido), "any", suggestion
     return query, query.expr, counts, "all", suggestion
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hanjari.core.names import normalize_name
 
-from . import analysis, registry
+from . import analysis, registry, vocabulary
 from .backends import facet_tokens
 from .models import SearchDocument
 
@@ -73,9 +73,16 @@ def build_documents(
 
 
 def _write(kind: str, ids: Sequence[int], docs: Sequence[SearchDocument], using: str) -> None:
+    """Replace the documents of `kind` for the objects `ids` by `docs` and add their
+    words to the vocabulary (`vocabulary.remember`), in one transaction."""
+    words: set[str] = set()
+    for doc in docs:
+        terms = f"{doc.terms_a} {doc.terms_b} {doc.terms_c}".split()
+        words |= vocabulary.document_words(title=doc.title, terms=terms)
     with transaction.atomic(using=using):
         SearchDocument.objects.using(using).filter(kind=kind, object_id__in=ids).delete()
         SearchDocument.objects.using(using).bulk_create(docs, batch_size=DEFAULT_BATCH)
+        vocabulary.remember(words, using=using)
 
 
 def index_keys(keys: Iterable[tuple[str, int]], *, using: str = "default") -> int:

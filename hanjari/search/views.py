@@ -80,7 +80,7 @@ def _decorate(result: selectors.Result) -> selectors.Result:
             badges.append((str(DesignationKind(code).label), _SECTOR_OF.get(code, "")))
     extra: Any = result
     extra.badges = badges
-    extra.place = meta.get("region") or ""
+    extra.place = regions.region_text_label(meta.get("region") or "")
     published = meta.get("published")
     extra.when = parse_datetime(published) if isinstance(published, str) else None
     extra.section = meta.get("section") or ""
@@ -132,12 +132,13 @@ class SearchView(View):
             "page_obj": page_obj,
             "querystring": _query(params, page=1),
             "kind_choices": [(t.kind, t.label) for t in kinds],
-            "sido_choices": [s for s, _label in SIDO_CHOICES],
+            "sido_choices": [(s, regions.sido_label(s)) for s, _label in SIDO_CHOICES],
             "groups": [
                 {
                     "kind": g.kind,
                     "label": g.label,
                     "count": count_text(g.count),
+                    "number": g.count,
                     "more": g.count > len(g.results),
                     "results": g.results,
                     "more_url": "?" + _query(params, kind=g.kind, page=1),

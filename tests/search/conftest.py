@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from hanjari.news.models import Article, Section, Tag
 from hanjari.registry.models import DesignationKind
+from hanjari.search import ranking
 from tests.factories import DesignationFactory, OrganizationFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_frequencies():
+    """Each test ranks with its own data's document frequencies (they are cached per
+    process, and a test's data is rolled back after it)."""
+    ranking.forget()
 
 
 def make_org(name: str, *kinds: str, **fields: Any) -> Any:

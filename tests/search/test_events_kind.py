@@ -254,4 +254,5 @@ def test_reindex_keeps_public_events_only(db, status):
     out = StringIO()
     call_command("search_reindex", "--kind", "event", stdout=out)
     assert (doc(event) is not None) == (status != Event.Status.DRAFT)
-    assert f"event {1 if status != Event.Status.DRAFT else 0}" in out.getvalue()
+    expected = "event 1 documents" if status != Event.Status.DRAFT else "nothing to index"
+    assert expected in out.getvalue()

@@ -142,3 +142,21 @@ def test_directory_text_box_uses_the_same_search(client, corpus):
     html = client.get("/organizations/", {"q": "두부", "sort": "relevance"}).content.decode()
     names = re.findall(r'<th scope="row"><a href="/organizations/\d+/">([^<]*)</a>', html)
     assert names == ["더불어락두부마을협동조합", "새벽빵공방"]
+
+
+def test_english_page_names_regions_in_english_and_counts_in_plural(client, db):
+    make_org("영어지역마을", sido="전북특별자치도", sigungu="전주시")
+    make_org("산골작업장", sido="전북특별자치도", sigungu="완주군")
+    html = main(client.get(URL, {"q": "전북"}, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert '<option value="전북특별자치도">Jeonbuk State</option>' in html
+    assert "<span>Jeonju-si, Jeonbuk State</span>" in html
+    assert "<span>Wanju-gun, Jeonbuk State</span>" in html
+    assert re.search(r'<span class="hj-search-tab-count">2 items</span></h2>', html)
+    one = main(client.get(URL, {"q": "영어지역마을"}, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert re.search(r'<span class="hj-search-tab-count">1 item</span></h2>', one)
+    korean = main(client.get(URL, {"q": "전북"}).content.decode())
+    assert "<span>전북특별자치도 전주시</span>" in korean
+    assert re.search(r'<span class="hj-search-tab-count">2건</span></h2>', korean)
+    # English region names are searchable too.
+    found = main(client.get(URL, {"q": "Wanju"}).content.decode())
+    assert "‘Wanju’ 검색 결과 1건" in found and "산골작업장" in found

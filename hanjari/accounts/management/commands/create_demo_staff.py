@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
 
 
 class Command(BaseCommand):
@@ -36,9 +38,17 @@ class Command(BaseCommand):
             is_superuser=True,
             display_name="한자리 데모",
         )
+        # A block of its own, as the last lines of `make data`, so that it is not lost
+        # among the imports' output.
+        login = f"{settings.HANJARI_SITE_URL}{reverse('accounts:login')}"
+        rule = "=" * 64
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created demo centre-staff account: username '{username}', "
-                f"password '{password}' (shown only this once)."
+                f"\n{rule}\n"
+                "Created demo centre-staff account (the password is shown only this once):\n"
+                f"  username: {username}\n"
+                f"  password: {password}\n"
+                f"  sign in:  {login}\n"
+                f"{rule}\n"
             )
         )

@@ -62,5 +62,9 @@ class Command(BaseCommand):
             for kind in kinds:
                 counts.update(services.reindex(kind, batch_size=opts["batch_size"], progress=tick))
         took = time.monotonic() - started
-        summary = ", ".join(f"{kind} {n}" for kind, n in counts.items()) or "nothing to do"
-        self.stdout.write(f"search index: {summary} documents ({took:.1f} s)")
+        # Kinds with nothing to index (no events yet) are not listed.
+        summary = ", ".join(f"{kind} {n:,}" for kind, n in counts.items() if n)
+        if summary:
+            self.stdout.write(f"search index: {summary} documents ({took:.1f} s)")
+        else:
+            self.stdout.write("search index: up to date, nothing to index")

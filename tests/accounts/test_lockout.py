@@ -1,0 +1,67 @@
+"""Password spraying: many usernames from one address lock that address
+(hanjari.accounts.lockout), while the per-username lock stays as it was."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+def _login(client, username: str, password: str, ip: str):
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_settings_lock_by_address_across_usernames():
+    assert settings.AXES_HANDLER == "hanjari.accounts.lockout.AddressLimitHandler"
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.HANJARI_LOGIN_IP_FAILURE_LIMIT == 20
+
+
+def test_spraying_many_usernames_from_one_address_locks_the_address(client, db):
+    victim = UserFactory(username="victim", password=PASSWORD)
+    # 20 usernames, one wrong password each: no username reaches its own limit of 5.
+    for n in range(19):
+        response = _login(client, f"user{n:02d}", "Spring2026!", ip="203.0.113.7")
+        assert response.status_code == 200, n
+    response = _login(client, "user19", "Spring2026!", ip="203.0.113.7")
+    assert response.status_code == 429
+    assert "로그인이 잠시 잠겼습니다" in response.content.decode()
+    # Locked: even a right password from that address is refused.
+    response = _login(client, "victim", PASSWORD, ip="203.0.113.7")
+    assert response.status_code == 429
+    assert SESSION_KEY not in client.session
+    # Another address is not locked.
+    response = _login(client, "victim", PASSWORD, ip="198.51.100.9")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(victim.pk)
+
+
+def test_a_few_failures_from_one_address_do_not_lock_it(client, db):
+    colleague = UserFactory(username="colleague", password=PASSWORD)
+    for n in range(4):
+        assert _login(client, f"someone{n}", "typo", ip="203.0.113.8").status_code == 200
+    for n in range(4):
+        assert _login(client, "colleague", f"typo-{n}", ip="203.0.113.8").status_code == 200
+    response = _login(client, "colleague", PASSWORD, ip="203.0.113.8")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(colleague.pk)
+
+
+def test_the_per_username_lock_still_applies(client, db):
+    UserFactory(username="target", password=PASSWORD)
+    for n in range(4):
+        assert _login(client, "target", f"wrong-{n}", ip="203.0.113.9").status_code == 200
+    assert _login(client, "target", "wrong-5", ip="203.0.113.9").status_code == 429
+    assert _login(client, "target", PASSWORD, ip="203.0.113.9").status_code == 429
+    # Another username from the same address is not locked by it.
+    UserFactory(username="other", password=PASSWORD)
+    assert _login(client, "other", PASSWORD, ip="203.0.113.9").status_code == 302
