@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import hashlib
+import io
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from hanjari.core import identifiers, regions
-from hanjari.core.csvsafe import rows_to_csv
+from hanjari.core import identifiers, pagecache, regions
+from hanjari.core.csvsafe import rows_to_csv, safe_cell
+from hanjari.core.http import client_ip, rate_allows
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
+from hanjari.core.rules import Refusal
 from hanjari.events import selectors as events_selectors
 from hanjari.news import selectors as news_selectors
 from hanjari.recognition import selectors as recognition_selectors
@@ -192,46 +209,145 @@ def _sido_choices() -> list[tuple[str, str]]:
     return list(SIDO_CHOICES)
 
 
-class DirectoryExportView(View):
-    """The directory's current result as CSV (formula-safe cells)."""
+# The anonymous directory CSV (조직 목록 내려받기). Written a row at a time while it is
+# sent, so a national export (40,000 organisations, about 2.6 MB) never sits whole in a
+# server process; kept per filter set in the pages cache for the current content
+# generation (hanjari.core.pagecache), so a second request for the same filters costs
+# no query; and limited per client address, so a few clients cannot hold every server
+# process with exports (docs/operations.md, "Directory CSV").
+EXPORT_ROWS_PER_CHUNK = 200
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        filters = directory_filters(request.GET)
-        qs = selectors.organization_directory(filters=filters)[:EXPORT_LIMIT]
-        header = [
-            _("이름"),
-            _("인증·지정"),
-            _("세부 유형"),
-            _("시도"),
-            _("시군구"),
-            _("주소"),
-            _("업종"),
-            _("주 생산품·서비스"),
-            _("누리집"),
-            _("대표 전화"),
-            _("한자리 조직 페이지"),
-        ]
-        rows = []
-        for org in qs:
-            designations = [d for d in org.designations.all()]
-            rows.append(
-                [
-                    org.name,
-                    "; ".join(d.get_kind_display() for d in designations),
-                    "; ".join(d.subtype for d in designations if d.subtype),
-                    org.sido,
-                    org.sigungu,
-                    org.address,
-                    org.industry,
-                    org.products,
-                    public_website(org.website) or org.website,
-                    public_phone(org.phone),
-                    request.build_absolute_uri(org.get_absolute_url()),
-                ]
+
+def _export_header() -> list[str]:
+    return [
+        _("이름"),
+        _("인증·지정"),
+        _("세부 유형"),
+        _("시도"),
+        _("시군구"),
+        _("주소"),
+        _("업종"),
+        _("주 생산품·서비스"),
+        _("누리집"),
+        _("대표 전화"),
+        _("한자리 조직 페이지"),
+    ]
+
+
+def _csv_lines(rows: list[list[Any]]) -> str:
+    """`rows` as CSV text, each cell made formula-safe (`hanjari.core.csvsafe`)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(c) for c in row])
+    return buf.getvalue()
+
+
+def export_chunks(request: HttpRequest, filters: selectors.DirectoryFilters) -> Iterator[str]:
+    """The directory CSV of `filters` in pieces: the UTF-8 BOM and header first (so Excel
+    reads Korean), then `EXPORT_ROWS_PER_CHUNK` organisations a piece, at most
+    `EXPORT_LIMIT` in all. Reads the organisations in batches from the database."""
+    yield "\ufeff" + _csv_lines([_export_header()])
+    qs = selectors.organization_directory(filters=filters)[:EXPORT_LIMIT]
+    rows: list[list[Any]] = []
+    for org in qs.iterator(chunk_size=EXPORT_ROWS_PER_CHUNK * 5):
+        designations = list(org.designations.all())
+        rows.append(
+            [
+                org.name,
+                "; ".join(d.get_kind_display() for d in designations),
+                "; ".join(d.subtype for d in designations if d.subtype),
+                org.sido,
+                org.sigungu,
+                org.address,
+                org.industry,
+                org.products,
+                public_website(org.website) or org.website,
+                public_phone(org.phone),
+                request.build_absolute_uri(org.get_absolute_url()),
+            ]
+        )
+        if len(rows) >= EXPORT_ROWS_PER_CHUNK:
+            yield _csv_lines(rows)
+            rows = []
+    if rows:
+        yield _csv_lines(rows)
+
+
+def _export_cache_key(request: HttpRequest, filters: selectors.DirectoryFilters) -> str:
+    parts = (
+        pagecache.generation(),
+        get_language() or "",
+        request.scheme,
+        request.get_host(),
+        filters_query(filters),
+    )
+    return "hanjari:export:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _stored_while_sent(chunks: Iterator[str], key: str, seconds: int) -> Iterator[bytes]:
+    """`chunks` encoded as UTF-8, and once the last one is sent the whole document kept
+    under `key` for `seconds` (an export the client abandoned is not kept)."""
+    sent: list[bytes] = []
+    for chunk in chunks:
+        data = chunk.encode()
+        if seconds > 0:
+            sent.append(data)
+        yield data
+    if seconds > 0:
+        caches[pagecache.PAGES].set(key, b"".join(sent), timeout=seconds)
+
+
+class DirectoryExportView(View):
+    """The directory's current result as CSV (formula-safe cells), streamed, cached per
+    filter set and limited per client (`export_refusal`); 429 with a message past the
+    limit."""
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        refusal = export_refusal(request)
+        if refusal is not None:
+            response = render(
+                request, "registry/export_limited.html", {"refusal": refusal}, status=429
             )
-        response = HttpResponse(rows_to_csv(header, rows), content_type="text/csv; charset=utf-8")
+            response["Retry-After"] = str(settings.HANJARI_EXPORT_RATE_WINDOW)
+            return response
+        filters = directory_filters(request.GET)
+        seconds = int(settings.HANJARI_EXPORT_CACHE_SECONDS)
+        key = _export_cache_key(request, filters)
+        stored = caches[pagecache.PAGES].get(key) if seconds > 0 else None
+        response: HttpResponseBase
+        if stored is not None:
+            response = HttpResponse(stored, content_type="text/csv; charset=utf-8")
+            response[pagecache.HEADER] = "hit"
+        else:
+            response = StreamingHttpResponse(
+                _stored_while_sent(export_chunks(request, filters), key, seconds),
+                content_type="text/csv; charset=utf-8",
+            )
+            response[pagecache.HEADER] = "miss"
         response["Content-Disposition"] = 'attachment; filename="hanjari-organizations.csv"'
         return response
+
+
+def export_refusal(request: HttpRequest) -> Refusal | None:
+    """Whether `request` may download the directory CSV now: None, or a `Refusal`
+    (code ``"rate"``) when its address asked for more than
+    ``HANJARI_EXPORT_RATE_LIMIT`` exports in ``HANJARI_EXPORT_RATE_WINDOW`` seconds.
+    Centre staff are not limited. Counts the request (call once per request)."""
+    if permissions.is_centre_staff(request.user):
+        return None
+    limit = int(settings.HANJARI_EXPORT_RATE_LIMIT)
+    window = int(settings.HANJARI_EXPORT_RATE_WINDOW)
+    if rate_allows(f"registry:export:{client_ip(request)}", limit=limit, window=window):
+        return None
+    return Refusal(
+        "rate",
+        _(
+            "목록 내려받기를 너무 자주 요청했습니다. %(minutes)d분 뒤에 다시 시도해 "
+            "주세요 (%(minutes)d분에 %(limit)d번까지)."
+        )
+        % {"minutes": max(1, window // 60), "limit": limit},
+    )
 
 
 class OrganizationView(DetailView):

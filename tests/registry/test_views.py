@@ -53,6 +53,12 @@ SS_HEADER = [
 # ---- helpers -----------------------------------------------------------------------
 
 
+def export_text(response) -> str:
+    """The text of a directory CSV answer (streamed, or whole from the cache)."""
+    assert response.status_code == 200
+    return response.getvalue().decode("utf-8-sig")
+
+
 class _Tables(HTMLParser):
     """Rows of cell texts of every <table>, keyed by the table's class attribute."""
 
@@ -418,7 +424,7 @@ def test_directory_pagination_keeps_filters(client, db):
     )
     # the CSV link carries the same filters
     export = re.search(r'href="(/organizations/export\.csv[^"]*)"', html).group(1)
-    rows = list(csv.reader(io.StringIO(client.get(export.replace("&amp;", "&")).content.decode())))
+    rows = list(csv.reader(io.StringIO(export_text(client.get(export.replace("&amp;", "&"))))))
     assert len(rows) == 1 + 55
 
 
@@ -432,8 +438,9 @@ def test_csv_export_is_formula_safe_with_bom(client, db):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    text = response.content.decode("utf-8-sig")
+    data = response.getvalue()  # a streamed answer can be read once
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["이름", "인증·지정", "세부 유형"]
     names = {r[0] for r in rows[1:]}
@@ -446,9 +453,7 @@ def test_csv_export_is_formula_safe_with_bom(client, db):
 def test_csv_export_applies_the_filters_the_page_shows(client, sample):
     # 군산시 is not a 시군구 of 서울: the page and the export both ignore it.
     page = result_names(client.get("/organizations/?sido=서울&sigungu=군산시"))
-    text = client.get("/organizations/export.csv?sido=서울&sigungu=군산시").content.decode(
-        "utf-8-sig"
-    )
+    text = export_text(client.get("/organizations/export.csv?sido=서울&sigungu=군산시"))
     exported = [r[0] for r in list(csv.reader(io.StringIO(text)))[1:]]
     assert exported == page == ["서울사회적기업", "서울협동조합"]
 
@@ -536,7 +541,7 @@ def test_profile_and_export_hide_mobile_numbers(client, db, phone, shown):
     assert (phone in html) is shown
     assert ("대표 전화" in html) is shown
     assert ('"telephone"' in html) is shown
-    text = client.get("/organizations/export.csv").content.decode("utf-8-sig")
+    text = export_text(client.get("/organizations/export.csv"))
     [row] = list(csv.reader(io.StringIO(text)))[1:]
     assert row[9] == (phone if shown else "")
 
