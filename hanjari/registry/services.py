@@ -5,24 +5,38 @@ actions, management commands)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action, set_history_user
+from hanjari.core.rules import Step, allowed_steps
 
 from .importers.pipeline import ImportReport, ProgressCallback, import_file
 from .models import (
     Council,
     CouncilMembership,
+    ImportJob,
     MergeCandidate,
     Organization,
     SourceRecord,
 )
+
+logger = logging.getLogger(__name__)
+
+
+def _always(actor: Actor, obj: Any) -> bool:
+    """A step anyone (or the system) may take once its state allows it."""
+    return True
 
 
 class MergeError(Exception):
@@ -56,6 +70,167 @@ def registry_import(
         user=user,
         progress=progress,
     )
+
+
+# ---- background imports (가져오기 작업) -----------------------------------------------
+
+# The job's life, only forward: the task claims a queued job, then finishes it.
+IMPORT_JOB_STEPS: dict[str, Step[str, Actor, ImportJob]] = {
+    "start": Step(frozenset({ImportJob.Status.QUEUED}), ImportJob.Status.RUNNING, _always),
+    "succeed": Step(frozenset({ImportJob.Status.RUNNING}), ImportJob.Status.SUCCEEDED, _always),
+    "reject": Step(frozenset({ImportJob.Status.RUNNING}), ImportJob.Status.REJECTED, _always),
+    "fail": Step(
+        frozenset({ImportJob.Status.QUEUED, ImportJob.Status.RUNNING}),
+        ImportJob.Status.FAILED,
+        _always,
+    ),
+}
+# A running job's progress: (rows done, rows in all), written at most once per
+# hundredth of the file.
+_PROGRESS_KEY = "hanjari:import-job:{pk}:progress"
+_PROGRESS_SECONDS = 24 * 3600
+
+
+def _step(job: ImportJob, name: str) -> None:
+    """Move `job` along step `name` of `IMPORT_JOB_STEPS`; ValueError when the table does
+    not allow it from the job's state (a bug in the caller)."""
+    if name not in allowed_steps(IMPORT_JOB_STEPS, job.status, None, job):
+        raise ValueError(f"import job {job.pk}: no step {name!r} from {job.status!r}")
+    job.status = IMPORT_JOB_STEPS[name].target
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    upload: File[Any],
+    dataset: str = "auto",
+    reference_date: dt.date | None = None,
+    dry_run: bool = False,
+    by: Actor,
+) -> ImportJob:
+    """Store an uploaded official file (XLSX/CSV, already checked by `ImportForm`) as a
+    queued `ImportJob` and enqueue its import (`tasks.run_import_job`) for when this
+    transaction commits. The file goes to private storage (`PrivateStorage`, never
+    served). Returns the job. Raises `ValidationError` for invalid options."""
+    from .tasks import run_import_job
+
+    name = os.path.basename(upload.name or "") or "upload"
+    job = ImportJob(
+        file_name=name[:255],
+        dataset=dataset,
+        reference_date=reference_date,
+        dry_run=dry_run,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    job.file.save(name, upload, save=False)
+    job.full_clean()
+    job.save()
+    log_action(
+        "registry.import_job.queued",
+        user=by,
+        target=job,
+        data={"file": job.file_name, "dataset": dataset, "dry_run": dry_run},
+    )
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import_job.enqueue(job_id))
+    return job
+
+
+def import_job_progress(job: ImportJob) -> tuple[int, int]:
+    """``(rows done, rows in all)`` of a running job as its import last reported them
+    (``(0, 0)`` before the first report, e.g. while the file is being read and checked).
+    Kept in the shared default cache: the import writes it inside its own transaction,
+    where a row of the job would not be visible to the page until the end."""
+    value = cache.get(_PROGRESS_KEY.format(pk=job.pk))
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    return 0, 0
+
+
+def _progress_writer(job_id: int) -> ProgressCallback:
+    key = _PROGRESS_KEY.format(pk=job_id)
+    last = [-1]
+
+    def report(done: int, total: int) -> None:
+        step = max(1, total // 100)
+        if done >= total or last[0] < 0 or done - last[0] >= step:
+            cache.set(key, (done, total), timeout=_PROGRESS_SECONDS)
+            last[0] = done
+
+    return report
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Run the import of queued job `job_id` (what the background task does).
+
+    Idempotent: claims the job (queued → running) in its own transaction, so a second
+    call, or a second worker, finds it running or finished and returns it untouched.
+    Then reads the stored file and calls `registry_import` (one transaction per file;
+    a file with errors imports nothing), and records the outcome: ``succeeded`` with
+    the report and the `ImportRun`, ``rejected`` when the file had errors, or
+    ``failed`` with a message when the import stopped on an unexpected error (which is
+    logged and raised again, so the task backend records it too). Returns the job, or
+    None when there is no such job.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or "start" not in allowed_steps(IMPORT_JOB_STEPS, job.status, None, job):
+            return job
+        _step(job, "start")
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    try:
+        with job.file.open("rb") as stored:
+            data = stored.read()
+    except OSError:
+        logger.exception("import job %s: stored file unreadable", job.pk)
+        return _import_job_fail(job, _("올린 파일을 읽을 수 없습니다. 파일을 다시 올려 주세요."))
+    try:
+        report = registry_import(
+            data=data,
+            file_name=job.file_name,
+            dataset=job.dataset,
+            reference_date=job.reference_date,
+            dry_run=job.dry_run,
+            user=job.created_by,
+            progress=_progress_writer(job.pk),
+        )
+    except Exception as exc:
+        logger.exception("import job %s failed", job.pk)
+        _import_job_fail(
+            job,
+            _(
+                "가져오는 중 예기치 않은 오류(%(error)s)로 멈췄습니다. 아무것도 가져오지 "
+                "않았습니다. 관리자에게 알려 주세요."
+            )
+            % {"error": type(exc).__name__},
+        )
+        raise
+    with transaction.atomic():
+        _step(job, "succeed" if report.ok else "reject")
+        job.finished_at = timezone.now()
+        job.report = report.as_dict()
+        job.run_id = report.run_id
+        job.save(update_fields=["status", "finished_at", "report", "run"])
+        log_action(
+            "registry.import_job.finished",
+            user=job.created_by,
+            target=job,
+            data={"status": job.status, "run": report.run_id, "errors": len(report.errors)},
+        )
+    return job
+
+
+def _import_job_fail(job: ImportJob, message: str) -> ImportJob:
+    with transaction.atomic():
+        _step(job, "fail")
+        job.finished_at = timezone.now()
+        job.message = message
+        job.save(update_fields=["status", "finished_at", "message"])
+        log_action(
+            "registry.import_job.failed", user=job.created_by, target=job, data={"message": message}
+        )
+    return job
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ urlpatterns = [
     path("councils/<int:pk>/members/", views.CouncilMemberView.as_view(), name="council-members"),
     path("staff/imports/", views.ImportView.as_view(), name="import"),
     path("staff/imports/<int:pk>/", views.ImportRunView.as_view(), name="import-run"),
+    path("staff/imports/jobs/<int:pk>/", views.ImportJobView.as_view(), name="import-job"),
     path(
         "staff/imports/<int:pk>/report.csv", views.ImportRunCsvView.as_view(), name="import-run-csv"
     ),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,7 +38,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from hanjari.core import identifiers, pagecache, regions
 from hanjari.core.csvsafe import rows_to_csv, safe_cell
-from hanjari.core.http import client_ip, rate_allows
+from hanjari.core.http import client_ip, is_htmx, rate_allows
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.core.rules import Refusal
@@ -47,8 +49,16 @@ from hanjari.recognition import selectors as recognition_selectors
 from . import permissions, selectors, services
 from .forms import ImportForm, MergeDecisionForm, OrganizationForm
 from .importers.layouts import LAYOUTS
-from .importers.pipeline import ImportReport, Issue
-from .models import SECTORS, Council, DesignationKind, ImportRun, MergeCandidate, Organization
+from .importers.pipeline import Issue
+from .models import (
+    SECTORS,
+    Council,
+    DesignationKind,
+    ImportJob,
+    ImportRun,
+    MergeCandidate,
+    Organization,
+)
 
 EXPORT_LIMIT = 50_000
 
@@ -617,44 +627,116 @@ class CouncilView(DetailView):
 
 
 class ImportView(ObjectPermissionMixin, View):
-    """Staff upload of an official file; shows the report (가져오기)."""
+    """Staff upload of an official file (가져오기): the file is stored and imported in
+    the background (`services.import_job_create`); the page then follows the job."""
 
     permission_predicate = staticmethod(permissions.can_import)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(request, ImportForm(), None, 200)
+        return self._render(request, ImportForm(), 200)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self._render(request, form, None, 400)
-        upload = form.cleaned_data["file"]
-        report = services.registry_import(
-            data=upload.read(),
-            file_name=upload.name,
-            dataset=form.cleaned_data["dataset"],
-            reference_date=form.cleaned_data["reference_date"],
-            dry_run=form.cleaned_data["dry_run"],
-            user=request.user,
-        )
-        if report.ok and not report.dry_run and report.run_id:
-            messages.success(request, _("가져오기를 마쳤습니다."))
-            return HttpResponseRedirect(
-                reverse("registry:import-run", kwargs={"pk": report.run_id})
+            return self._render(request, form, 400)
+        try:
+            job = services.import_job_create(
+                upload=form.cleaned_data["file"],
+                dataset=form.cleaned_data["dataset"],
+                reference_date=form.cleaned_data["reference_date"],
+                dry_run=form.cleaned_data["dry_run"],
+                by=request.user,
             )
-        return self._render(request, form, report, 200 if report.ok else 422)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self._render(request, form, 400)
+        messages.info(request, _("파일을 받았습니다. 가져오기는 뒤에서 진행됩니다."))
+        return HttpResponseRedirect(job.get_absolute_url(), status=303)
 
-    def _render(
-        self, request: HttpRequest, form: ImportForm, report: ImportReport | None, status: int
-    ) -> HttpResponse:
+    def _render(self, request: HttpRequest, form: ImportForm, status: int) -> HttpResponse:
         runs = ImportRun.objects.select_related("dataset", "started_by")[:30]
-        layout = LAYOUTS.get(report.dataset) if report else None
+        jobs = ImportJob.objects.select_related("created_by", "run")[:10]
         return render(
             request,
             "registry/import.html",
-            {"form": form, "report": report, "report_layout": layout, "runs": runs},
+            {"form": form, "runs": runs, "jobs": jobs},
             status=status,
         )
+
+
+# Seconds between two looks of the job page at a job that is not finished.
+IMPORT_POLL_SECONDS = 2
+
+
+class ImportJobView(ObjectPermissionMixin, View):
+    """One background import (가져오기 작업): its state and progress while it runs
+    (htmx asks again every `IMPORT_POLL_SECONDS` for the status fragment), then the
+    row-by-row report, or the message of a failure."""
+
+    permission_predicate = staticmethod(permissions.can_import)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = get_object_or_404(ImportJob.objects.select_related("created_by", "run"), pk=pk)
+        done, total = (
+            services.import_job_progress(job) if job.status == ImportJob.Status.RUNNING else (0, 0)
+        )
+        summary, errors, warnings = _job_report(job)
+        context = {
+            "job": job,
+            "done": done,
+            "total": total,
+            "percent": int(100 * done / total) if total else None,
+            "summary": summary,
+            "errors": errors,
+            "warnings": warnings,
+            "report_layout": LAYOUTS.get(str(job.report.get("dataset", ""))),
+            "poll_seconds": IMPORT_POLL_SECONDS,
+        }
+        if is_htmx(request):
+            return render(request, "registry/partials/_import_job_status.html", context)
+        context["breadcrumbs"] = [
+            (_("공식 명부 가져오기"), reverse("registry:import")),
+            (job.file_name, None),
+        ]
+        return render(request, "registry/import_job.html", context)
+
+
+_SUMMARY_FIELDS = (
+    "rows",
+    "created",
+    "changed",
+    "unchanged",
+    "missing",
+    "organizations_created",
+    "linked",
+    "queued",
+)
+
+
+def _job_report(job: ImportJob) -> tuple[Any, list[Any], list[Any]]:
+    """The finished job's counts (for `_report_summary.html`), errors and warnings (for
+    `_report_table.html`), read from the report the import returned."""
+    data = job.report or {}
+    if not data:
+        return None, [], []
+    counts = {name: data.get(name, 0) for name in _SUMMARY_FIELDS}
+    reference = data.get("reference_date")
+    summary = SimpleNamespace(
+        **counts, reference_date=dt.date.fromisoformat(reference) if reference else None
+    )
+
+    def issues(key: str) -> list[Any]:
+        return [
+            SimpleNamespace(
+                row=i.get("row"),
+                column=i.get("column", ""),
+                value=i.get("value", ""),
+                reason=i.get("reason", ""),
+            )
+            for i in data.get(key, [])
+        ]
+
+    return summary, issues("errors"), issues("warnings")
 
 
 class ImportRunView(ObjectPermissionMixin, View):

@@ -22,6 +22,7 @@ from hanjari.registry import services
 from hanjari.registry.models import (
     Designation,
     DesignationKind,
+    ImportJob,
     ImportRun,
     MergeCandidate,
     Organization,
@@ -923,10 +924,28 @@ GOOD_ROWS = [
 ]
 
 
-def _upload(client, rows, **extra):
-    data = {"file": SimpleUploadedFile(SS_NAME, ss_csv(rows), "text/csv"), "dataset": "auto"}
-    data.update(extra)
-    return client.post(reverse("registry:import"), data)
+@pytest.fixture
+def _upload(django_capture_on_commit_callbacks):
+    """Post an upload; the background import (the immediate task backend in tests) runs
+    when the request's transaction commits, as it would in the worker."""
+
+    def upload(client, rows, **extra):
+        data = {"file": SimpleUploadedFile(SS_NAME, ss_csv(rows), "text/csv"), "dataset": "auto"}
+        data.update(extra)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("registry:import"), data)
+
+    return upload
+
+
+def _job_page(client, response):
+    """The job page the upload redirected to (303), as text."""
+    assert response.status_code == 303
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("registry:import-job", args=[job.pk])
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page.content.decode()
 
 
 def test_import_page_lists_the_form_and_runs(client, staff):
@@ -937,14 +956,14 @@ def test_import_page_lists_the_form_and_runs(client, staff):
     assert re.search(r'<input type="date" name="reference_date" class="krds-input"', html)
     assert "15091502" in html  # dataset choices name the official ids
     assert "기록이 없습니다" in html
+    assert "올린 파일이 없습니다" in html
 
 
-def test_import_with_a_bad_row_imports_nothing_and_reports_the_row(client, staff):
+def test_import_with_a_bad_row_imports_nothing_and_reports_the_row(client, staff, _upload):
     client.force_login(staff)
-    response = _upload(client, BAD_ROWS)
-    assert response.status_code == 422
-    html = response.content.decode()
-    assert "오류가 있어 아무것도 가져오지 않았습니다" in html
+    html = _job_page(client, _upload(client, BAD_ROWS))
+    assert '<h2 id="job-status-title">오류로 가져오지 않음</h2>' in html
+    assert "오류 1건이 있어 아무것도 가져오지 않았습니다" in html
     rows = table_rows(html, "hj-report")
     assert rows[0] == ["행", "열", "값", "이유"]
     assert rows[1] == ["3", "자활기업", "-", "이름이 없습니다."]
@@ -952,21 +971,17 @@ def test_import_with_a_bad_row_imports_nothing_and_reports_the_row(client, staff
     assert SourceRecord.objects.count() == 0
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED
+    assert ImportJob.objects.get().run == run
     assert f'href="/staff/imports/{run.pk}/report.csv"' in html
 
 
-def test_import_good_file_redirects_to_the_run(client, staff):
+def test_import_good_file_shows_the_report_and_links_the_run(client, staff, _upload):
     client.force_login(staff)
-    response = _upload(client, GOOD_ROWS)
-    assert response.status_code == 302
+    html = _job_page(client, _upload(client, GOOD_ROWS))
     run = ImportRun.objects.get()
-    assert response["Location"] == reverse("registry:import-run", args=[run.pk])
-    page = client.get(response["Location"])
-    html = page.content.decode()
     assert "가져오기를 마쳤습니다" in html
-    assert SS_NAME in html
-    assert run.sha256 in html
-    assert "15091502 전국자활기업현황 (한국자활복지개발원)" in html
+    assert "데이터: 전국자활기업현황 (공공데이터포털 15091502, 한국자활복지개발원)" in html
+    assert f'href="/staff/imports/{run.pk}/"' in html
     summary = dict(
         re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", html.split('class="hj-summary"')[1])
     )
@@ -974,13 +989,19 @@ def test_import_good_file_redirects_to_the_run(client, staff):
     assert summary["새 인증·지정"] == "2"
     assert summary["새 조직"] == "2"
     assert Organization.objects.count() == 2
-    # the import page lists the run, by whom
+    page = client.get(reverse("registry:import-run", args=[run.pk])).content.decode()
+    assert SS_NAME in page
+    assert run.sha256 in page
+    assert "15091502 전국자활기업현황 (한국자활복지개발원)" in page
+    # the import page lists the job and the run, by whom
     listing = client.get(reverse("registry:import")).content.decode()
+    job = ImportJob.objects.get()
+    assert f'<a href="/staff/imports/jobs/{job.pk}/">{SS_NAME}</a>' in listing
     assert f'<a href="/staff/imports/{run.pk}/">{SS_NAME}</a>' in listing
     assert "staff" in listing
 
 
-def test_import_report_csv(client, staff):
+def test_import_report_csv(client, staff, _upload):
     client.force_login(staff)
     _upload(client, BAD_ROWS)
     run = ImportRun.objects.get()
@@ -996,12 +1017,10 @@ def test_import_report_csv(client, staff):
     ]
 
 
-def test_import_dry_run_shows_counts_and_writes_nothing(client, staff):
+def test_import_dry_run_shows_counts_and_writes_nothing(client, staff, _upload):
     client.force_login(staff)
-    response = _upload(client, GOOD_ROWS, dry_run="on")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "시험 실행 결과 (저장하지 않음)" in html
+    html = _job_page(client, _upload(client, GOOD_ROWS, dry_run="on"))
+    assert "시험 실행 결과입니다. 아무것도 저장하지 않았습니다." in html
     summary = dict(
         re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", html.split('class="hj-summary"')[1])
     )
@@ -1012,6 +1031,7 @@ def test_import_dry_run_shows_counts_and_writes_nothing(client, staff):
     assert Organization.objects.count() == 0
     assert SourceRecord.objects.count() == 0
     assert ImportRun.objects.count() == 0
+    assert ImportJob.objects.get().status == ImportJob.Status.SUCCEEDED
 
 
 def test_import_refuses_other_file_types(client, staff):
@@ -1022,25 +1042,45 @@ def test_import_refuses_other_file_types(client, staff):
     )
     assert response.status_code == 400
     assert "XLSX 또는 CSV 파일만 올릴 수 있습니다" in response.content.decode()
+    assert ImportJob.objects.count() == 0
 
 
 @pytest.mark.parametrize(
     ("name", "content"),
     [
         ("broken.xlsx", b"PK\x03\x04 not really a zip"),
-        ("empty.csv", b""),
         ("binary.csv", bytes(range(256)) * 4),
         ("noheader.csv", "가,나,다\r\n1,2,3\r\n".encode()),
     ],
 )
-def test_import_of_an_unreadable_file_is_a_report_not_a_500(client, staff, name, content):
+def test_import_of_an_unreadable_file_is_a_report_not_a_500(
+    client, staff, name, content, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("registry:import"),
+            {
+                "file": SimpleUploadedFile(name, content, "application/octet-stream"),
+                "dataset": "auto",
+            },
+        )
+    html = _job_page(client, response)
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.REJECTED
+    assert job.report["errors"]
+    assert "아무것도 가져오지 않았습니다" in html
+    assert Organization.objects.count() == 0
+
+
+def test_an_empty_upload_is_refused_by_the_form(client, staff):
     client.force_login(staff)
     response = client.post(
         reverse("registry:import"),
-        {"file": SimpleUploadedFile(name, content, "application/octet-stream"), "dataset": "auto"},
+        {"file": SimpleUploadedFile("empty.csv", b"", "text/csv"), "dataset": "auto"},
     )
-    assert response.status_code in (400, 422), response.status_code
-    assert Organization.objects.count() == 0
+    assert response.status_code == 400
+    assert ImportJob.objects.count() == 0
 
 
 # ---- staff: merge queue ------------------------------------------------------------
