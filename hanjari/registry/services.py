@@ -5,10 +5,12 @@ actions, management commands)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
-from typing import Any
+from typing import Any, cast
 
+from django.core import serializers
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action, set_history_user
-from hanjari.core.rules import Step, allowed_steps
+from hanjari.core.rules import Refusal, Step, allowed_steps
 
 from .importers.pipeline import ImportReport, ProgressCallback, import_file
 from .models import (
@@ -28,6 +30,7 @@ from .models import (
     ImportJob,
     MergeCandidate,
     Organization,
+    OrganizationMerge,
     SourceRecord,
 )
 
@@ -233,8 +236,57 @@ def _import_job_fail(job: ImportJob, message: str) -> ImportJob:
     return job
 
 
+# Fields of `keep` that a merge fills from `drop` when `keep` has none.
+MERGE_FILLED_FIELDS = (
+    "legal_form",
+    "brn",
+    "crn",
+    "address",
+    "sido",
+    "sigungu",
+    "industry",
+    "products",
+    "description",
+    "website",
+    "phone",
+    "representative",
+    "founded_on",
+)
+# Fields the model derives itself or that change on every save: not a merge's change.
+_MERGE_DERIVED_FIELDS = frozenset(
+    {"id", "name_normalized", "brn_verified", "crn_verified", "updated_at"}
+)
+_CANDIDATE_FIELDS = (
+    "left_id",
+    "right_id",
+    "left_name",
+    "right_name",
+    "score",
+    "reason",
+    "status",
+    "decided_by_id",
+    "decided_at",
+)
+
+
+def _organization_fields(org: Organization) -> dict[str, Any]:
+    """`org`'s stored field values as JSON (Django's serializer: dates as ISO text, the
+    logo as its file name), keyed by attribute name, without the primary key."""
+    [data] = json.loads(serializers.serialize("json", [org]))
+    return dict(data["fields"])
+
+
+def _candidate_state(candidate: MergeCandidate) -> dict[str, Any]:
+    state = {name: getattr(candidate, name) for name in _CANDIDATE_FIELDS}
+    state["decided_at"] = candidate.decided_at.isoformat() if candidate.decided_at else None
+    state["created_at"] = candidate.created_at.isoformat()
+    return state
+
+
 @transaction.atomic
-def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Organization:
+def organization_merge(
+    *, keep: Organization, drop: Organization, by: Any, candidate: MergeCandidate | None = None
+) -> Organization:
     """Merge `drop` into `keep` (the same organisation found in two official lists).
 
     Moves every designation, source record, council membership and user membership
@@ -243,8 +295,11 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
     pending merge candidates between the two as merged (those pairing `drop` with a
     third organisation now pair `keep` with it), writes the audit log and
     deletes `drop`. A verified 사업자등록번호/법인등록번호 of `drop` replaces an
-    unverified one of `keep`. Raises `MergeError` when both have different valid
-    사업자등록번호 (two legal entities) or when `keep` is `drop`.
+    unverified one of `keep`. Everything it changes is kept in an `OrganizationMerge`
+    record (with `drop`'s own fields and address, and `candidate` when the merge
+    decides one), so the merge can be undone (`organization_merge_undo`). Raises
+    `MergeError` when both have different valid 사업자등록번호 (two legal entities)
+    or when `keep` is `drop`.
     """
     if keep.pk == drop.pk:
         raise MergeError(_("같은 조직끼리는 합칠 수 없습니다."))
@@ -254,40 +309,59 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
         raise MergeError(_("서로 다른 법인등록번호를 가진 조직은 합칠 수 없습니다."))
     from hanjari.accounts.models import Membership
 
-    moved = list(drop.designations.values_list("pk", flat=True))
+    kept_before = _organization_fields(keep)
+    dropped = _organization_fields(drop)
+    # Every candidate that names `drop` changes below (merged, moved, deleted, or its
+    # side emptied when `drop` is deleted): its state now is what an undo restores.
+    candidates = {
+        c.pk: _candidate_state(c)
+        for c in MergeCandidate.objects.filter(Q(left=drop) | Q(right=drop)).order_by("pk")
+    }
+    moved: dict[str, Any] = {
+        "designations": list(drop.designations.order_by("pk").values_list("pk", flat=True)),
+        "source_records": list(
+            SourceRecord.objects.filter(organization=drop)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        "council_memberships": [],
+        "removed_council_memberships": [],
+        "memberships": [],
+        "removed_memberships": [],
+        "merges": list(drop.merges.order_by("pk").values_list("pk", flat=True)),
+    }
     for designation in drop.designations.all():
         designation.organization = keep
         set_history_user(designation, by)
         designation.save(update_fields=["organization", "updated_at"])
     SourceRecord.objects.filter(organization=drop).update(organization=keep)
-    for cm in CouncilMembership.objects.filter(organization=drop):
-        if not CouncilMembership.objects.filter(council=cm.council, organization=keep).exists():
+    for cm in CouncilMembership.objects.filter(organization=drop).order_by("pk"):
+        if CouncilMembership.objects.filter(council=cm.council, organization=keep).exists():
+            # `keep` is a member already; this one goes with `drop`.
+            moved["removed_council_memberships"].append(
+                {"council": cm.council_id, "joined_on": _iso(cm.joined_on)}
+            )
+        else:
             cm.organization = keep
             cm.save(update_fields=["organization"])
-    for m in Membership.objects.filter(organization=drop):
-        if not Membership.objects.filter(user=m.user, organization=keep).exists():
+            moved["council_memberships"].append(cm.pk)
+    for m in Membership.objects.filter(organization=drop).order_by("pk"):
+        if Membership.objects.filter(user=m.user, organization=keep).exists():
+            moved["removed_memberships"].append(
+                {"user": m.user_id, "role": m.role, "created_at": _iso(m.created_at)}
+            )
+        else:
             m.organization = keep
             m.save(update_fields=["organization"])
+            moved["memberships"].append(m.pk)
+    # Earlier merges into `drop` now belong to `keep`, which holds what they moved.
+    OrganizationMerge.objects.filter(pk__in=moved["merges"]).update(kept=keep)
     # A verified number beats an unverified one (a typo in one of the lists).
     if drop.brn_verified and not keep.brn_verified:
         keep.brn = drop.brn
     if drop.crn_verified and not keep.crn_verified:
         keep.crn = drop.crn
-    for name in (
-        "legal_form",
-        "brn",
-        "crn",
-        "address",
-        "sido",
-        "sigungu",
-        "industry",
-        "products",
-        "description",
-        "website",
-        "phone",
-        "representative",
-        "founded_on",
-    ):
+    for name in MERGE_FILLED_FIELDS:
         if not getattr(keep, name) and getattr(drop, name):
             setattr(keep, name, getattr(drop, name))
     aliases = list(keep.aliases)
@@ -298,20 +372,212 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
     keep.merged_from = [*keep.merged_from, drop.pk, *drop.merged_from]
     set_history_user(keep, by)
     keep.save()
+    kept_after = _organization_fields(keep)
+    kept_changes = {
+        name: [kept_before.get(name), value]
+        for name, value in kept_after.items()
+        if name not in _MERGE_DERIVED_FIELDS and kept_before.get(name) != value
+    }
     now = timezone.now()
     MergeCandidate.objects.filter(
         status=MergeCandidate.Status.PENDING, left__in=[keep, drop], right__in=[keep, drop]
     ).update(status=MergeCandidate.Status.MERGED, decided_by=by, decided_at=now)
     _move_pending_candidates(keep, drop)
+    moved["candidates"] = candidates
+    record = OrganizationMerge(
+        kept=keep,
+        kept_name=keep.name,
+        dropped_id=drop.pk,
+        dropped_name=drop.name,
+        dropped_address=drop.address,
+        dropped=dropped,
+        kept_changes=kept_changes,
+        moved=moved,
+        candidate=candidate,
+        merged_by=by if getattr(by, "pk", None) else None,
+    )
+    record.full_clean()
+    record.save()
     log_action(
         "registry.organization.merged",
         user=by,
         target=keep,
-        data={"dropped": drop.pk, "dropped_name": drop.name, "designations": moved},
+        data={
+            "dropped": drop.pk,
+            "dropped_name": drop.name,
+            "designations": moved["designations"],
+            "merge": record.pk,
+        },
     )
     set_history_user(drop, by)
     drop.delete()
     return keep
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _organization_from_fields(pk: int, fields: dict[str, Any]) -> Organization:
+    """An unsaved `Organization` with id `pk` and `fields` as `_organization_fields`
+    wrote them (Django's JSON serializer reads them back to Python values)."""
+    document = json.dumps([{"model": "registry.organization", "pk": pk, "fields": fields}])
+    [deserialized] = serializers.deserialize("json", document)
+    return cast(Organization, deserialized.object)
+
+
+def merge_undo_refusal(merge: OrganizationMerge) -> Refusal | None:
+    """Whether `merge` may be undone now (되돌리기): None, or a `Refusal` — code
+    ``undone`` (already undone), ``kept_gone`` (the organisation that absorbed the
+    record no longer exists) or ``id_taken`` (an organisation has the absorbed record's
+    id again). The history page shows the undo button by it; the service refuses by it."""
+    if merge.status != OrganizationMerge.Status.MERGED:
+        return Refusal("undone", _("이미 되돌린 병합입니다."))
+    if merge.kept_id is None:
+        return Refusal("kept_gone", _("흡수한 조직이 지워져 되돌릴 수 없습니다."))
+    if Organization.objects.filter(pk=merge.dropped_id).exists():
+        return Refusal("id_taken", _("흡수된 조직의 번호를 다른 조직이 쓰고 있습니다."))
+    return None
+
+
+@transaction.atomic
+def organization_merge_undo(*, merge: OrganizationMerge, by: Actor) -> Organization:
+    """Undo `merge` (병합 되돌리기): bring back the absorbed organisation with its own id
+    and fields, and give it back what the merge moved — designations, source records,
+    council and user memberships (those dropped because the kept organisation had them
+    too are made again), earlier merges into it — where they still belong to the kept
+    organisation; take back from the kept organisation the fields the merge filled
+    (where nobody changed them since), the aliases and merged ids it added; and put every
+    merge candidate that named the absorbed organisation back as it was (the decided
+    pair becomes pending again). History and audit log record who undid it. Returns the
+    restored organisation. Raises `MergeError` with the refusal's message
+    (`merge_undo_refusal`)."""
+    from hanjari.accounts.models import Membership
+
+    merge = OrganizationMerge.objects.select_for_update().get(pk=merge.pk)
+    refusal = merge_undo_refusal(merge)
+    if refusal is not None:
+        raise MergeError(refusal.message)
+    keep = Organization.objects.select_for_update().get(pk=merge.kept_id)
+    [restored_obj] = serializers.deserialize(
+        "json",
+        json.dumps(
+            [{"model": "registry.organization", "pk": merge.dropped_id, "fields": merge.dropped}]
+        ),
+    )
+    drop = cast(Organization, restored_obj.object)
+    created_at = drop.created_at
+    set_history_user(drop, by)
+    drop.save(force_insert=True)
+    # auto_now_add set the time of the save; the record was made when it was made.
+    Organization.objects.filter(pk=drop.pk).update(created_at=created_at)
+    drop.created_at = created_at
+    moved = merge.moved
+    for designation in keep.designations.filter(pk__in=moved.get("designations", [])):
+        designation.organization = drop
+        set_history_user(designation, by)
+        designation.save(update_fields=["organization", "updated_at"])
+    SourceRecord.objects.filter(pk__in=moved.get("source_records", []), organization=keep).update(
+        organization=drop
+    )
+    CouncilMembership.objects.filter(
+        pk__in=moved.get("council_memberships", []), organization=keep
+    ).update(organization=drop)
+    for cm in moved.get("removed_council_memberships", []):
+        if Council.objects.filter(pk=cm["council"]).exists():
+            CouncilMembership.objects.get_or_create(
+                council_id=cm["council"],
+                organization=drop,
+                defaults={
+                    "joined_on": dt.date.fromisoformat(cm["joined_on"]) if cm["joined_on"] else None
+                },
+            )
+    Membership.objects.filter(pk__in=moved.get("memberships", []), organization=keep).update(
+        organization=drop
+    )
+    for m in moved.get("removed_memberships", []):
+        user_model = Membership._meta.get_field("user").related_model
+        if user_model._default_manager.filter(pk=m["user"]).exists():  # type: ignore[union-attr]
+            membership, created = Membership.objects.get_or_create(
+                user_id=m["user"], organization=drop, defaults={"role": m["role"]}
+            )
+            if created and m.get("created_at"):
+                Membership.objects.filter(pk=membership.pk).update(
+                    created_at=dt.datetime.fromisoformat(m["created_at"])
+                )
+    OrganizationMerge.objects.filter(pk__in=moved.get("merges", []), kept=keep).update(kept=drop)
+    _restore_kept_fields(keep, merge, by)
+    _restore_candidates(moved.get("candidates", {}))
+    merge.status = OrganizationMerge.Status.UNDONE
+    merge.undone_by = by if getattr(by, "pk", None) else None
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["status", "undone_by", "undone_at"])
+    log_action(
+        "registry.organization.merge_undone",
+        user=by,
+        target=drop,
+        data={"merge": merge.pk, "kept": keep.pk, "kept_name": keep.name},
+    )
+    return drop
+
+
+def _without_changes(fields: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Organisation `fields` (as `_organization_fields` writes them) with a merge's
+    `changes` (``{field: [before, after]}``) taken back: a field still at the merge's
+    value goes back to its value before, and the aliases and merged ids the merge added
+    are taken out of the lists."""
+    result = dict(fields)
+    for name, (before, after) in changes.items():
+        if name in ("aliases", "merged_from"):
+            added = [v for v in after or [] if v not in (before or [])]
+            result[name] = [v for v in result.get(name) or [] if v not in added]
+        elif result.get(name) == after:
+            result[name] = before
+    return result
+
+
+def _restore_kept_fields(keep: Organization, merge: OrganizationMerge, by: Actor) -> None:
+    """Take back from `keep` what `merge` changed (`_without_changes`), and likewise from
+    the stored fields of any organisation that was absorbed later while holding them
+    (so undoing that later merge does not bring them back)."""
+    now = _organization_fields(keep)
+    wanted = _without_changes(now, merge.kept_changes)
+    changed = [name for name in wanted if wanted[name] != now.get(name)]
+    if changed:
+        values = _organization_from_fields(keep.pk, wanted)
+        for name in changed:
+            field = Organization._meta.get_field(name)
+            setattr(keep, field.attname, getattr(values, field.attname))
+        set_history_user(keep, by)
+        keep.save()
+    for later in OrganizationMerge.objects.filter(status=OrganizationMerge.Status.MERGED):
+        if merge.pk in later.moved.get("merges", []):
+            later.dropped = _without_changes(later.dropped, merge.kept_changes)
+            later.save(update_fields=["dropped"])
+
+
+def _restore_candidates(states: dict[str, dict[str, Any]]) -> None:
+    """Put the merge candidates recorded by a merge back as they were (made again with
+    their id when the merge deleted them), unless that would repeat a pair asked since."""
+    for pk, state in states.items():
+        values = dict(state)
+        created_at = values.pop("created_at", None)
+        decided_at = values.get("decided_at")
+        values["decided_at"] = dt.datetime.fromisoformat(decided_at) if decided_at else None
+        pair = Q(left_id=values["left_id"], right_id=values["right_id"])
+        if MergeCandidate.objects.filter(pair).exclude(pk=int(pk)).exists():
+            continue
+        updated = MergeCandidate.objects.filter(pk=int(pk)).update(**values)
+        if not updated:
+            candidate = MergeCandidate.objects.create(pk=int(pk), **values)
+            if created_at:
+                MergeCandidate.objects.filter(pk=candidate.pk).update(
+                    created_at=dt.datetime.fromisoformat(created_at)
+                )
 
 
 def _move_pending_candidates(keep: Organization, drop: Organization) -> None:
@@ -366,7 +632,7 @@ def merge_candidate_decide(
         keep, drop = candidate.right, candidate.left
     else:
         raise MergeError(_("알 수 없는 결정입니다."))
-    kept = organization_merge(keep=keep, drop=drop, by=by)
+    kept = organization_merge(keep=keep, drop=drop, by=by, candidate=candidate)
     MergeCandidate.objects.filter(pk=candidate.pk).update(
         status=MergeCandidate.Status.MERGED, decided_by=by, decided_at=timezone.now()
     )
