@@ -603,6 +603,68 @@ def _move_pending_candidates(keep: Organization, drop: Organization) -> None:
         candidate.save(update_fields=["left", "left_name", "right", "right_name", "updated_at"])
 
 
+def merge_proposal_refusal(left: Organization, right: Organization) -> Refusal | None:
+    """Whether staff may put the pair `left`–`right` in the merge queue (병합 후보 올리기):
+    None, or a `Refusal` — ``same`` (one organisation twice) or ``queued`` (the pair, in
+    either order, is already waiting for review)."""
+    if left.pk == right.pk:
+        return Refusal("same", _("같은 조직끼리는 합칠 수 없습니다."))
+    pair = Q(left=left, right=right) | Q(left=right, right=left)
+    if MergeCandidate.objects.filter(pair, status=MergeCandidate.Status.PENDING).exists():
+        return Refusal("queued", _("이미 병합 검토를 기다리는 쌍입니다."))
+    return None
+
+
+@transaction.atomic
+def merge_candidate_propose(
+    *, left: Organization, right: Organization, by: Actor
+) -> MergeCandidate:
+    """Put `left` and `right` in the merge queue as a pending candidate, on staff's word
+    (from an organisation's profile). The score is their names' similarity (rapidfuzz
+    ratio of the normalised names, 0–100); the reason says who proposed it. A pair once
+    decided "different" is asked again. Raises `PermissionDenied` unless `by` is centre
+    staff, `MergeError` with the refusal's message (`merge_proposal_refusal`)."""
+    from rapidfuzz import fuzz
+
+    from .permissions import can_review_merges
+
+    if not can_review_merges(by):
+        raise PermissionDenied(_("병합 후보는 센터 관리자만 올릴 수 있습니다."))
+    refusal = merge_proposal_refusal(left, right)
+    if refusal is not None:
+        raise MergeError(refusal.message)
+    values = {
+        "left_name": left.name,
+        "right_name": right.name,
+        "score": round(fuzz.ratio(left.name_normalized, right.name_normalized), 1),
+        "reason": _("%(user)s 님이 조직 정보 화면에서 올린 쌍입니다.") % {"user": by},
+        "status": MergeCandidate.Status.PENDING,
+        "decided_by": None,
+        "decided_at": None,
+    }
+    earlier = MergeCandidate.objects.filter(
+        Q(left=left, right=right) | Q(left=right, right=left)
+    ).first()
+    if earlier is not None:
+        # Decided "different" before: the same row asks again.
+        for name, value in values.items():
+            setattr(earlier, name, value)
+        earlier.full_clean()
+        earlier.save()
+        candidate = earlier
+    else:
+        candidate = MergeCandidate(left=left, right=right, **values)
+        candidate.full_clean()
+        candidate.save()
+    log_action(
+        "registry.merge_candidate.proposed",
+        user=by,
+        target=candidate,
+        data={"left": left.pk, "right": right.pk},
+    )
+    return candidate
+
+
 @transaction.atomic
 def merge_candidate_decide(
     *, candidate: MergeCandidate, decision: str, by: Any

@@ -35,4 +35,6 @@ urlpatterns = [
     ),
     path("staff/merge/", views.MergeQueueView.as_view(), name="merge-queue"),
     path("staff/merge/<int:pk>/", views.MergeDecisionView.as_view(), name="merge-decide"),
+    path("staff/merges/<int:pk>/undo/", views.MergeUndoView.as_view(), name="merge-undo"),
+    path("staff/merge/propose/<int:pk>/", views.MergeProposeView.as_view(), name="merge-propose"),
 ]

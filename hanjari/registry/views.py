@@ -58,6 +58,7 @@ from .models import (
     ImportRun,
     MergeCandidate,
     Organization,
+    OrganizationMerge,
 )
 
 EXPORT_LIMIT = 50_000
@@ -557,6 +558,10 @@ class OrganizationHistoryView(ObjectPermissionMixin, View):
             {
                 "org": org,
                 "entries": entries[:500],
+                "merges": [
+                    (merge, services.merge_undo_refusal(merge))
+                    for merge in org.merges.select_related("merged_by", "undone_by")
+                ],
                 "breadcrumbs": _org_breadcrumbs(org, _("변경 이력")),
             },
         )
@@ -793,27 +798,150 @@ class MergeQueueView(ObjectPermissionMixin, View):
         )
 
 
+MERGE_DECISIONS = ("keep_left", "keep_right")
+
+
 class MergeDecisionView(ObjectPermissionMixin, View):
-    """POST a staff decision on one candidate."""
+    """A staff decision on one candidate. GET: the confirmation page (병합 확인) — both
+    records side by side, which one stays (``?decision=keep_left|keep_right``), what the
+    merge does. POST: ``distinct`` at once; a merge only with ``confirm=yes`` from that
+    page (without it, back to the page: a merge is never one click)."""
 
     permission_predicate = staticmethod(permissions.can_review_merges)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        candidate = get_object_or_404(MergeCandidate.objects.select_related("left", "right"), pk=pk)
+        decision = request.GET.get("decision", "")
+        return self._confirm(request, candidate, decision, 200)
+
+    def _confirm(
+        self, request: HttpRequest, candidate: MergeCandidate, decision: str, status: int
+    ) -> HttpResponse:
+        context = {
+            "c": candidate,
+            "decision": decision if decision in MERGE_DECISIONS else "keep_left",
+            "pending": candidate.status == MergeCandidate.Status.PENDING,
+            "both": candidate.left is not None and candidate.right is not None,
+            "breadcrumbs": [
+                (_("병합 검토"), reverse("registry:merge-queue")),
+                (_("병합 확인"), None),
+            ],
+        }
+        return render(request, "registry/merge_confirm.html", context, status=status)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         candidate = get_object_or_404(MergeCandidate, pk=pk)
         form = MergeDecisionForm(request.POST)
         if not form.is_valid():
             return HttpResponse(_("결정을 골라 주세요."), status=400)
+        decision = form.cleaned_data["decision"]
+        if decision in MERGE_DECISIONS and request.POST.get("confirm") != "yes":
+            url = (
+                reverse("registry:merge-decide", args=[pk])
+                + "?"
+                + urlencode({"decision": decision})
+            )
+            return HttpResponseRedirect(url, status=303)
         try:
             kept = services.merge_candidate_decide(
-                candidate=candidate, decision=form.cleaned_data["decision"], by=request.user
+                candidate=candidate, decision=decision, by=request.user
             )
         except services.MergeError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("registry:merge-queue"), status=303)
         if kept is not None:
-            messages.success(request, _("%(name)s(으)로 합쳤습니다.") % {"name": kept.name})
+            messages.success(
+                request,
+                _("%(name)s(으)로 합쳤습니다. 되돌리려면 이 조직의 변경 이력에서 되돌리세요.")
+                % {"name": kept.name},
+            )
         else:
             messages.success(request, _("다른 조직으로 표시했습니다."))
+        return HttpResponseRedirect(reverse("registry:merge-queue"), status=303)
+
+
+class MergeUndoView(ObjectPermissionMixin, View):
+    """POST: undo one merge (병합 되돌리기, from the organisation's history page); then
+    the restored organisation's history, or back with the refusal's message."""
+
+    permission_predicate = staticmethod(permissions.can_review_merges)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        merge = get_object_or_404(OrganizationMerge, pk=pk)
+        try:
+            restored = services.organization_merge_undo(merge=merge, by=request.user)
+        except services.MergeError as exc:
+            messages.error(request, str(exc))
+            back = (
+                reverse("registry:organization-history", args=[merge.kept_id])
+                if merge.kept_id
+                else reverse("registry:merge-queue")
+            )
+            return HttpResponseRedirect(back, status=303)
+        messages.success(
+            request,
+            _("병합을 되돌렸습니다: %(name)s을(를) 다시 따로 두었습니다.")
+            % {"name": restored.name},
+        )
+        return HttpResponseRedirect(
+            reverse("registry:organization-history", args=[restored.pk]), status=303
+        )
+
+
+# Organisations a search on the merge proposal page shows at most.
+PROPOSE_RESULTS = 20
+
+
+class MergeProposeView(ObjectPermissionMixin, View):
+    """Staff put a pair in the merge queue from a profile (병합 후보 올리기). GET: search
+    the other organisation by name (``q``; htmx gets the results fragment); POST
+    ``other`` (an id from those results): the pair is queued, then the queue."""
+
+    permission_predicate = staticmethod(permissions.can_review_merges)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        org = get_object_or_404(Organization, pk=pk)
+        return self._render(request, org, 200)
+
+    def _render(
+        self, request: HttpRequest, org: Organization, status: int, error: str = ""
+    ) -> HttpResponse:
+        query = request.GET.get("q", "").translate(_CONTROL_CHARS).strip()[:100]
+        results: list[Organization] = []
+        if query:
+            from hanjari.core.names import normalize_name
+
+            normalized = normalize_name(query)
+            found = Q(name__icontains=query) | Q(aliases__icontains=query)
+            if normalized:
+                found |= Q(name_normalized__icontains=normalized)
+            results = list(
+                Organization.objects.filter(found)
+                .exclude(pk=org.pk)
+                .prefetch_related("designations")
+                .order_by("name", "pk")[:PROPOSE_RESULTS]
+            )
+        context = {"org": org, "q": query, "results": results, "error": error}
+        if is_htmx(request):
+            return render(request, "registry/partials/_merge_propose_results.html", context)
+        context["breadcrumbs"] = _org_breadcrumbs(org, _("병합 후보 올리기"))
+        return render(request, "registry/merge_propose.html", context, status=status)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        org = get_object_or_404(Organization, pk=pk)
+        other_id = request.POST.get("other", "")
+        if not is_object_id(other_id):
+            return self._render(request, org, 400, _("병합할 조직을 검색해서 골라 주세요."))
+        other = get_object_or_404(Organization, pk=int(other_id))
+        try:
+            services.merge_candidate_propose(left=org, right=other, by=request.user)
+        except services.MergeError as exc:
+            return self._render(request, org, 409, str(exc))
+        messages.success(
+            request,
+            _("%(left)s ↔ %(right)s 쌍을 병합 검토 대기열에 올렸습니다.")
+            % {"left": org.name, "right": other.name},
+        )
         return HttpResponseRedirect(reverse("registry:merge-queue"), status=303)
 
 

@@ -26,6 +26,7 @@ from hanjari.registry.models import (
     ImportRun,
     MergeCandidate,
     Organization,
+    OrganizationMerge,
     SourceRecord,
 )
 from tests.factories import (
@@ -1110,11 +1111,32 @@ def test_merge_queue_shows_both_sides(client, staff, candidate):
     assert f'action="/staff/merge/{candidate.pk}/"' in html
 
 
-def test_merge_decision_and_a_second_decision(client, staff, candidate):
+def test_merge_asks_for_confirmation_then_merges(client, staff, candidate):
     client.force_login(staff)
     url = reverse("registry:merge-decide", args=[candidate.pk])
     left_pk, right_pk = candidate.left_id, candidate.right_id
+    queue = client.get(reverse("registry:merge-queue")).content.decode()
+    assert f'href="{url}?decision=keep_left"' in queue
+    # A merge posted without the confirmation page's answer only leads to that page.
     response = client.post(url, {"decision": "keep_left"})
+    assert response.status_code == 303
+    assert response["Location"] == f"{url}?decision=keep_left"
+    assert Organization.objects.filter(pk=right_pk).exists()
+    # The confirmation page: both records side by side, the chosen side preselected.
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<h1 class="hj-page-title">병합 확인</h1>' in html
+    assert html.count('class="hj-merge-side"') == 2
+    assert 'name="decision" value="keep_left" checked' in html
+    assert 'name="decision" value="keep_right">' in html
+    assert '<input type="hidden" name="confirm" value="yes">' in html
+    assert "한마음마을협동조합을(를) 남기고 한마음 마을협동조합을(를) 합칩니다" in html
+    assert "변경 이력 화면에서 되돌릴 수 있습니다" in html
+    page = client.get(f"{url}?decision=keep_right").content.decode()
+    assert 'name="decision" value="keep_right" checked' in page
+
+    response = client.post(url, {"decision": "keep_left", "confirm": "yes"})
     assert response.status_code == 303
     assert response["Location"] == reverse("registry:merge-queue")
     kept = Organization.objects.get(pk=left_pk)
@@ -1130,10 +1152,125 @@ def test_merge_decision_and_a_second_decision(client, staff, candidate):
     assert "한마음마을협동조합(으)로 합쳤습니다." in page
     assert "검토할 병합 후보가 없습니다" in page
 
-    again = client.post(url, {"decision": "keep_right"}, follow=True)
+    again = client.post(url, {"decision": "keep_right", "confirm": "yes"}, follow=True)
     assert again.status_code == 200
     assert "이미 결정한 병합 후보입니다." in again.content.decode()
     assert Organization.objects.filter(pk=left_pk).exists()
+    # The decided candidate's page says so and offers no merge.
+    decided = client.get(url).content.decode()
+    assert "이미 결정한 병합 후보입니다 (병합함)." in decided
+    assert 'name="confirm"' not in decided
+
+
+def test_merge_keeps_both_addresses_and_undo_from_the_history(client, staff, candidate):
+    client.force_login(staff)
+    left, right = candidate.left, candidate.right
+    Organization.objects.filter(pk=right.pk).update(address="전북특별자치도 전주시 덕진구 2")
+    counts = (Organization.objects.count(), Designation.objects.count())
+    url = reverse("registry:merge-decide", args=[candidate.pk])
+    client.post(url, {"decision": "keep_left", "confirm": "yes"})
+    # The profile shows the absorbed record's address as another address.
+    profile = client.get(left.get_absolute_url()).content.decode()
+    assert '<h2 id="other-addresses-title">다른 주소</h2>' in profile
+    assert "전북특별자치도 전주시 덕진구 2" in profile
+    assert "합쳐진 기록 ‘한마음 마을협동조합’의 주소" in profile
+    # The history lists the merge with its undo button.
+    history_url = reverse("registry:organization-history", args=[left.pk])
+    history = client.get(history_url).content.decode()
+    merge = OrganizationMerge.objects.get()
+    rows = table_rows(history, "hj-merges")
+    assert rows[0] == ["때", "합쳐진 조직", "주소", "한 사람", "상태"]
+    assert rows[1][1:4] == ["한마음 마을협동조합", "전북특별자치도 전주시 덕진구 2", "staff"]
+    undo_url = reverse("registry:merge-undo", args=[merge.pk])
+    assert f'action="{undo_url}"' in history
+    assert "한마음 마을협동조합 병합 되돌리기" in history
+
+    response = client.post(undo_url)
+    assert response.status_code == 303
+    assert response["Location"] == reverse("registry:organization-history", args=[right.pk])
+    assert (Organization.objects.count(), Designation.objects.count()) == counts
+    restored = Organization.objects.get(pk=right.pk)
+    assert restored.address == "전북특별자치도 전주시 덕진구 2"
+    assert restored.designations.get().kind == K.SELF_SUFFICIENCY_LOCAL
+    page = client.get(response["Location"]).content.decode()
+    assert "병합을 되돌렸습니다: 한마음 마을협동조합을(를) 다시 따로 두었습니다." in page
+    # Gone from the kept profile; the history says it was undone, with no button.
+    assert "다른 주소" not in client.get(left.get_absolute_url()).content.decode()
+    history = client.get(history_url).content.decode()
+    assert f'action="{undo_url}"' not in history
+    assert "되돌림 (" in table_rows(history, "hj-merges")[1][4]
+    # The pair is back in the queue.
+    candidate.refresh_from_db()
+    assert candidate.status == MergeCandidate.Status.PENDING
+    # A second undo is refused with the message, not a 500.
+    again = client.post(undo_url, follow=True)
+    assert again.status_code == 200
+    assert "이미 되돌린 병합입니다." in again.content.decode()
+
+
+def test_staff_propose_a_pair_from_a_profile_by_search(client, staff, org_a):
+    other = org_with("가나다 협동조합 본점", K.COOPERATIVE, address="전주시 어딘가 9")
+    org_with("전혀다른조합", K.COOPERATIVE)
+    client.force_login(staff)
+    profile = client.get(org_a.get_absolute_url()).content.decode()
+    propose_url = reverse("registry:merge-propose", args=[org_a.pk])
+    assert '<h2 id="merge-propose-title">병합 후보 올리기 (센터 관리자)</h2>' in profile
+    assert f'hx-get="{propose_url}"' in profile
+    # Search (htmx: the results fragment only), not an id to type.
+    fragment = client.get(propose_url, {"q": "가나다"}, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div id="merge-propose-results"')
+    assert "가나다 협동조합 본점" in fragment
+    assert "전혀다른조합" not in fragment
+    assert f'href="{org_a.get_absolute_url()}"' not in fragment  # not itself
+    assert f'<input type="hidden" name="other" value="{other.pk}">' in fragment
+    # Without JavaScript the same search is a page.
+    page = client.get(propose_url, {"q": "가나다"}).content.decode()
+    assert "<h1" in page and "가나다 협동조합 본점" in page
+
+    response = client.post(propose_url, {"other": other.pk})
+    assert response.status_code == 303
+    assert response["Location"] == reverse("registry:merge-queue")
+    candidate = MergeCandidate.objects.get()
+    assert (candidate.left, candidate.right, candidate.status) == (
+        org_a,
+        other,
+        MergeCandidate.Status.PENDING,
+    )
+    assert candidate.reason == "staff 님이 조직 정보 화면에서 올린 쌍입니다."
+    assert 0 < candidate.score < 100
+    assert AuditEntry.objects.filter(action="registry.merge_candidate.proposed").count() == 1
+    queue = client.get(response["Location"]).content.decode()
+    assert "가나다협동조합 ↔ 가나다 협동조합 본점 쌍을 병합 검토 대기열에 올렸습니다." in queue
+    # The same pair again (either order): refused with a message.
+    again = client.post(reverse("registry:merge-propose", args=[other.pk]), {"other": org_a.pk})
+    assert again.status_code == 409
+    assert "이미 병합 검토를 기다리는 쌍입니다." in again.content.decode()
+    # Itself, or no organisation chosen: 4xx with a message.
+    assert client.post(propose_url, {"other": org_a.pk}).status_code == 409
+    bad = client.post(propose_url, {"other": "abc"})
+    assert bad.status_code == 400
+    assert "병합할 조직을 검색해서 골라 주세요." in bad.content.decode()
+    assert client.post(propose_url, {"other": "999999"}).status_code == 404
+    assert MergeCandidate.objects.count() == 1
+
+
+def test_a_pair_decided_different_can_be_proposed_again(client, staff, candidate):
+    client.force_login(staff)
+    url = reverse("registry:merge-decide", args=[candidate.pk])
+    client.post(url, {"decision": "distinct"})
+    response = client.post(
+        reverse("registry:merge-propose", args=[candidate.right_id]), {"other": candidate.left_id}
+    )
+    assert response.status_code == 303
+    candidate.refresh_from_db()
+    assert (candidate.status, candidate.decided_by) == (MergeCandidate.Status.PENDING, None)
+    assert MergeCandidate.objects.count() == 1
+
+
+def test_the_proposal_form_is_for_staff_only(client, org_a, member_a):
+    assert "merge-propose" not in client.get(org_a.get_absolute_url()).content.decode()
+    client.force_login(member_a)
+    assert "merge-propose" not in client.get(org_a.get_absolute_url()).content.decode()
 
 
 def test_merge_distinct_and_bad_decision(client, staff, candidate):
@@ -1157,7 +1294,8 @@ def test_merge_candidate_whose_side_is_gone(client, staff, candidate):
     html = client.get(reverse("registry:merge-queue")).content.decode()
     assert "오른쪽: (없음)" in html
     url = reverse("registry:merge-decide", args=[candidate.pk])
-    response = client.post(url, {"decision": "keep_left"}, follow=True)
+    assert "한쪽 조직이 이미 없습니다." in client.get(url).content.decode()
+    response = client.post(url, {"decision": "keep_left", "confirm": "yes"}, follow=True)
     assert response.status_code == 200
     assert "한쪽 조직이 이미 없습니다." in response.content.decode()
     response = client.post(url, {"decision": "distinct"}, follow=True)
