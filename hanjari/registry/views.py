@@ -404,7 +404,7 @@ _URL_HOST = re.compile(
 
 def public_phone(phone: str) -> str:
     """The phone number as it may be shown publicly: an office number, not a mobile
-    number (010, 011, 016–019; a person's, DOMAIN.md §8). "" when hidden or empty."""
+    number (010, 011, 016–019; a person's, 개인정보 보호법 §2 1호). "" when hidden or empty."""
     digits = identifiers.normalize_digits(phone)
     if not digits or digits.startswith(_MOBILE_PREFIXES):
         return ""
@@ -430,7 +430,7 @@ def public_brn(org: Organization) -> str:
     """The 사업자등록번호 as it may be shown publicly (``XXX-XX-XXXXX``), else "".
 
     Hidden: a sole trader's number (middle digits 01–79, 90–99; it identifies a
-    person, DOMAIN.md §8) and a number without 10 digits (an unverified number kept
+    person, 개인정보 보호법 §2 1호) and a number without 10 digits (an unverified number kept
     from a list, whose kind cannot be told). Never raises.
     """
     if len(org.brn) != identifiers.BRN_LENGTH or not org.brn.isdigit():

@@ -48,11 +48,6 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
     return buf.getvalue().encode()
 
 
-@pytest.fixture(autouse=True)
-def _private_root(settings, tmp_path):
-    settings.HANJARI_PRIVATE_ROOT = tmp_path / "private"
-
-
 def queue(staff, rows=ROWS, **options) -> ImportJob:
     """A job queued by `staff` (its task not run: the test transaction never commits)."""
     upload = SimpleUploadedFile(FILE_NAME, csv_bytes(rows), "text/csv")
