@@ -462,6 +462,8 @@ def organization_merge_undo(*, merge: OrganizationMerge, by: Actor) -> Organizat
     refusal = merge_undo_refusal(merge)
     if refusal is not None:
         raise MergeError(refusal.message)
+    if merge.kept_id is None:  # refused above; narrows the type
+        raise MergeError(_("흡수한 조직이 지워져 되돌릴 수 없습니다."))
     keep = Organization.objects.select_for_update().get(pk=merge.kept_id)
     [restored_obj] = serializers.deserialize(
         "json",
@@ -549,9 +551,9 @@ def _restore_kept_fields(keep: Organization, merge: OrganizationMerge, by: Actor
     changed = [name for name in wanted if wanted[name] != now.get(name)]
     if changed:
         values = _organization_from_fields(keep.pk, wanted)
-        for name in changed:
-            field = Organization._meta.get_field(name)
-            setattr(keep, field.attname, getattr(values, field.attname))
+        for field in Organization._meta.concrete_fields:
+            if field.name in changed:
+                setattr(keep, field.attname, getattr(values, field.attname))
         set_history_user(keep, by)
         keep.save()
     for later in OrganizationMerge.objects.filter(status=OrganizationMerge.Status.MERGED):

@@ -36,6 +36,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from hanjari.accounts.actors import Actor
+from hanjari.accounts.models import User
 from hanjari.core import identifiers, pagecache, regions
 from hanjari.core.csvsafe import rows_to_csv, safe_cell
 from hanjari.core.http import client_ip, is_htmx, rate_allows
@@ -289,7 +291,7 @@ def _export_cache_key(request: HttpRequest, filters: selectors.DirectoryFilters)
     parts = (
         pagecache.generation(),
         get_language() or "",
-        request.scheme,
+        request.scheme or "",
         request.get_host(),
         filters_query(filters),
     )
@@ -317,11 +319,11 @@ class DirectoryExportView(View):
     def get(self, request: HttpRequest) -> HttpResponseBase:
         refusal = export_refusal(request)
         if refusal is not None:
-            response = render(
+            refused = render(
                 request, "registry/export_limited.html", {"refusal": refusal}, status=429
             )
-            response["Retry-After"] = str(settings.HANJARI_EXPORT_RATE_WINDOW)
-            return response
+            refused["Retry-After"] = str(settings.HANJARI_EXPORT_RATE_WINDOW)
+            return refused
         filters = directory_filters(request.GET)
         seconds = int(settings.HANJARI_EXPORT_CACHE_SECONDS)
         key = _export_cache_key(request, filters)
@@ -631,6 +633,13 @@ class CouncilView(DetailView):
         return ctx
 
 
+def _staff_actor(request: HttpRequest) -> Actor:
+    """The signed-in user of a staff page (its permission check let only staff in), as
+    the `Actor` services take; None for anyone else."""
+    user = request.user
+    return user if isinstance(user, User) else None
+
+
 class ImportView(ObjectPermissionMixin, View):
     """Staff upload of an official file (가져오기): the file is stored and imported in
     the background (`services.import_job_create`); the page then follows the job."""
@@ -650,7 +659,7 @@ class ImportView(ObjectPermissionMixin, View):
                 dataset=form.cleaned_data["dataset"],
                 reference_date=form.cleaned_data["reference_date"],
                 dry_run=form.cleaned_data["dry_run"],
-                by=request.user,
+                by=_staff_actor(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -869,7 +878,7 @@ class MergeUndoView(ObjectPermissionMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         merge = get_object_or_404(OrganizationMerge, pk=pk)
         try:
-            restored = services.organization_merge_undo(merge=merge, by=request.user)
+            restored = services.organization_merge_undo(merge=merge, by=_staff_actor(request))
         except services.MergeError as exc:
             messages.error(request, str(exc))
             back = (
@@ -934,7 +943,7 @@ class MergeProposeView(ObjectPermissionMixin, View):
             return self._render(request, org, 400, _("병합할 조직을 검색해서 골라 주세요."))
         other = get_object_or_404(Organization, pk=int(other_id))
         try:
-            services.merge_candidate_propose(left=org, right=other, by=request.user)
+            services.merge_candidate_propose(left=org, right=other, by=_staff_actor(request))
         except services.MergeError as exc:
             return self._render(request, org, 409, str(exc))
         messages.success(
