@@ -204,9 +204,11 @@ def test_the_progress_is_kept_in_the_shared_cache(staff):
     assert services.import_job_progress(job) == (0, 0)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_a_queued_job(staff, settings, django_capture_on_commit_callbacks):
     """With the production backend (django-tasks-db) the upload only enqueues; the
-    worker (`manage.py db_worker`, started by `make run`) imports."""
+    worker (`manage.py db_worker`, started by `make run`) imports. Committed for real:
+    the worker closes connections between tasks, as it does in production."""
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
