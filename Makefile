@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.base
 .PHONY: run test lint setup data serve e2e-deps clean help
 
 help:
-	@echo "make run   — install, migrate, import the shipped official data and the reference news article, serve on http://$(HOST):$(PORT)"
+	@echo "make run   — install, migrate, import the shipped official data and the reference news article, serve on http://$(HOST):$(PORT) with the background worker"
 	@echo "make test  — install test dependencies and run the whole suite"
 	@echo "make lint  — ruff and mypy"
 
@@ -68,13 +68,19 @@ data: setup
 	$(PY) manage.py create_demo_staff
 
 # Links in e-mails (HANJARI_SITE_URL) follow HOST and PORT unless the environment or
-# var/.env sets the public address.
+# var/.env sets the public address. The background worker (imports uploaded on the staff
+# page) runs beside the server in its own session, so Ctrl-C reaches only the server;
+# when the server ends, the worker is asked to stop and finishes the task it is running
+# first (docs/operations.md, "Background tasks").
 serve:
 	@echo "Hanjari: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
 	@site="$${HANJARI_SITE_URL:-$$(sed -n 's/^HANJARI_SITE_URL=//p' var/.env 2>/dev/null | tail -n1)}"; \
 	export HANJARI_SITE_URL="$${site:-http://$(HOST):$(PORT)}"; \
 	echo "Links in e-mails: $$HANJARI_SITE_URL"; \
-	exec $(PY) -m gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	setsid $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(PY) -m gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 run: data serve
 

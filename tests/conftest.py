@@ -23,6 +23,7 @@ SELF_SUFFICIENCY_CSV = OFFICIAL / "self_sufficiency_enterprises_15091502_2025-12
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.HANJARI_PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The permission table: every URL pattern × role × method → status (DESIGN.md).
+"""The permission table: every URL pattern × role × method → status.
 
 One row per (role, method, URL name). `kwargs` name objects of the `world` fixture
 (resolved at run time); `location` says where a redirect must go:
@@ -38,6 +38,7 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
+from tests.registry.permission_cases_tasks import TASKS_TABLE, tasks_post_data, tasks_world
 
 ROLES = ("anonymous", "plain_user", "member_a", "council_admin_a", "member_b", "staff")
 
@@ -102,8 +103,6 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
         {"pk": "candidate"},
         (LOGIN, 403, 403, 403, 403, (303, "registry:merge-queue")),
     ),
-    # POST-only view: a GET is refused before the method check for non-staff
-    ("get", "registry:merge-decide", {"pk": "candidate"}, (LOGIN, 403, 403, 403, 403, 405)),
     # accounts
     (
         "get",
@@ -194,6 +193,8 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
 ]
 # Events (행사) and recognition (포상·기부): rows kept next to their tests, merged here.
 TABLE += PAGES_TABLE + REGISTRATION_TABLE
+# Background imports and merge confirmation / undo / proposal: tests/registry.
+TABLE += TASKS_TABLE
 
 CASES = [
     pytest.param(
@@ -249,6 +250,7 @@ def world(db, org_a, org_b, staff, plain_user):
     # The registration rows' open event also serves the event-page rows ("event").
     objects["draft_event"] = pages_world(staff)["draft_event"]
     objects.update(registration_world(staff=staff, plain_user=plain_user))
+    objects.update(tasks_world(staff))
     cache.clear()  # guest registration rate limits live in the default cache
     return objects
 
@@ -302,6 +304,9 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
         return {"action": "add", "organization": world["org_a"].pk}
     if name == "registry:merge-decide":
         return {"decision": "distinct"}
+    tasks_data = tasks_post_data(name, world)
+    if tasks_data is not None:
+        return tasks_data
     if name == "set_language":
         return {"language": "ko", "next": reverse("registry:directory")}
     return {
@@ -320,6 +325,8 @@ def _expected_location(target: str, path: str, world: dict[str, Any]) -> str:
         return f"{reverse('admin:login')}?next={quote(path)}"
     if target == "/councils/council":
         return reverse("registry:council", args=[world["council"].pk])
+    if target in world and isinstance(world[target], str):
+        return world[target]
     if target == "profile_a":
         return world["org_a"].get_absolute_url()
     if target == "preview_submitted":

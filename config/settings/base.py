@@ -276,3 +276,19 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# --- Background tasks, staff imports, directory CSV -----------------------------------
+# Background work (django-tasks): the database backend of django-tasks-db keeps the
+# queue in the database; `manage.py db_worker` runs it (started by `make run`, see
+# docs/operations.md).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Files that must not be served at /media/ (uploaded official lists hold 대표자명):
+# kept under here, read only by the server and the worker.
+HANJARI_PRIVATE_ROOT = Path(env.str("HANJARI_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
+# The directory CSV: downloads per client address per window (seconds; staff are not
+# limited), and how long one filter set's CSV is kept (seconds; any content change
+# makes a new one at once; 0 = not kept).
+HANJARI_EXPORT_RATE_LIMIT = env.int("HANJARI_EXPORT_RATE_LIMIT", default=10)
+HANJARI_EXPORT_RATE_WINDOW = env.int("HANJARI_EXPORT_RATE_WINDOW", default=600)
+HANJARI_EXPORT_CACHE_SECONDS = env.int("HANJARI_EXPORT_CACHE_SECONDS", default=3600)

@@ -38,3 +38,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
+# Background tasks run at once, inside the request or test that enqueues them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+HANJARI_PRIVATE_ROOT = BASE_DIR / "var" / "test-private"
+# Exports are built anew in tests, except where a test turns the cache on (test data is
+# rolled back without the commit that would start a new content generation).
+HANJARI_EXPORT_CACHE_SECONDS = 0

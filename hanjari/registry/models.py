@@ -9,13 +9,16 @@ of a `SourceDataset`, so each designation can say where it came from.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -54,7 +57,7 @@ class Organization(TimeStampedModel):
     (corporate registration number, 13 digits); `*_verified` says whether the check
     digit holds (an unverified number is kept as given but never used for matching).
     `representative` (대표자명) and a sole trader's `brn` are personal data: never
-    shown publicly (개인정보 보호법 §15–17, DOMAIN.md §8).
+    shown publicly (개인정보 보호법 §2 1호, §15–17).
     """
 
     class Status(models.TextChoices):
@@ -135,7 +138,7 @@ class Organization(TimeStampedModel):
     def brn_display(self) -> str:
         """The 사업자등록번호 formatted `XXX-XX-XXXXX` when it may be public, else "".
 
-        A sole trader's number identifies a person and is not shown (DOMAIN.md §8); a
+        A sole trader's number identifies a person and is not shown (개인정보 보호법 §2 1호); a
         number that is not 10 digits (kept as given from a list) is not shown either.
         """
         if len(self.brn) != 10 or identifiers.brn_is_sole_trader(self.brn):
@@ -367,7 +370,7 @@ class SourceDataset(models.Model):
 
     `dataset_id` is the 공공데이터포털 id (e.g. 15080745 village enterprises, 행정안전부;
     15091502 self-sufficiency enterprises, 한국자활복지개발원; 15090110 social
-    enterprises, 고용노동부; 15155661 cooperatives). DOMAIN.md §5.
+    enterprises, 고용노동부; 15155661 cooperatives); docs/data.md, "Datasets and layouts".
     """
 
     dataset_id = models.CharField(_("데이터 ID"), max_length=40, unique=True)
@@ -443,6 +446,92 @@ class ImportRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:import-run", kwargs={"pk": self.pk})
+
+
+@deconstructible(path="hanjari.registry.models.PrivateStorage")
+class PrivateStorage(FileSystemStorage):
+    """Files kept under ``settings.HANJARI_PRIVATE_ROOT``, which nothing serves over HTTP
+    (unlike ``MEDIA_ROOT`` at ``/media/``): uploaded official lists hold 대표자명, which
+    is personal data (개인정보 보호법 §2). Read when used, so settings overrides apply."""
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property  # type: ignore[override]  # replaces a cached_property of the base class
+    def base_location(self) -> str:
+        return str(settings.HANJARI_PRIVATE_ROOT)
+
+    @property  # type: ignore[override]  # replaces a cached_property of the base class
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+class ImportJob(models.Model):
+    """One official file uploaded on the staff import page and imported in the
+    background (가져오기 작업): the stored file, its options, who uploaded it and when,
+    its state, and when done the import's row-by-row report.
+
+    `status` moves queued → running → succeeded / rejected / failed, only forward
+    (`IMPORT_JOB_STEPS`): ``rejected`` means the file had errors and nothing was
+    imported (the report says why), ``failed`` that the import stopped on an
+    unexpected error (`message` says so). `run` is the `ImportRun` the importer
+    recorded (none for a dry run). Progress while running lives in the cache
+    (`hanjari.registry.services.import_job_progress`), not in this row.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("기다리는 중")
+        RUNNING = "running", _("가져오는 중")
+        SUCCEEDED = "succeeded", _("완료")
+        REJECTED = "rejected", _("오류로 가져오지 않음")
+        FAILED = "failed", _("실패")
+
+    FINISHED = (Status.SUCCEEDED, Status.REJECTED, Status.FAILED)
+
+    file = models.FileField(_("파일"), upload_to=RandomName("imports"), storage=PrivateStorage())
+    file_name = models.CharField(_("파일 이름"), max_length=255)
+    dataset = models.CharField(_("데이터 종류"), max_length=40, default="auto")
+    reference_date = models.DateField(_("기준일"), null=True, blank=True)
+    dry_run = models.BooleanField(_("시험 실행"), default=False)
+    status = models.CharField(
+        _("상태"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("올린 사람"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("올린 때"), auto_now_add=True)
+    started_at = models.DateTimeField(_("시작"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("끝"), null=True, blank=True)
+    run = models.ForeignKey(
+        ImportRun,
+        verbose_name=_("가져오기 기록"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    report = models.JSONField(_("보고서"), default=dict, blank=True)
+    message = models.TextField(_("알림"), blank=True)
+
+    class Meta:
+        verbose_name = _("가져오기 작업")
+        verbose_name_plural = _("가져오기 작업")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:import-job", kwargs={"pk": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
 
 
 class SourceRecord(models.Model):
@@ -546,3 +635,75 @@ class MergeCandidate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.left_name} ↔ {self.right_name} ({self.score:.0f})"
+
+
+class OrganizationMerge(models.Model):
+    """One merge of two records of one organisation (조직 병합), kept so that it can be
+    undone and so that the absorbed record's address is not lost.
+
+    `kept` absorbed the record `dropped_id` (deleted by the merge): `dropped` holds that
+    record's field values as they were, `dropped_address` its address (shown on the
+    kept profile as another address while the merge stands), `kept_changes` the fields
+    of `kept` the merge changed (``{field: [before, after]}``), and `moved` what moved
+    or went away: ids of designations, source records, council memberships, user
+    memberships and earlier merges into the absorbed record that now belong to `kept`,
+    memberships dropped because `kept` already had them, and merge candidates changed
+    or deleted. `status` says whether the merge stands or was undone
+    (`hanjari.registry.services.organization_merge_undo`).
+    """
+
+    class Status(models.TextChoices):
+        MERGED = "merged", _("병합함")
+        UNDONE = "undone", _("되돌림")
+
+    kept = models.ForeignKey(
+        Organization,
+        verbose_name=_("남은 조직"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="merges",
+    )
+    kept_name = models.CharField(_("남은 조직 이름"), max_length=200)
+    dropped_id = models.PositiveBigIntegerField(_("흡수된 조직 ID"), db_index=True)
+    dropped_name = models.CharField(_("흡수된 조직 이름"), max_length=200)
+    dropped_address = models.CharField(_("흡수된 조직 주소"), max_length=300, blank=True)
+    dropped = models.JSONField(_("흡수된 조직 정보"), default=dict)
+    kept_changes = models.JSONField(_("남은 조직에서 바뀐 항목"), default=dict, blank=True)
+    moved = models.JSONField(_("옮긴 것"), default=dict, blank=True)
+    candidate = models.ForeignKey(
+        MergeCandidate,
+        verbose_name=_("병합 후보"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("상태"), max_length=10, choices=Status.choices, default=Status.MERGED, db_index=True
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("병합한 사람"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("병합한 때"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("되돌린 사람"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("되돌린 때"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("조직 병합")
+        verbose_name_plural = _("조직 병합")
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dropped_name} → {self.kept_name}"

@@ -5,24 +5,41 @@ actions, management commands)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import json
+import logging
+import os
+from typing import Any, cast
 
+from django.core import serializers
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action, set_history_user
+from hanjari.core.rules import Refusal, Step, allowed_steps
 
 from .importers.pipeline import ImportReport, ProgressCallback, import_file
 from .models import (
     Council,
     CouncilMembership,
+    ImportJob,
     MergeCandidate,
     Organization,
+    OrganizationMerge,
     SourceRecord,
 )
+
+logger = logging.getLogger(__name__)
+
+
+def _always(actor: Actor, obj: Any) -> bool:
+    """A step anyone (or the system) may take once its state allows it."""
+    return True
 
 
 class MergeError(Exception):
@@ -58,8 +75,218 @@ def registry_import(
     )
 
 
+# ---- background imports (가져오기 작업) -----------------------------------------------
+
+# The job's life, only forward: the task claims a queued job, then finishes it.
+IMPORT_JOB_STEPS: dict[str, Step[str, Actor, ImportJob]] = {
+    "start": Step(frozenset({ImportJob.Status.QUEUED}), ImportJob.Status.RUNNING, _always),
+    "succeed": Step(frozenset({ImportJob.Status.RUNNING}), ImportJob.Status.SUCCEEDED, _always),
+    "reject": Step(frozenset({ImportJob.Status.RUNNING}), ImportJob.Status.REJECTED, _always),
+    "fail": Step(
+        frozenset({ImportJob.Status.QUEUED, ImportJob.Status.RUNNING}),
+        ImportJob.Status.FAILED,
+        _always,
+    ),
+}
+# A running job's progress: (rows done, rows in all), written at most once per
+# hundredth of the file.
+_PROGRESS_KEY = "hanjari:import-job:{pk}:progress"
+_PROGRESS_SECONDS = 24 * 3600
+
+
+def _step(job: ImportJob, name: str) -> None:
+    """Move `job` along step `name` of `IMPORT_JOB_STEPS`; ValueError when the table does
+    not allow it from the job's state (a bug in the caller)."""
+    if name not in allowed_steps(IMPORT_JOB_STEPS, job.status, None, job):
+        raise ValueError(f"import job {job.pk}: no step {name!r} from {job.status!r}")
+    job.status = IMPORT_JOB_STEPS[name].target
+
+
 @transaction.atomic
-def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Organization:
+def import_job_create(
+    *,
+    upload: File[Any],
+    dataset: str = "auto",
+    reference_date: dt.date | None = None,
+    dry_run: bool = False,
+    by: Actor,
+) -> ImportJob:
+    """Store an uploaded official file (XLSX/CSV, already checked by `ImportForm`) as a
+    queued `ImportJob` and enqueue its import (`tasks.run_import_job`) for when this
+    transaction commits. The file goes to private storage (`PrivateStorage`, never
+    served). Returns the job. Raises `ValidationError` for invalid options."""
+    from .tasks import run_import_job
+
+    name = os.path.basename(upload.name or "") or "upload"
+    job = ImportJob(
+        file_name=name[:255],
+        dataset=dataset,
+        reference_date=reference_date,
+        dry_run=dry_run,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    job.file.save(name, upload, save=False)
+    job.full_clean()
+    job.save()
+    log_action(
+        "registry.import_job.queued",
+        user=by,
+        target=job,
+        data={"file": job.file_name, "dataset": dataset, "dry_run": dry_run},
+    )
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import_job.enqueue(job_id))
+    return job
+
+
+def import_job_progress(job: ImportJob) -> tuple[int, int]:
+    """``(rows done, rows in all)`` of a running job as its import last reported them
+    (``(0, 0)`` before the first report, e.g. while the file is being read and checked).
+    Kept in the shared default cache: the import writes it inside its own transaction,
+    where a row of the job would not be visible to the page until the end."""
+    value = cache.get(_PROGRESS_KEY.format(pk=job.pk))
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    return 0, 0
+
+
+def _progress_writer(job_id: int) -> ProgressCallback:
+    key = _PROGRESS_KEY.format(pk=job_id)
+    last = [-1]
+
+    def report(done: int, total: int) -> None:
+        step = max(1, total // 100)
+        if done >= total or last[0] < 0 or done - last[0] >= step:
+            cache.set(key, (done, total), timeout=_PROGRESS_SECONDS)
+            last[0] = done
+
+    return report
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Run the import of queued job `job_id` (what the background task does).
+
+    Idempotent: claims the job (queued → running) in its own transaction, so a second
+    call, or a second worker, finds it running or finished and returns it untouched.
+    Then reads the stored file and calls `registry_import` (one transaction per file;
+    a file with errors imports nothing), and records the outcome: ``succeeded`` with
+    the report and the `ImportRun`, ``rejected`` when the file had errors, or
+    ``failed`` with a message when the import stopped on an unexpected error (which is
+    logged and raised again, so the task backend records it too). Returns the job, or
+    None when there is no such job.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or "start" not in allowed_steps(IMPORT_JOB_STEPS, job.status, None, job):
+            return job
+        _step(job, "start")
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    try:
+        with job.file.open("rb") as stored:
+            data = stored.read()
+    except OSError:
+        logger.exception("import job %s: stored file unreadable", job.pk)
+        return _import_job_fail(job, _("올린 파일을 읽을 수 없습니다. 파일을 다시 올려 주세요."))
+    try:
+        report = registry_import(
+            data=data,
+            file_name=job.file_name,
+            dataset=job.dataset,
+            reference_date=job.reference_date,
+            dry_run=job.dry_run,
+            user=job.created_by,
+            progress=_progress_writer(job.pk),
+        )
+    except Exception as exc:
+        logger.exception("import job %s failed", job.pk)
+        _import_job_fail(
+            job,
+            _(
+                "가져오는 중 예기치 않은 오류(%(error)s)로 멈췄습니다. 아무것도 가져오지 "
+                "않았습니다. 관리자에게 알려 주세요."
+            )
+            % {"error": type(exc).__name__},
+        )
+        raise
+    with transaction.atomic():
+        _step(job, "succeed" if report.ok else "reject")
+        job.finished_at = timezone.now()
+        job.report = report.as_dict()
+        job.run_id = report.run_id
+        job.save(update_fields=["status", "finished_at", "report", "run"])
+        log_action(
+            "registry.import_job.finished",
+            user=job.created_by,
+            target=job,
+            data={"status": job.status, "run": report.run_id, "errors": len(report.errors)},
+        )
+    return job
+
+
+def _import_job_fail(job: ImportJob, message: str) -> ImportJob:
+    with transaction.atomic():
+        _step(job, "fail")
+        job.finished_at = timezone.now()
+        job.message = message
+        job.save(update_fields=["status", "finished_at", "message"])
+        log_action(
+            "registry.import_job.failed", user=job.created_by, target=job, data={"message": message}
+        )
+    return job
+
+
+# Fields of `keep` that a merge fills from `drop` when `keep` has none.
+MERGE_FILLED_FIELDS = (
+    "legal_form",
+    "brn",
+    "crn",
+    "address",
+    "sido",
+    "sigungu",
+    "industry",
+    "products",
+    "description",
+    "website",
+    "phone",
+    "representative",
+    "founded_on",
+)
+# Fields the model derives itself or that change on every save: not a merge's change.
+_MERGE_DERIVED_FIELDS = frozenset(
+    {"id", "name_normalized", "brn_verified", "crn_verified", "updated_at"}
+)
+_CANDIDATE_FIELDS = (
+    "left_id",
+    "right_id",
+    "left_name",
+    "right_name",
+    "score",
+    "reason",
+    "status",
+    "decided_by_id",
+    "decided_at",
+)
+
+
+def _organization_fields(org: Organization) -> dict[str, Any]:
+    """`org`'s stored field values as JSON (Django's serializer: dates as ISO text, the
+    logo as its file name), keyed by attribute name, without the primary key."""
+    [data] = json.loads(serializers.serialize("json", [org]))
+    return dict(data["fields"])
+
+
+def _candidate_state(candidate: MergeCandidate) -> dict[str, Any]:
+    state = {name: getattr(candidate, name) for name in _CANDIDATE_FIELDS}
+    state["decided_at"] = candidate.decided_at.isoformat() if candidate.decided_at else None
+    state["created_at"] = candidate.created_at.isoformat()
+    return state
+
+
+@transaction.atomic
+def organization_merge(
+    *, keep: Organization, drop: Organization, by: Any, candidate: MergeCandidate | None = None
+) -> Organization:
     """Merge `drop` into `keep` (the same organisation found in two official lists).
 
     Moves every designation, source record, council membership and user membership
@@ -68,8 +295,11 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
     pending merge candidates between the two as merged (those pairing `drop` with a
     third organisation now pair `keep` with it), writes the audit log and
     deletes `drop`. A verified 사업자등록번호/법인등록번호 of `drop` replaces an
-    unverified one of `keep`. Raises `MergeError` when both have different valid
-    사업자등록번호 (two legal entities) or when `keep` is `drop`.
+    unverified one of `keep`. Everything it changes is kept in an `OrganizationMerge`
+    record (with `drop`'s own fields and address, and `candidate` when the merge
+    decides one), so the merge can be undone (`organization_merge_undo`). Raises
+    `MergeError` when both have different valid 사업자등록번호 (two legal entities)
+    or when `keep` is `drop`.
     """
     if keep.pk == drop.pk:
         raise MergeError(_("같은 조직끼리는 합칠 수 없습니다."))
@@ -79,40 +309,59 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
         raise MergeError(_("서로 다른 법인등록번호를 가진 조직은 합칠 수 없습니다."))
     from hanjari.accounts.models import Membership
 
-    moved = list(drop.designations.values_list("pk", flat=True))
+    kept_before = _organization_fields(keep)
+    dropped = _organization_fields(drop)
+    # Every candidate that names `drop` changes below (merged, moved, deleted, or its
+    # side emptied when `drop` is deleted): its state now is what an undo restores.
+    candidates = {
+        c.pk: _candidate_state(c)
+        for c in MergeCandidate.objects.filter(Q(left=drop) | Q(right=drop)).order_by("pk")
+    }
+    moved: dict[str, Any] = {
+        "designations": list(drop.designations.order_by("pk").values_list("pk", flat=True)),
+        "source_records": list(
+            SourceRecord.objects.filter(organization=drop)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        "council_memberships": [],
+        "removed_council_memberships": [],
+        "memberships": [],
+        "removed_memberships": [],
+        "merges": list(drop.merges.order_by("pk").values_list("pk", flat=True)),
+    }
     for designation in drop.designations.all():
         designation.organization = keep
         set_history_user(designation, by)
         designation.save(update_fields=["organization", "updated_at"])
     SourceRecord.objects.filter(organization=drop).update(organization=keep)
-    for cm in CouncilMembership.objects.filter(organization=drop):
-        if not CouncilMembership.objects.filter(council=cm.council, organization=keep).exists():
+    for cm in CouncilMembership.objects.filter(organization=drop).order_by("pk"):
+        if CouncilMembership.objects.filter(council=cm.council, organization=keep).exists():
+            # `keep` is a member already; this one goes with `drop`.
+            moved["removed_council_memberships"].append(
+                {"council": cm.council_id, "joined_on": _iso(cm.joined_on)}
+            )
+        else:
             cm.organization = keep
             cm.save(update_fields=["organization"])
-    for m in Membership.objects.filter(organization=drop):
-        if not Membership.objects.filter(user=m.user, organization=keep).exists():
+            moved["council_memberships"].append(cm.pk)
+    for m in Membership.objects.filter(organization=drop).order_by("pk"):
+        if Membership.objects.filter(user=m.user, organization=keep).exists():
+            moved["removed_memberships"].append(
+                {"user": m.user_id, "role": m.role, "created_at": _iso(m.created_at)}
+            )
+        else:
             m.organization = keep
             m.save(update_fields=["organization"])
+            moved["memberships"].append(m.pk)
+    # Earlier merges into `drop` now belong to `keep`, which holds what they moved.
+    OrganizationMerge.objects.filter(pk__in=moved["merges"]).update(kept=keep)
     # A verified number beats an unverified one (a typo in one of the lists).
     if drop.brn_verified and not keep.brn_verified:
         keep.brn = drop.brn
     if drop.crn_verified and not keep.crn_verified:
         keep.crn = drop.crn
-    for name in (
-        "legal_form",
-        "brn",
-        "crn",
-        "address",
-        "sido",
-        "sigungu",
-        "industry",
-        "products",
-        "description",
-        "website",
-        "phone",
-        "representative",
-        "founded_on",
-    ):
+    for name in MERGE_FILLED_FIELDS:
         if not getattr(keep, name) and getattr(drop, name):
             setattr(keep, name, getattr(drop, name))
     aliases = list(keep.aliases)
@@ -123,20 +372,214 @@ def organization_merge(*, keep: Organization, drop: Organization, by: Any) -> Or
     keep.merged_from = [*keep.merged_from, drop.pk, *drop.merged_from]
     set_history_user(keep, by)
     keep.save()
+    kept_after = _organization_fields(keep)
+    kept_changes = {
+        name: [kept_before.get(name), value]
+        for name, value in kept_after.items()
+        if name not in _MERGE_DERIVED_FIELDS and kept_before.get(name) != value
+    }
     now = timezone.now()
     MergeCandidate.objects.filter(
         status=MergeCandidate.Status.PENDING, left__in=[keep, drop], right__in=[keep, drop]
     ).update(status=MergeCandidate.Status.MERGED, decided_by=by, decided_at=now)
     _move_pending_candidates(keep, drop)
+    moved["candidates"] = candidates
+    record = OrganizationMerge(
+        kept=keep,
+        kept_name=keep.name,
+        dropped_id=drop.pk,
+        dropped_name=drop.name,
+        dropped_address=drop.address,
+        dropped=dropped,
+        kept_changes=kept_changes,
+        moved=moved,
+        candidate=candidate,
+        merged_by=by if getattr(by, "pk", None) else None,
+    )
+    record.full_clean()
+    record.save()
     log_action(
         "registry.organization.merged",
         user=by,
         target=keep,
-        data={"dropped": drop.pk, "dropped_name": drop.name, "designations": moved},
+        data={
+            "dropped": drop.pk,
+            "dropped_name": drop.name,
+            "designations": moved["designations"],
+            "merge": record.pk,
+        },
     )
     set_history_user(drop, by)
     drop.delete()
     return keep
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _organization_from_fields(pk: int, fields: dict[str, Any]) -> Organization:
+    """An unsaved `Organization` with id `pk` and `fields` as `_organization_fields`
+    wrote them (Django's JSON serializer reads them back to Python values)."""
+    document = json.dumps([{"model": "registry.organization", "pk": pk, "fields": fields}])
+    [deserialized] = serializers.deserialize("json", document)
+    return cast(Organization, deserialized.object)
+
+
+def merge_undo_refusal(merge: OrganizationMerge) -> Refusal | None:
+    """Whether `merge` may be undone now (되돌리기): None, or a `Refusal` — code
+    ``undone`` (already undone), ``kept_gone`` (the organisation that absorbed the
+    record no longer exists) or ``id_taken`` (an organisation has the absorbed record's
+    id again). The history page shows the undo button by it; the service refuses by it."""
+    if merge.status != OrganizationMerge.Status.MERGED:
+        return Refusal("undone", _("이미 되돌린 병합입니다."))
+    if merge.kept_id is None:
+        return Refusal("kept_gone", _("흡수한 조직이 지워져 되돌릴 수 없습니다."))
+    if Organization.objects.filter(pk=merge.dropped_id).exists():
+        return Refusal("id_taken", _("흡수된 조직의 번호를 다른 조직이 쓰고 있습니다."))
+    return None
+
+
+@transaction.atomic
+def organization_merge_undo(*, merge: OrganizationMerge, by: Actor) -> Organization:
+    """Undo `merge` (병합 되돌리기): bring back the absorbed organisation with its own id
+    and fields, and give it back what the merge moved — designations, source records,
+    council and user memberships (those dropped because the kept organisation had them
+    too are made again), earlier merges into it — where they still belong to the kept
+    organisation; take back from the kept organisation the fields the merge filled
+    (where nobody changed them since), the aliases and merged ids it added; and put every
+    merge candidate that named the absorbed organisation back as it was (the decided
+    pair becomes pending again). History and audit log record who undid it. Returns the
+    restored organisation. Raises `MergeError` with the refusal's message
+    (`merge_undo_refusal`)."""
+    from hanjari.accounts.models import Membership
+
+    merge = OrganizationMerge.objects.select_for_update().get(pk=merge.pk)
+    refusal = merge_undo_refusal(merge)
+    if refusal is not None:
+        raise MergeError(refusal.message)
+    if merge.kept_id is None:  # refused above; narrows the type
+        raise MergeError(_("흡수한 조직이 지워져 되돌릴 수 없습니다."))
+    keep = Organization.objects.select_for_update().get(pk=merge.kept_id)
+    [restored_obj] = serializers.deserialize(
+        "json",
+        json.dumps(
+            [{"model": "registry.organization", "pk": merge.dropped_id, "fields": merge.dropped}]
+        ),
+    )
+    drop = cast(Organization, restored_obj.object)
+    created_at = drop.created_at
+    set_history_user(drop, by)
+    drop.save(force_insert=True)
+    # auto_now_add set the time of the save; the record was made when it was made.
+    Organization.objects.filter(pk=drop.pk).update(created_at=created_at)
+    drop.created_at = created_at
+    moved = merge.moved
+    for designation in keep.designations.filter(pk__in=moved.get("designations", [])):
+        designation.organization = drop
+        set_history_user(designation, by)
+        designation.save(update_fields=["organization", "updated_at"])
+    SourceRecord.objects.filter(pk__in=moved.get("source_records", []), organization=keep).update(
+        organization=drop
+    )
+    CouncilMembership.objects.filter(
+        pk__in=moved.get("council_memberships", []), organization=keep
+    ).update(organization=drop)
+    for cm in moved.get("removed_council_memberships", []):
+        if Council.objects.filter(pk=cm["council"]).exists():
+            CouncilMembership.objects.get_or_create(
+                council_id=cm["council"],
+                organization=drop,
+                defaults={
+                    "joined_on": dt.date.fromisoformat(cm["joined_on"]) if cm["joined_on"] else None
+                },
+            )
+    Membership.objects.filter(pk__in=moved.get("memberships", []), organization=keep).update(
+        organization=drop
+    )
+    for m in moved.get("removed_memberships", []):
+        user_model = Membership._meta.get_field("user").related_model
+        if user_model._default_manager.filter(pk=m["user"]).exists():  # type: ignore[union-attr]
+            membership, created = Membership.objects.get_or_create(
+                user_id=m["user"], organization=drop, defaults={"role": m["role"]}
+            )
+            if created and m.get("created_at"):
+                Membership.objects.filter(pk=membership.pk).update(
+                    created_at=dt.datetime.fromisoformat(m["created_at"])
+                )
+    OrganizationMerge.objects.filter(pk__in=moved.get("merges", []), kept=keep).update(kept=drop)
+    _restore_kept_fields(keep, merge, by)
+    _restore_candidates(moved.get("candidates", {}))
+    merge.status = OrganizationMerge.Status.UNDONE
+    merge.undone_by = by if getattr(by, "pk", None) else None
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["status", "undone_by", "undone_at"])
+    log_action(
+        "registry.organization.merge_undone",
+        user=by,
+        target=drop,
+        data={"merge": merge.pk, "kept": keep.pk, "kept_name": keep.name},
+    )
+    return drop
+
+
+def _without_changes(fields: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Organisation `fields` (as `_organization_fields` writes them) with a merge's
+    `changes` (``{field: [before, after]}``) taken back: a field still at the merge's
+    value goes back to its value before, and the aliases and merged ids the merge added
+    are taken out of the lists."""
+    result = dict(fields)
+    for name, (before, after) in changes.items():
+        if name in ("aliases", "merged_from"):
+            added = [v for v in after or [] if v not in (before or [])]
+            result[name] = [v for v in result.get(name) or [] if v not in added]
+        elif result.get(name) == after:
+            result[name] = before
+    return result
+
+
+def _restore_kept_fields(keep: Organization, merge: OrganizationMerge, by: Actor) -> None:
+    """Take back from `keep` what `merge` changed (`_without_changes`), and likewise from
+    the stored fields of any organisation that was absorbed later while holding them
+    (so undoing that later merge does not bring them back)."""
+    now = _organization_fields(keep)
+    wanted = _without_changes(now, merge.kept_changes)
+    changed = [name for name in wanted if wanted[name] != now.get(name)]
+    if changed:
+        values = _organization_from_fields(keep.pk, wanted)
+        for field in Organization._meta.concrete_fields:
+            if field.name in changed:
+                setattr(keep, field.attname, getattr(values, field.attname))
+        set_history_user(keep, by)
+        keep.save()
+    for later in OrganizationMerge.objects.filter(status=OrganizationMerge.Status.MERGED):
+        if merge.pk in later.moved.get("merges", []):
+            later.dropped = _without_changes(later.dropped, merge.kept_changes)
+            later.save(update_fields=["dropped"])
+
+
+def _restore_candidates(states: dict[str, dict[str, Any]]) -> None:
+    """Put the merge candidates recorded by a merge back as they were (made again with
+    their id when the merge deleted them), unless that would repeat a pair asked since."""
+    for pk, state in states.items():
+        values = dict(state)
+        created_at = values.pop("created_at", None)
+        decided_at = values.get("decided_at")
+        values["decided_at"] = dt.datetime.fromisoformat(decided_at) if decided_at else None
+        pair = Q(left_id=values["left_id"], right_id=values["right_id"])
+        if MergeCandidate.objects.filter(pair).exclude(pk=int(pk)).exists():
+            continue
+        updated = MergeCandidate.objects.filter(pk=int(pk)).update(**values)
+        if not updated:
+            candidate = MergeCandidate.objects.create(pk=int(pk), **values)
+            if created_at:
+                MergeCandidate.objects.filter(pk=candidate.pk).update(
+                    created_at=dt.datetime.fromisoformat(created_at)
+                )
 
 
 def _move_pending_candidates(keep: Organization, drop: Organization) -> None:
@@ -160,6 +603,68 @@ def _move_pending_candidates(keep: Organization, drop: Organization) -> None:
         else:
             candidate.right, candidate.right_name = keep, keep.name
         candidate.save(update_fields=["left", "left_name", "right", "right_name", "updated_at"])
+
+
+def merge_proposal_refusal(left: Organization, right: Organization) -> Refusal | None:
+    """Whether staff may put the pair `left`–`right` in the merge queue (병합 후보 올리기):
+    None, or a `Refusal` — ``same`` (one organisation twice) or ``queued`` (the pair, in
+    either order, is already waiting for review)."""
+    if left.pk == right.pk:
+        return Refusal("same", _("같은 조직끼리는 합칠 수 없습니다."))
+    pair = Q(left=left, right=right) | Q(left=right, right=left)
+    if MergeCandidate.objects.filter(pair, status=MergeCandidate.Status.PENDING).exists():
+        return Refusal("queued", _("이미 병합 검토를 기다리는 쌍입니다."))
+    return None
+
+
+@transaction.atomic
+def merge_candidate_propose(
+    *, left: Organization, right: Organization, by: Actor
+) -> MergeCandidate:
+    """Put `left` and `right` in the merge queue as a pending candidate, on staff's word
+    (from an organisation's profile). The score is their names' similarity (rapidfuzz
+    ratio of the normalised names, 0–100); the reason says who proposed it. A pair once
+    decided "different" is asked again. Raises `PermissionDenied` unless `by` is centre
+    staff, `MergeError` with the refusal's message (`merge_proposal_refusal`)."""
+    from rapidfuzz import fuzz
+
+    from .permissions import can_review_merges
+
+    if not can_review_merges(by):
+        raise PermissionDenied(_("병합 후보는 센터 관리자만 올릴 수 있습니다."))
+    refusal = merge_proposal_refusal(left, right)
+    if refusal is not None:
+        raise MergeError(refusal.message)
+    values = {
+        "left_name": left.name,
+        "right_name": right.name,
+        "score": round(fuzz.ratio(left.name_normalized, right.name_normalized), 1),
+        "reason": _("%(user)s 님이 조직 정보 화면에서 올린 쌍입니다.") % {"user": by},
+        "status": MergeCandidate.Status.PENDING,
+        "decided_by": None,
+        "decided_at": None,
+    }
+    earlier = MergeCandidate.objects.filter(
+        Q(left=left, right=right) | Q(left=right, right=left)
+    ).first()
+    if earlier is not None:
+        # Decided "different" before: the same row asks again.
+        for name, value in values.items():
+            setattr(earlier, name, value)
+        earlier.full_clean()
+        earlier.save()
+        candidate = earlier
+    else:
+        candidate = MergeCandidate(left=left, right=right, **values)
+        candidate.full_clean()
+        candidate.save()
+    log_action(
+        "registry.merge_candidate.proposed",
+        user=by,
+        target=candidate,
+        data={"left": left.pk, "right": right.pk},
+    )
+    return candidate
 
 
 @transaction.atomic
@@ -191,7 +696,7 @@ def merge_candidate_decide(
         keep, drop = candidate.right, candidate.left
     else:
         raise MergeError(_("알 수 없는 결정입니다."))
-    kept = organization_merge(keep=keep, drop=drop, by=by)
+    kept = organization_merge(keep=keep, drop=drop, by=by, candidate=candidate)
     MergeCandidate.objects.filter(pk=candidate.pk).update(
         status=MergeCandidate.Status.MERGED, decided_by=by, decided_at=timezone.now()
     )

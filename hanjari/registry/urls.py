@@ -29,9 +29,12 @@ urlpatterns = [
     path("councils/<int:pk>/members/", views.CouncilMemberView.as_view(), name="council-members"),
     path("staff/imports/", views.ImportView.as_view(), name="import"),
     path("staff/imports/<int:pk>/", views.ImportRunView.as_view(), name="import-run"),
+    path("staff/imports/jobs/<int:pk>/", views.ImportJobView.as_view(), name="import-job"),
     path(
         "staff/imports/<int:pk>/report.csv", views.ImportRunCsvView.as_view(), name="import-run-csv"
     ),
     path("staff/merge/", views.MergeQueueView.as_view(), name="merge-queue"),
     path("staff/merge/<int:pk>/", views.MergeDecisionView.as_view(), name="merge-decide"),
+    path("staff/merges/<int:pk>/undo/", views.MergeUndoView.as_view(), name="merge-undo"),
+    path("staff/merge/propose/<int:pk>/", views.MergeProposeView.as_view(), name="merge-propose"),
 ]

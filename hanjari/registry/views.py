@@ -2,27 +2,48 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import datetime as dt
+import hashlib
+import io
 import json
 import re
+from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from hanjari.core import identifiers, regions
-from hanjari.core.csvsafe import rows_to_csv
+from hanjari.accounts.actors import Actor
+from hanjari.accounts.models import User
+from hanjari.core import identifiers, pagecache, regions
+from hanjari.core.csvsafe import rows_to_csv, safe_cell
+from hanjari.core.http import client_ip, is_htmx, rate_allows
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
+from hanjari.core.rules import Refusal
 from hanjari.events import selectors as events_selectors
 from hanjari.news import selectors as news_selectors
 from hanjari.recognition import selectors as recognition_selectors
@@ -30,8 +51,17 @@ from hanjari.recognition import selectors as recognition_selectors
 from . import permissions, selectors, services
 from .forms import ImportForm, MergeDecisionForm, OrganizationForm
 from .importers.layouts import LAYOUTS
-from .importers.pipeline import ImportReport, Issue
-from .models import SECTORS, Council, DesignationKind, ImportRun, MergeCandidate, Organization
+from .importers.pipeline import Issue
+from .models import (
+    SECTORS,
+    Council,
+    DesignationKind,
+    ImportJob,
+    ImportRun,
+    MergeCandidate,
+    Organization,
+    OrganizationMerge,
+)
 
 EXPORT_LIMIT = 50_000
 
@@ -192,46 +222,145 @@ def _sido_choices() -> list[tuple[str, str]]:
     return list(SIDO_CHOICES)
 
 
-class DirectoryExportView(View):
-    """The directory's current result as CSV (formula-safe cells)."""
+# The anonymous directory CSV (조직 목록 내려받기). Written a row at a time while it is
+# sent, so a national export (40,000 organisations, about 2.6 MB) never sits whole in a
+# server process; kept per filter set in the pages cache for the current content
+# generation (hanjari.core.pagecache), so a second request for the same filters costs
+# no query; and limited per client address, so a few clients cannot hold every server
+# process with exports (docs/operations.md, "Directory CSV").
+EXPORT_ROWS_PER_CHUNK = 200
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        filters = directory_filters(request.GET)
-        qs = selectors.organization_directory(filters=filters)[:EXPORT_LIMIT]
-        header = [
-            _("이름"),
-            _("인증·지정"),
-            _("세부 유형"),
-            _("시도"),
-            _("시군구"),
-            _("주소"),
-            _("업종"),
-            _("주 생산품·서비스"),
-            _("누리집"),
-            _("대표 전화"),
-            _("한자리 조직 페이지"),
-        ]
-        rows = []
-        for org in qs:
-            designations = [d for d in org.designations.all()]
-            rows.append(
-                [
-                    org.name,
-                    "; ".join(d.get_kind_display() for d in designations),
-                    "; ".join(d.subtype for d in designations if d.subtype),
-                    org.sido,
-                    org.sigungu,
-                    org.address,
-                    org.industry,
-                    org.products,
-                    public_website(org.website) or org.website,
-                    public_phone(org.phone),
-                    request.build_absolute_uri(org.get_absolute_url()),
-                ]
+
+def _export_header() -> list[str]:
+    return [
+        _("이름"),
+        _("인증·지정"),
+        _("세부 유형"),
+        _("시도"),
+        _("시군구"),
+        _("주소"),
+        _("업종"),
+        _("주 생산품·서비스"),
+        _("누리집"),
+        _("대표 전화"),
+        _("한자리 조직 페이지"),
+    ]
+
+
+def _csv_lines(rows: list[list[Any]]) -> str:
+    """`rows` as CSV text, each cell made formula-safe (`hanjari.core.csvsafe`)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(c) for c in row])
+    return buf.getvalue()
+
+
+def export_chunks(request: HttpRequest, filters: selectors.DirectoryFilters) -> Iterator[str]:
+    """The directory CSV of `filters` in pieces: the UTF-8 BOM and header first (so Excel
+    reads Korean), then `EXPORT_ROWS_PER_CHUNK` organisations a piece, at most
+    `EXPORT_LIMIT` in all. Reads the organisations in batches from the database."""
+    yield "\ufeff" + _csv_lines([_export_header()])
+    qs = selectors.organization_directory(filters=filters)[:EXPORT_LIMIT]
+    rows: list[list[Any]] = []
+    for org in qs.iterator(chunk_size=EXPORT_ROWS_PER_CHUNK * 5):
+        designations = list(org.designations.all())
+        rows.append(
+            [
+                org.name,
+                "; ".join(d.get_kind_display() for d in designations),
+                "; ".join(d.subtype for d in designations if d.subtype),
+                org.sido,
+                org.sigungu,
+                org.address,
+                org.industry,
+                org.products,
+                public_website(org.website) or org.website,
+                public_phone(org.phone),
+                request.build_absolute_uri(org.get_absolute_url()),
+            ]
+        )
+        if len(rows) >= EXPORT_ROWS_PER_CHUNK:
+            yield _csv_lines(rows)
+            rows = []
+    if rows:
+        yield _csv_lines(rows)
+
+
+def _export_cache_key(request: HttpRequest, filters: selectors.DirectoryFilters) -> str:
+    parts = (
+        pagecache.generation(),
+        get_language() or "",
+        request.scheme or "",
+        request.get_host(),
+        filters_query(filters),
+    )
+    return "hanjari:export:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _stored_while_sent(chunks: Iterator[str], key: str, seconds: int) -> Iterator[bytes]:
+    """`chunks` encoded as UTF-8, and once the last one is sent the whole document kept
+    under `key` for `seconds` (an export the client abandoned is not kept)."""
+    sent: list[bytes] = []
+    for chunk in chunks:
+        data = chunk.encode()
+        if seconds > 0:
+            sent.append(data)
+        yield data
+    if seconds > 0:
+        caches[pagecache.PAGES].set(key, b"".join(sent), timeout=seconds)
+
+
+class DirectoryExportView(View):
+    """The directory's current result as CSV (formula-safe cells), streamed, cached per
+    filter set and limited per client (`export_refusal`); 429 with a message past the
+    limit."""
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        refusal = export_refusal(request)
+        if refusal is not None:
+            refused = render(
+                request, "registry/export_limited.html", {"refusal": refusal}, status=429
             )
-        response = HttpResponse(rows_to_csv(header, rows), content_type="text/csv; charset=utf-8")
+            refused["Retry-After"] = str(settings.HANJARI_EXPORT_RATE_WINDOW)
+            return refused
+        filters = directory_filters(request.GET)
+        seconds = int(settings.HANJARI_EXPORT_CACHE_SECONDS)
+        key = _export_cache_key(request, filters)
+        stored = caches[pagecache.PAGES].get(key) if seconds > 0 else None
+        response: HttpResponseBase
+        if stored is not None:
+            response = HttpResponse(stored, content_type="text/csv; charset=utf-8")
+            response[pagecache.HEADER] = "hit"
+        else:
+            response = StreamingHttpResponse(
+                _stored_while_sent(export_chunks(request, filters), key, seconds),
+                content_type="text/csv; charset=utf-8",
+            )
+            response[pagecache.HEADER] = "miss"
         response["Content-Disposition"] = 'attachment; filename="hanjari-organizations.csv"'
         return response
+
+
+def export_refusal(request: HttpRequest) -> Refusal | None:
+    """Whether `request` may download the directory CSV now: None, or a `Refusal`
+    (code ``"rate"``) when its address asked for more than
+    ``HANJARI_EXPORT_RATE_LIMIT`` exports in ``HANJARI_EXPORT_RATE_WINDOW`` seconds.
+    Centre staff are not limited. Counts the request (call once per request)."""
+    if permissions.is_centre_staff(request.user):
+        return None
+    limit = int(settings.HANJARI_EXPORT_RATE_LIMIT)
+    window = int(settings.HANJARI_EXPORT_RATE_WINDOW)
+    if rate_allows(f"registry:export:{client_ip(request)}", limit=limit, window=window):
+        return None
+    return Refusal(
+        "rate",
+        _(
+            "목록 내려받기를 너무 자주 요청했습니다. %(minutes)d분 뒤에 다시 시도해 "
+            "주세요 (%(minutes)d분에 %(limit)d번까지)."
+        )
+        % {"minutes": max(1, window // 60), "limit": limit},
+    )
 
 
 class OrganizationView(DetailView):
@@ -277,7 +406,7 @@ _URL_HOST = re.compile(
 
 def public_phone(phone: str) -> str:
     """The phone number as it may be shown publicly: an office number, not a mobile
-    number (010, 011, 016–019; a person's, DOMAIN.md §8). "" when hidden or empty."""
+    number (010, 011, 016–019; a person's, 개인정보 보호법 §2 1호). "" when hidden or empty."""
     digits = identifiers.normalize_digits(phone)
     if not digits or digits.startswith(_MOBILE_PREFIXES):
         return ""
@@ -303,7 +432,7 @@ def public_brn(org: Organization) -> str:
     """The 사업자등록번호 as it may be shown publicly (``XXX-XX-XXXXX``), else "".
 
     Hidden: a sole trader's number (middle digits 01–79, 90–99; it identifies a
-    person, DOMAIN.md §8) and a number without 10 digits (an unverified number kept
+    person, 개인정보 보호법 §2 1호) and a number without 10 digits (an unverified number kept
     from a list, whose kind cannot be told). Never raises.
     """
     if len(org.brn) != identifiers.BRN_LENGTH or not org.brn.isdigit():
@@ -431,6 +560,10 @@ class OrganizationHistoryView(ObjectPermissionMixin, View):
             {
                 "org": org,
                 "entries": entries[:500],
+                "merges": [
+                    (merge, services.merge_undo_refusal(merge))
+                    for merge in org.merges.select_related("merged_by", "undone_by")
+                ],
                 "breadcrumbs": _org_breadcrumbs(org, _("변경 이력")),
             },
         )
@@ -500,45 +633,127 @@ class CouncilView(DetailView):
         return ctx
 
 
+def _staff_actor(request: HttpRequest) -> Actor:
+    """The signed-in user of a staff page (its permission check let only staff in), as
+    the `Actor` services take; None for anyone else."""
+    user = request.user
+    return user if isinstance(user, User) else None
+
+
 class ImportView(ObjectPermissionMixin, View):
-    """Staff upload of an official file; shows the report (가져오기)."""
+    """Staff upload of an official file (가져오기): the file is stored and imported in
+    the background (`services.import_job_create`); the page then follows the job."""
 
     permission_predicate = staticmethod(permissions.can_import)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(request, ImportForm(), None, 200)
+        return self._render(request, ImportForm(), 200)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self._render(request, form, None, 400)
-        upload = form.cleaned_data["file"]
-        report = services.registry_import(
-            data=upload.read(),
-            file_name=upload.name,
-            dataset=form.cleaned_data["dataset"],
-            reference_date=form.cleaned_data["reference_date"],
-            dry_run=form.cleaned_data["dry_run"],
-            user=request.user,
-        )
-        if report.ok and not report.dry_run and report.run_id:
-            messages.success(request, _("가져오기를 마쳤습니다."))
-            return HttpResponseRedirect(
-                reverse("registry:import-run", kwargs={"pk": report.run_id})
+            return self._render(request, form, 400)
+        try:
+            job = services.import_job_create(
+                upload=form.cleaned_data["file"],
+                dataset=form.cleaned_data["dataset"],
+                reference_date=form.cleaned_data["reference_date"],
+                dry_run=form.cleaned_data["dry_run"],
+                by=_staff_actor(request),
             )
-        return self._render(request, form, report, 200 if report.ok else 422)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self._render(request, form, 400)
+        messages.info(request, _("파일을 받았습니다. 가져오기는 뒤에서 진행됩니다."))
+        return HttpResponseRedirect(job.get_absolute_url(), status=303)
 
-    def _render(
-        self, request: HttpRequest, form: ImportForm, report: ImportReport | None, status: int
-    ) -> HttpResponse:
+    def _render(self, request: HttpRequest, form: ImportForm, status: int) -> HttpResponse:
         runs = ImportRun.objects.select_related("dataset", "started_by")[:30]
-        layout = LAYOUTS.get(report.dataset) if report else None
+        jobs = ImportJob.objects.select_related("created_by", "run")[:10]
         return render(
             request,
             "registry/import.html",
-            {"form": form, "report": report, "report_layout": layout, "runs": runs},
+            {"form": form, "runs": runs, "jobs": jobs},
             status=status,
         )
+
+
+# Seconds between two looks of the job page at a job that is not finished.
+IMPORT_POLL_SECONDS = 2
+
+
+class ImportJobView(ObjectPermissionMixin, View):
+    """One background import (가져오기 작업): its state and progress while it runs
+    (htmx asks again every `IMPORT_POLL_SECONDS` for the status fragment), then the
+    row-by-row report, or the message of a failure."""
+
+    permission_predicate = staticmethod(permissions.can_import)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        # Reads no table the running import writes (not even its ImportRun, linked by id):
+        # on SQLite without WAL (the tests' shared in-memory database) such a read would
+        # wait for the import's transaction or fail while the page asks every 2 seconds.
+        job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+        done, total = (
+            services.import_job_progress(job) if job.status == ImportJob.Status.RUNNING else (0, 0)
+        )
+        summary, errors, warnings = _job_report(job)
+        context = {
+            "job": job,
+            "done": done,
+            "total": total,
+            "percent": int(100 * done / total) if total else None,
+            "summary": summary,
+            "errors": errors,
+            "warnings": warnings,
+            "report_layout": LAYOUTS.get(str(job.report.get("dataset", ""))),
+            "poll_seconds": IMPORT_POLL_SECONDS,
+        }
+        if is_htmx(request):
+            return render(request, "registry/partials/_import_job_status.html", context)
+        context["breadcrumbs"] = [
+            (_("공식 명부 가져오기"), reverse("registry:import")),
+            (job.file_name, None),
+        ]
+        return render(request, "registry/import_job.html", context)
+
+
+_SUMMARY_FIELDS = (
+    "rows",
+    "created",
+    "changed",
+    "unchanged",
+    "missing",
+    "organizations_created",
+    "linked",
+    "queued",
+)
+
+
+def _job_report(job: ImportJob) -> tuple[Any, list[Any], list[Any]]:
+    """The finished job's counts (for `_report_summary.html`), errors and warnings (for
+    `_report_table.html`), read from the report the import returned."""
+    data = job.report or {}
+    if not data:
+        return None, [], []
+    counts = {name: data.get(name, 0) for name in _SUMMARY_FIELDS}
+    reference = data.get("reference_date")
+    summary = SimpleNamespace(
+        **counts, reference_date=dt.date.fromisoformat(reference) if reference else None
+    )
+
+    def issues(key: str) -> list[Any]:
+        return [
+            SimpleNamespace(
+                row=i.get("row"),
+                column=i.get("column", ""),
+                value=i.get("value", ""),
+                reason=i.get("reason", ""),
+            )
+            for i in data.get(key, [])
+        ]
+
+    return summary, issues("errors"), issues("warnings")
 
 
 class ImportRunView(ObjectPermissionMixin, View):
@@ -595,27 +810,150 @@ class MergeQueueView(ObjectPermissionMixin, View):
         )
 
 
+MERGE_DECISIONS = ("keep_left", "keep_right")
+
+
 class MergeDecisionView(ObjectPermissionMixin, View):
-    """POST a staff decision on one candidate."""
+    """A staff decision on one candidate. GET: the confirmation page (병합 확인) — both
+    records side by side, which one stays (``?decision=keep_left|keep_right``), what the
+    merge does. POST: ``distinct`` at once; a merge only with ``confirm=yes`` from that
+    page (without it, back to the page: a merge is never one click)."""
 
     permission_predicate = staticmethod(permissions.can_review_merges)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        candidate = get_object_or_404(MergeCandidate.objects.select_related("left", "right"), pk=pk)
+        decision = request.GET.get("decision", "")
+        return self._confirm(request, candidate, decision, 200)
+
+    def _confirm(
+        self, request: HttpRequest, candidate: MergeCandidate, decision: str, status: int
+    ) -> HttpResponse:
+        context = {
+            "c": candidate,
+            "decision": decision if decision in MERGE_DECISIONS else "keep_left",
+            "pending": candidate.status == MergeCandidate.Status.PENDING,
+            "both": candidate.left is not None and candidate.right is not None,
+            "breadcrumbs": [
+                (_("병합 검토"), reverse("registry:merge-queue")),
+                (_("병합 확인"), None),
+            ],
+        }
+        return render(request, "registry/merge_confirm.html", context, status=status)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         candidate = get_object_or_404(MergeCandidate, pk=pk)
         form = MergeDecisionForm(request.POST)
         if not form.is_valid():
             return HttpResponse(_("결정을 골라 주세요."), status=400)
+        decision = form.cleaned_data["decision"]
+        if decision in MERGE_DECISIONS and request.POST.get("confirm") != "yes":
+            url = (
+                reverse("registry:merge-decide", args=[pk])
+                + "?"
+                + urlencode({"decision": decision})
+            )
+            return HttpResponseRedirect(url, status=303)
         try:
             kept = services.merge_candidate_decide(
-                candidate=candidate, decision=form.cleaned_data["decision"], by=request.user
+                candidate=candidate, decision=decision, by=request.user
             )
         except services.MergeError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("registry:merge-queue"), status=303)
         if kept is not None:
-            messages.success(request, _("%(name)s(으)로 합쳤습니다.") % {"name": kept.name})
+            messages.success(
+                request,
+                _("%(name)s(으)로 합쳤습니다. 되돌리려면 이 조직의 변경 이력에서 되돌리세요.")
+                % {"name": kept.name},
+            )
         else:
             messages.success(request, _("다른 조직으로 표시했습니다."))
+        return HttpResponseRedirect(reverse("registry:merge-queue"), status=303)
+
+
+class MergeUndoView(ObjectPermissionMixin, View):
+    """POST: undo one merge (병합 되돌리기, from the organisation's history page); then
+    the restored organisation's history, or back with the refusal's message."""
+
+    permission_predicate = staticmethod(permissions.can_review_merges)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        merge = get_object_or_404(OrganizationMerge, pk=pk)
+        try:
+            restored = services.organization_merge_undo(merge=merge, by=_staff_actor(request))
+        except services.MergeError as exc:
+            messages.error(request, str(exc))
+            back = (
+                reverse("registry:organization-history", args=[merge.kept_id])
+                if merge.kept_id
+                else reverse("registry:merge-queue")
+            )
+            return HttpResponseRedirect(back, status=303)
+        messages.success(
+            request,
+            _("병합을 되돌렸습니다: %(name)s을(를) 다시 따로 두었습니다.")
+            % {"name": restored.name},
+        )
+        return HttpResponseRedirect(
+            reverse("registry:organization-history", args=[restored.pk]), status=303
+        )
+
+
+# Organisations a search on the merge proposal page shows at most.
+PROPOSE_RESULTS = 20
+
+
+class MergeProposeView(ObjectPermissionMixin, View):
+    """Staff put a pair in the merge queue from a profile (병합 후보 올리기). GET: search
+    the other organisation by name (``q``; htmx gets the results fragment); POST
+    ``other`` (an id from those results): the pair is queued, then the queue."""
+
+    permission_predicate = staticmethod(permissions.can_review_merges)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        org = get_object_or_404(Organization, pk=pk)
+        return self._render(request, org, 200)
+
+    def _render(
+        self, request: HttpRequest, org: Organization, status: int, error: str = ""
+    ) -> HttpResponse:
+        query = request.GET.get("q", "").translate(_CONTROL_CHARS).strip()[:100]
+        results: list[Organization] = []
+        if query:
+            from hanjari.core.names import normalize_name
+
+            normalized = normalize_name(query)
+            found = Q(name__icontains=query) | Q(aliases__icontains=query)
+            if normalized:
+                found |= Q(name_normalized__icontains=normalized)
+            results = list(
+                Organization.objects.filter(found)
+                .exclude(pk=org.pk)
+                .prefetch_related("designations")
+                .order_by("name", "pk")[:PROPOSE_RESULTS]
+            )
+        context = {"org": org, "q": query, "results": results, "error": error}
+        if is_htmx(request):
+            return render(request, "registry/partials/_merge_propose_results.html", context)
+        context["breadcrumbs"] = _org_breadcrumbs(org, _("병합 후보 올리기"))
+        return render(request, "registry/merge_propose.html", context, status=status)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        org = get_object_or_404(Organization, pk=pk)
+        other_id = request.POST.get("other", "")
+        if not is_object_id(other_id):
+            return self._render(request, org, 400, _("병합할 조직을 검색해서 골라 주세요."))
+        other = get_object_or_404(Organization, pk=int(other_id))
+        try:
+            services.merge_candidate_propose(left=org, right=other, by=_staff_actor(request))
+        except services.MergeError as exc:
+            return self._render(request, org, 409, str(exc))
+        messages.success(
+            request,
+            _("%(left)s ↔ %(right)s 쌍을 병합 검토 대기열에 올렸습니다.")
+            % {"left": org.name, "right": other.name},
+        )
         return HttpResponseRedirect(reverse("registry:merge-queue"), status=303)
 
 

@@ -13,12 +13,15 @@ from hanjari.registry.models import (
     DesignationKind,
     MergeCandidate,
     Organization,
+    OrganizationMerge,
     SourceRecord,
 )
 from hanjari.registry.services import (
     MergeError,
     merge_candidate_decide,
+    merge_undo_refusal,
     organization_merge,
+    organization_merge_undo,
     organization_update,
     registry_import,
 )
@@ -145,11 +148,19 @@ def test_merge_keeps_everything(candidate, staff):
         "registry.organization",
         str(keep.pk),
     )
+    record = OrganizationMerge.objects.get()
     assert entry.data == {
         "dropped": drop_pk,
         "dropped_name": "한솔두부마을점",
         "designations": [drop_designation.pk],
+        "merge": record.pk,
     }
+    # Both addresses are kept: the absorbed one in the merge record.
+    assert (record.kept, record.dropped_id) == (keep, drop_pk)
+    assert record.dropped_name == "한솔두부마을점"
+    assert record.dropped_address == "서울특별시 강남구 테헤란로 9"
+    assert record.status == OrganizationMerge.Status.MERGED
+    assert record.merged_by == staff
 
 
 def test_shared_council_and_user_are_not_duplicated(staff):
@@ -416,3 +427,161 @@ def test_merged_organisation_with_two_rows_of_one_list_gets_both_updates(staff):
     keep.refresh_from_db()
     assert (keep.industry, keep.products) == ("서비스업", "두부, 된장")
     assert Designation.objects.filter(organization=keep, last_seen_on__year=2026).count() == 2
+
+
+# --- undo (되돌리기) ---------------------------------------------------------------------
+
+
+def _state(*pks):
+    """Everything an undo must bring back, per organisation: its fields, designations,
+    source records, council and user memberships; and the merge candidates."""
+    from hanjari.registry.services import _organization_fields
+
+    state = {}
+    for pk in pks:
+        org = Organization.objects.get(pk=pk)
+        fields = _organization_fields(org)
+        fields.pop("updated_at")
+        state[org.pk] = {
+            "fields": fields,
+            "designations": sorted(org.designations.values_list("pk", flat=True)),
+            "records": sorted(org.source_records.values_list("pk", flat=True)),
+            "councils": sorted(org.council_memberships.values_list("council", "joined_on")),
+            "members": sorted(org.memberships.values_list("user", "role")),
+        }
+    state["candidates"] = sorted(
+        MergeCandidate.objects.values_list(
+            "pk", "left", "right", "left_name", "right_name", "status", "decided_by"
+        )
+    )
+    return state
+
+
+def _counts():
+    return {
+        **{k: v for k, v in registry_counts().items() if not k.endswith(".history")},
+        "Membership": Membership.objects.count(),
+    }
+
+
+def test_undo_restores_the_absorbed_organisation_exactly(candidate, staff):
+    keep, drop = candidate.left, candidate.right
+    ids = keep.pk, drop.pk
+    third = OrganizationFactory(name="한솔두부마을 협동조합", sigungu="강남구", sido="서울특별시")
+    pending = MergeCandidate.objects.create(
+        left=drop, right=third, left_name=drop.name, right_name=third.name, score=91, reason="비슷"
+    )
+    before_counts, before = _counts(), _state(*ids)
+
+    merge_candidate_decide(candidate=candidate, decision="keep_left", by=staff)
+    assert _counts()["Organization"] == before_counts["Organization"] - 1
+    pending.refresh_from_db()
+    assert (pending.left, pending.left_name) == (keep, keep.name)  # moved to the kept one
+    record = OrganizationMerge.objects.get()
+
+    restored = organization_merge_undo(merge=record, by=staff)
+
+    assert restored.pk == ids[1]
+    assert _counts() == before_counts
+    assert _state(*ids) == before
+    record.refresh_from_db()
+    assert (record.status, record.undone_by) == (OrganizationMerge.Status.UNDONE, staff)
+    assert record.undone_at is not None
+    # The decided pair is pending again, the moved one names the restored record again.
+    candidate.refresh_from_db()
+    assert (candidate.status, candidate.decided_by, candidate.right) == (
+        MergeCandidate.Status.PENDING,
+        None,
+        restored,
+    )
+    # History: the restored record's history continues under its own id.
+    types = list(
+        Organization.history.filter(id=ids[1])
+        .order_by("history_date", "history_id")
+        .values_list("history_type", flat=True)
+    )
+    assert types == ["+", "~", "-", "+"]
+    assert Organization.history.filter(id=ids[1]).latest().history_user == staff
+    designation = restored.designations.get()
+    assert designation.history.latest().history_user == staff
+    entry = AuditEntry.objects.get(action="registry.organization.merge_undone")
+    assert (entry.user, entry.target_id) == (staff, str(ids[1]))
+    assert entry.data == {"merge": record.pk, "kept": keep.pk, "kept_name": keep.name}
+    # Undone once: not again.
+    assert merge_undo_refusal(record).code == "undone"
+    with pytest.raises(MergeError, match="이미 되돌린 병합입니다"):
+        organization_merge_undo(merge=record, by=staff)
+
+
+def test_undo_makes_again_the_memberships_the_merge_dropped(staff):
+    keep, drop = OrganizationFactory(name="가"), OrganizationFactory(name="나")
+    council = CouncilFactory()
+    user = UserFactory(username="both")
+    CouncilMembershipFactory(council=council, organization=keep)
+    CouncilMembershipFactory(council=council, organization=drop)
+    MembershipFactory(user=user, organization=keep, role=Membership.Role.EDITOR)
+    MembershipFactory(user=user, organization=drop, role=Membership.Role.OWNER)
+    ids = keep.pk, drop.pk
+    before_counts, before = _counts(), _state(*ids)
+
+    organization_merge(keep=keep, drop=drop, by=staff)
+    assert _counts()["Membership"] == before_counts["Membership"] - 1
+    organization_merge_undo(merge=OrganizationMerge.objects.get(), by=staff)
+
+    assert _counts() == before_counts
+    assert _state(*ids) == before
+    assert Membership.objects.get(user=user, organization=ids[1]).role == Membership.Role.OWNER
+
+
+def test_undo_keeps_later_edits_of_the_kept_organisation(staff):
+    keep = OrganizationFactory(name="가", industry="", phone="")
+    drop = OrganizationFactory(name="나", industry="제조업", phone="063-111-2222")
+    organization_merge(keep=keep, drop=drop, by=staff)
+    keep.refresh_from_db()
+    assert (keep.industry, keep.phone, keep.aliases) == ("제조업", "063-111-2222", ["나"])
+    organization_update(organization=keep, data={"phone": "063-999-0000"}, by=staff)
+
+    organization_merge_undo(merge=OrganizationMerge.objects.get(), by=staff)
+
+    keep.refresh_from_db()
+    # The field the merge filled goes back; the one staff changed since stays.
+    assert (keep.industry, keep.phone, keep.aliases, keep.merged_from) == (
+        "",
+        "063-999-0000",
+        [],
+        [],
+    )
+
+
+def test_chained_merges_undo_in_any_order(staff):
+    a, b, c = (OrganizationFactory(name=n) for n in ("가", "나", "다"))
+    for org in (a, b, c):
+        DesignationFactory(organization=org)
+    ids = a.pk, b.pk, c.pk
+    before_counts, before = _counts(), _state(*ids)
+    organization_merge(keep=b, drop=c, by=staff)  # b absorbs c
+    b.refresh_from_db()
+    organization_merge(keep=a, drop=b, by=staff)  # a absorbs b (and so c)
+    first, second = OrganizationMerge.objects.order_by("pk")
+    first.refresh_from_db()
+    assert first.kept == a  # the earlier merge now belongs to a, which holds c's things
+    assert a.designations.count() == 3
+
+    # Undo the earlier merge first: c comes back out of a.
+    organization_merge_undo(merge=first, by=staff)
+    assert Organization.objects.get(pk=ids[2]).designations.count() == 1
+    organization_merge_undo(merge=second, by=staff)
+
+    assert _counts() == before_counts
+    assert _state(*ids) == before
+
+
+def test_undo_is_refused_while_the_absorbed_id_is_taken(staff):
+    keep, drop = OrganizationFactory(name="가"), OrganizationFactory(name="나")
+    drop_pk = drop.pk
+    organization_merge(keep=keep, drop=drop, by=staff)
+    record = OrganizationMerge.objects.get()
+    OrganizationFactory(pk=drop_pk, name="다른 조직")
+    assert merge_undo_refusal(record).code == "id_taken"
+    with pytest.raises(MergeError):
+        organization_merge_undo(merge=record, by=staff)

@@ -22,9 +22,11 @@ from hanjari.registry import services
 from hanjari.registry.models import (
     Designation,
     DesignationKind,
+    ImportJob,
     ImportRun,
     MergeCandidate,
     Organization,
+    OrganizationMerge,
     SourceRecord,
 )
 from tests.factories import (
@@ -51,6 +53,12 @@ SS_HEADER = [
 
 
 # ---- helpers -----------------------------------------------------------------------
+
+
+def export_text(response) -> str:
+    """The text of a directory CSV answer (streamed, or whole from the cache)."""
+    assert response.status_code == 200
+    return response.getvalue().decode("utf-8-sig")
 
 
 class _Tables(HTMLParser):
@@ -418,7 +426,7 @@ def test_directory_pagination_keeps_filters(client, db):
     )
     # the CSV link carries the same filters
     export = re.search(r'href="(/organizations/export\.csv[^"]*)"', html).group(1)
-    rows = list(csv.reader(io.StringIO(client.get(export.replace("&amp;", "&")).content.decode())))
+    rows = list(csv.reader(io.StringIO(export_text(client.get(export.replace("&amp;", "&"))))))
     assert len(rows) == 1 + 55
 
 
@@ -432,8 +440,9 @@ def test_csv_export_is_formula_safe_with_bom(client, db):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    text = response.content.decode("utf-8-sig")
+    data = response.getvalue()  # a streamed answer can be read once
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["이름", "인증·지정", "세부 유형"]
     names = {r[0] for r in rows[1:]}
@@ -446,9 +455,7 @@ def test_csv_export_is_formula_safe_with_bom(client, db):
 def test_csv_export_applies_the_filters_the_page_shows(client, sample):
     # 군산시 is not a 시군구 of 서울: the page and the export both ignore it.
     page = result_names(client.get("/organizations/?sido=서울&sigungu=군산시"))
-    text = client.get("/organizations/export.csv?sido=서울&sigungu=군산시").content.decode(
-        "utf-8-sig"
-    )
+    text = export_text(client.get("/organizations/export.csv?sido=서울&sigungu=군산시"))
     exported = [r[0] for r in list(csv.reader(io.StringIO(text)))[1:]]
     assert exported == page == ["서울사회적기업", "서울협동조합"]
 
@@ -530,13 +537,13 @@ def test_profile_shows_a_corporate_brn_formatted(client, db):
     ],
 )
 def test_profile_and_export_hide_mobile_numbers(client, db, phone, shown):
-    """Bug: a mobile number (a person's, DOMAIN.md §8) was shown as 대표 전화."""
+    """Bug: a mobile number (a person's, 개인정보 보호법 §2 1호) was shown as 대표 전화."""
     org = org_with("전화마을", K.VILLAGE_ENTERPRISE, phone=phone)
     html = client.get(org.get_absolute_url()).content.decode()
     assert (phone in html) is shown
     assert ("대표 전화" in html) is shown
     assert ('"telephone"' in html) is shown
-    text = client.get("/organizations/export.csv").content.decode("utf-8-sig")
+    text = export_text(client.get("/organizations/export.csv"))
     [row] = list(csv.reader(io.StringIO(text)))[1:]
     assert row[9] == (phone if shown else "")
 
@@ -918,10 +925,28 @@ GOOD_ROWS = [
 ]
 
 
-def _upload(client, rows, **extra):
-    data = {"file": SimpleUploadedFile(SS_NAME, ss_csv(rows), "text/csv"), "dataset": "auto"}
-    data.update(extra)
-    return client.post(reverse("registry:import"), data)
+@pytest.fixture
+def _upload(django_capture_on_commit_callbacks):
+    """Post an upload; the background import (the immediate task backend in tests) runs
+    when the request's transaction commits, as it would in the worker."""
+
+    def upload(client, rows, **extra):
+        data = {"file": SimpleUploadedFile(SS_NAME, ss_csv(rows), "text/csv"), "dataset": "auto"}
+        data.update(extra)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("registry:import"), data)
+
+    return upload
+
+
+def _job_page(client, response):
+    """The job page the upload redirected to (303), as text."""
+    assert response.status_code == 303
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("registry:import-job", args=[job.pk])
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page.content.decode()
 
 
 def test_import_page_lists_the_form_and_runs(client, staff):
@@ -932,14 +957,14 @@ def test_import_page_lists_the_form_and_runs(client, staff):
     assert re.search(r'<input type="date" name="reference_date" class="krds-input"', html)
     assert "15091502" in html  # dataset choices name the official ids
     assert "기록이 없습니다" in html
+    assert "올린 파일이 없습니다" in html
 
 
-def test_import_with_a_bad_row_imports_nothing_and_reports_the_row(client, staff):
+def test_import_with_a_bad_row_imports_nothing_and_reports_the_row(client, staff, _upload):
     client.force_login(staff)
-    response = _upload(client, BAD_ROWS)
-    assert response.status_code == 422
-    html = response.content.decode()
-    assert "오류가 있어 아무것도 가져오지 않았습니다" in html
+    html = _job_page(client, _upload(client, BAD_ROWS))
+    assert '<h2 id="job-status-title">오류로 가져오지 않음</h2>' in html
+    assert "오류 1건이 있어 아무것도 가져오지 않았습니다" in html
     rows = table_rows(html, "hj-report")
     assert rows[0] == ["행", "열", "값", "이유"]
     assert rows[1] == ["3", "자활기업", "-", "이름이 없습니다."]
@@ -947,21 +972,17 @@ def test_import_with_a_bad_row_imports_nothing_and_reports_the_row(client, staff
     assert SourceRecord.objects.count() == 0
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED
+    assert ImportJob.objects.get().run == run
     assert f'href="/staff/imports/{run.pk}/report.csv"' in html
 
 
-def test_import_good_file_redirects_to_the_run(client, staff):
+def test_import_good_file_shows_the_report_and_links_the_run(client, staff, _upload):
     client.force_login(staff)
-    response = _upload(client, GOOD_ROWS)
-    assert response.status_code == 302
+    html = _job_page(client, _upload(client, GOOD_ROWS))
     run = ImportRun.objects.get()
-    assert response["Location"] == reverse("registry:import-run", args=[run.pk])
-    page = client.get(response["Location"])
-    html = page.content.decode()
     assert "가져오기를 마쳤습니다" in html
-    assert SS_NAME in html
-    assert run.sha256 in html
-    assert "15091502 전국자활기업현황 (한국자활복지개발원)" in html
+    assert "데이터: 전국자활기업현황 (공공데이터포털 15091502, 한국자활복지개발원)" in html
+    assert f'href="/staff/imports/{run.pk}/"' in html
     summary = dict(
         re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", html.split('class="hj-summary"')[1])
     )
@@ -969,13 +990,19 @@ def test_import_good_file_redirects_to_the_run(client, staff):
     assert summary["새 인증·지정"] == "2"
     assert summary["새 조직"] == "2"
     assert Organization.objects.count() == 2
-    # the import page lists the run, by whom
+    page = client.get(reverse("registry:import-run", args=[run.pk])).content.decode()
+    assert SS_NAME in page
+    assert run.sha256 in page
+    assert "15091502 전국자활기업현황 (한국자활복지개발원)" in page
+    # the import page lists the job and the run, by whom
     listing = client.get(reverse("registry:import")).content.decode()
+    job = ImportJob.objects.get()
+    assert f'<a href="/staff/imports/jobs/{job.pk}/">{SS_NAME}</a>' in listing
     assert f'<a href="/staff/imports/{run.pk}/">{SS_NAME}</a>' in listing
     assert "staff" in listing
 
 
-def test_import_report_csv(client, staff):
+def test_import_report_csv(client, staff, _upload):
     client.force_login(staff)
     _upload(client, BAD_ROWS)
     run = ImportRun.objects.get()
@@ -991,12 +1018,10 @@ def test_import_report_csv(client, staff):
     ]
 
 
-def test_import_dry_run_shows_counts_and_writes_nothing(client, staff):
+def test_import_dry_run_shows_counts_and_writes_nothing(client, staff, _upload):
     client.force_login(staff)
-    response = _upload(client, GOOD_ROWS, dry_run="on")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "시험 실행 결과 (저장하지 않음)" in html
+    html = _job_page(client, _upload(client, GOOD_ROWS, dry_run="on"))
+    assert "시험 실행 결과입니다. 아무것도 저장하지 않았습니다." in html
     summary = dict(
         re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", html.split('class="hj-summary"')[1])
     )
@@ -1007,6 +1032,7 @@ def test_import_dry_run_shows_counts_and_writes_nothing(client, staff):
     assert Organization.objects.count() == 0
     assert SourceRecord.objects.count() == 0
     assert ImportRun.objects.count() == 0
+    assert ImportJob.objects.get().status == ImportJob.Status.SUCCEEDED
 
 
 def test_import_refuses_other_file_types(client, staff):
@@ -1017,25 +1043,45 @@ def test_import_refuses_other_file_types(client, staff):
     )
     assert response.status_code == 400
     assert "XLSX 또는 CSV 파일만 올릴 수 있습니다" in response.content.decode()
+    assert ImportJob.objects.count() == 0
 
 
 @pytest.mark.parametrize(
     ("name", "content"),
     [
         ("broken.xlsx", b"PK\x03\x04 not really a zip"),
-        ("empty.csv", b""),
         ("binary.csv", bytes(range(256)) * 4),
         ("noheader.csv", "가,나,다\r\n1,2,3\r\n".encode()),
     ],
 )
-def test_import_of_an_unreadable_file_is_a_report_not_a_500(client, staff, name, content):
+def test_import_of_an_unreadable_file_is_a_report_not_a_500(
+    client, staff, name, content, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("registry:import"),
+            {
+                "file": SimpleUploadedFile(name, content, "application/octet-stream"),
+                "dataset": "auto",
+            },
+        )
+    html = _job_page(client, response)
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.REJECTED
+    assert job.report["errors"]
+    assert "아무것도 가져오지 않았습니다" in html
+    assert Organization.objects.count() == 0
+
+
+def test_an_empty_upload_is_refused_by_the_form(client, staff):
     client.force_login(staff)
     response = client.post(
         reverse("registry:import"),
-        {"file": SimpleUploadedFile(name, content, "application/octet-stream"), "dataset": "auto"},
+        {"file": SimpleUploadedFile("empty.csv", b"", "text/csv"), "dataset": "auto"},
     )
-    assert response.status_code in (400, 422), response.status_code
-    assert Organization.objects.count() == 0
+    assert response.status_code == 400
+    assert ImportJob.objects.count() == 0
 
 
 # ---- staff: merge queue ------------------------------------------------------------
@@ -1065,11 +1111,32 @@ def test_merge_queue_shows_both_sides(client, staff, candidate):
     assert f'action="/staff/merge/{candidate.pk}/"' in html
 
 
-def test_merge_decision_and_a_second_decision(client, staff, candidate):
+def test_merge_asks_for_confirmation_then_merges(client, staff, candidate):
     client.force_login(staff)
     url = reverse("registry:merge-decide", args=[candidate.pk])
     left_pk, right_pk = candidate.left_id, candidate.right_id
+    queue = client.get(reverse("registry:merge-queue")).content.decode()
+    assert f'href="{url}?decision=keep_left"' in queue
+    # A merge posted without the confirmation page's answer only leads to that page.
     response = client.post(url, {"decision": "keep_left"})
+    assert response.status_code == 303
+    assert response["Location"] == f"{url}?decision=keep_left"
+    assert Organization.objects.filter(pk=right_pk).exists()
+    # The confirmation page: both records side by side, the chosen side preselected.
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<h1 class="hj-page-title">병합 확인</h1>' in html
+    assert html.count('class="hj-merge-side"') == 2
+    assert 'name="decision" value="keep_left" checked' in html
+    assert 'name="decision" value="keep_right">' in html
+    assert '<input type="hidden" name="confirm" value="yes">' in html
+    assert "한마음마을협동조합을(를) 남기고 한마음 마을협동조합을(를) 합칩니다" in html
+    assert "변경 이력 화면에서 되돌릴 수 있습니다" in html
+    page = client.get(f"{url}?decision=keep_right").content.decode()
+    assert 'name="decision" value="keep_right" checked' in page
+
+    response = client.post(url, {"decision": "keep_left", "confirm": "yes"})
     assert response.status_code == 303
     assert response["Location"] == reverse("registry:merge-queue")
     kept = Organization.objects.get(pk=left_pk)
@@ -1085,10 +1152,125 @@ def test_merge_decision_and_a_second_decision(client, staff, candidate):
     assert "한마음마을협동조합(으)로 합쳤습니다." in page
     assert "검토할 병합 후보가 없습니다" in page
 
-    again = client.post(url, {"decision": "keep_right"}, follow=True)
+    again = client.post(url, {"decision": "keep_right", "confirm": "yes"}, follow=True)
     assert again.status_code == 200
     assert "이미 결정한 병합 후보입니다." in again.content.decode()
     assert Organization.objects.filter(pk=left_pk).exists()
+    # The decided candidate's page says so and offers no merge.
+    decided = client.get(url).content.decode()
+    assert "이미 결정한 병합 후보입니다 (병합함)." in decided
+    assert 'name="confirm"' not in decided
+
+
+def test_merge_keeps_both_addresses_and_undo_from_the_history(client, staff, candidate):
+    client.force_login(staff)
+    left, right = candidate.left, candidate.right
+    Organization.objects.filter(pk=right.pk).update(address="전북특별자치도 전주시 덕진구 2")
+    counts = (Organization.objects.count(), Designation.objects.count())
+    url = reverse("registry:merge-decide", args=[candidate.pk])
+    client.post(url, {"decision": "keep_left", "confirm": "yes"})
+    # The profile shows the absorbed record's address as another address.
+    profile = client.get(left.get_absolute_url()).content.decode()
+    assert '<h2 id="other-addresses-title">다른 주소</h2>' in profile
+    assert "전북특별자치도 전주시 덕진구 2" in profile
+    assert "합쳐진 기록 ‘한마음 마을협동조합’의 주소" in profile
+    # The history lists the merge with its undo button.
+    history_url = reverse("registry:organization-history", args=[left.pk])
+    history = client.get(history_url).content.decode()
+    merge = OrganizationMerge.objects.get()
+    rows = table_rows(history, "hj-merges")
+    assert rows[0] == ["때", "합쳐진 조직", "주소", "한 사람", "상태"]
+    assert rows[1][1:4] == ["한마음 마을협동조합", "전북특별자치도 전주시 덕진구 2", "staff"]
+    undo_url = reverse("registry:merge-undo", args=[merge.pk])
+    assert f'action="{undo_url}"' in history
+    assert "한마음 마을협동조합 병합 되돌리기" in history
+
+    response = client.post(undo_url)
+    assert response.status_code == 303
+    assert response["Location"] == reverse("registry:organization-history", args=[right.pk])
+    assert (Organization.objects.count(), Designation.objects.count()) == counts
+    restored = Organization.objects.get(pk=right.pk)
+    assert restored.address == "전북특별자치도 전주시 덕진구 2"
+    assert restored.designations.get().kind == K.SELF_SUFFICIENCY_LOCAL
+    page = client.get(response["Location"]).content.decode()
+    assert "병합을 되돌렸습니다: 한마음 마을협동조합을(를) 다시 따로 두었습니다." in page
+    # Gone from the kept profile; the history says it was undone, with no button.
+    assert "다른 주소" not in client.get(left.get_absolute_url()).content.decode()
+    history = client.get(history_url).content.decode()
+    assert f'action="{undo_url}"' not in history
+    assert "되돌림 (" in table_rows(history, "hj-merges")[1][4]
+    # The pair is back in the queue.
+    candidate.refresh_from_db()
+    assert candidate.status == MergeCandidate.Status.PENDING
+    # A second undo is refused with the message, not a 500.
+    again = client.post(undo_url, follow=True)
+    assert again.status_code == 200
+    assert "이미 되돌린 병합입니다." in again.content.decode()
+
+
+def test_staff_propose_a_pair_from_a_profile_by_search(client, staff, org_a):
+    other = org_with("가나다 협동조합 본점", K.COOPERATIVE, address="전주시 어딘가 9")
+    org_with("전혀다른조합", K.COOPERATIVE)
+    client.force_login(staff)
+    profile = client.get(org_a.get_absolute_url()).content.decode()
+    propose_url = reverse("registry:merge-propose", args=[org_a.pk])
+    assert '<h2 id="merge-propose-title">병합 후보 올리기 (센터 관리자)</h2>' in profile
+    assert f'hx-get="{propose_url}"' in profile
+    # Search (htmx: the results fragment only), not an id to type.
+    fragment = client.get(propose_url, {"q": "가나다"}, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div id="merge-propose-results"')
+    assert "가나다 협동조합 본점" in fragment
+    assert "전혀다른조합" not in fragment
+    assert f'href="{org_a.get_absolute_url()}"' not in fragment  # not itself
+    assert f'<input type="hidden" name="other" value="{other.pk}">' in fragment
+    # Without JavaScript the same search is a page.
+    page = client.get(propose_url, {"q": "가나다"}).content.decode()
+    assert "<h1" in page and "가나다 협동조합 본점" in page
+
+    response = client.post(propose_url, {"other": other.pk})
+    assert response.status_code == 303
+    assert response["Location"] == reverse("registry:merge-queue")
+    candidate = MergeCandidate.objects.get()
+    assert (candidate.left, candidate.right, candidate.status) == (
+        org_a,
+        other,
+        MergeCandidate.Status.PENDING,
+    )
+    assert candidate.reason == "staff 님이 조직 정보 화면에서 올린 쌍입니다."
+    assert 0 < candidate.score < 100
+    assert AuditEntry.objects.filter(action="registry.merge_candidate.proposed").count() == 1
+    queue = client.get(response["Location"]).content.decode()
+    assert "가나다협동조합 ↔ 가나다 협동조합 본점 쌍을 병합 검토 대기열에 올렸습니다." in queue
+    # The same pair again (either order): refused with a message.
+    again = client.post(reverse("registry:merge-propose", args=[other.pk]), {"other": org_a.pk})
+    assert again.status_code == 409
+    assert "이미 병합 검토를 기다리는 쌍입니다." in again.content.decode()
+    # Itself, or no organisation chosen: 4xx with a message.
+    assert client.post(propose_url, {"other": org_a.pk}).status_code == 409
+    bad = client.post(propose_url, {"other": "abc"})
+    assert bad.status_code == 400
+    assert "병합할 조직을 검색해서 골라 주세요." in bad.content.decode()
+    assert client.post(propose_url, {"other": "999999"}).status_code == 404
+    assert MergeCandidate.objects.count() == 1
+
+
+def test_a_pair_decided_different_can_be_proposed_again(client, staff, candidate):
+    client.force_login(staff)
+    url = reverse("registry:merge-decide", args=[candidate.pk])
+    client.post(url, {"decision": "distinct"})
+    response = client.post(
+        reverse("registry:merge-propose", args=[candidate.right_id]), {"other": candidate.left_id}
+    )
+    assert response.status_code == 303
+    candidate.refresh_from_db()
+    assert (candidate.status, candidate.decided_by) == (MergeCandidate.Status.PENDING, None)
+    assert MergeCandidate.objects.count() == 1
+
+
+def test_the_proposal_form_is_for_staff_only(client, org_a, member_a):
+    assert "merge-propose" not in client.get(org_a.get_absolute_url()).content.decode()
+    client.force_login(member_a)
+    assert "merge-propose" not in client.get(org_a.get_absolute_url()).content.decode()
 
 
 def test_merge_distinct_and_bad_decision(client, staff, candidate):
@@ -1112,7 +1294,8 @@ def test_merge_candidate_whose_side_is_gone(client, staff, candidate):
     html = client.get(reverse("registry:merge-queue")).content.decode()
     assert "오른쪽: (없음)" in html
     url = reverse("registry:merge-decide", args=[candidate.pk])
-    response = client.post(url, {"decision": "keep_left"}, follow=True)
+    assert "한쪽 조직이 이미 없습니다." in client.get(url).content.decode()
+    response = client.post(url, {"decision": "keep_left", "confirm": "yes"}, follow=True)
     assert response.status_code == 200
     assert "한쪽 조직이 이미 없습니다." in response.content.decode()
     response = client.post(url, {"decision": "distinct"}, follow=True)
