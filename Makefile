@@ -80,7 +80,7 @@ serve:
 	setsid $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
-	$(PY) -m gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(PY) -m gunicorn -c config/gunicorn.py config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 run: data serve
 
