@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from hanjari.core.forms import KrdsWidgetsMixin
+from hanjari.core.forms import IdMultipleChoiceField, KrdsWidgetsMixin, bounded_formfield
 from hanjari.registry.models import Council, Organization
 
 from .models import Booth, Event, ProgrammeItem
@@ -93,7 +93,7 @@ class OrganizationLinesField(forms.CharField):
 
 
 def _council_field(label: Any) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+    return IdMultipleChoiceField(
         label=label,
         queryset=Council.objects.order_by("name"),
         required=False,
@@ -110,6 +110,7 @@ class EventForm(KrdsWidgetsMixin, forms.ModelForm):
 
     class Meta:
         model = Event
+        formfield_callback = bounded_formfield
         fields = [
             "title",
             "kind",
@@ -218,6 +219,7 @@ class ProgrammeItemForm(KrdsWidgetsMixin, forms.ModelForm):
 
     class Meta:
         model = ProgrammeItem
+        formfield_callback = bounded_formfield
         fields = [
             "start_time",
             "duration_minutes",
@@ -271,6 +273,7 @@ class BoothForm(KrdsWidgetsMixin, forms.ModelForm):
 
     class Meta:
         model = Booth
+        formfield_callback = bounded_formfield
         fields = [
             "number",
             "place",
