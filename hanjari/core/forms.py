@@ -55,6 +55,8 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 
 def _beyond_integer_ids(field: forms.ModelChoiceField, value: Any) -> bool:
     """Whether `value` is a whole number no integer key of `field`'s model can hold."""
+    if field.queryset is None:
+        return False
     meta = field.queryset.model._meta
     key = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
     if not isinstance(key, models.IntegerField):
@@ -84,7 +86,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     """`ModelMultipleChoiceField` that answers an id beyond the database's integers
     with its usual "not a valid value" error instead of an OverflowError (a 500)."""
 
-    def _check_values(self, value: Any) -> Any:
+    def clean(self, value: Any) -> Any:
         for pk in value if isinstance(value, list | tuple) else ():
             if _beyond_integer_ids(self, pk):
                 raise ValidationError(
@@ -92,7 +94,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 def validate_year(value: dt.date | None) -> None:

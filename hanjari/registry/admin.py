@@ -8,13 +8,15 @@ through imports, the merge queue and the council page, so the admin only shows i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
+
+from hanjari.accounts.actors import acting_user
 
 from . import services
 from .models import (
@@ -88,7 +90,9 @@ class OrganizationAdmin(SimpleHistoryAdmin):
         elif "logo" in data and data["logo"] is None:  # no logo before, none uploaded
             del data["logo"]
         services.organization_update(
-            organization=Organization.objects.get(pk=obj.pk), data=data, by=request.user
+            organization=Organization.objects.get(pk=obj.pk),
+            data=cast(services.ProfileFields, data),
+            by=acting_user(request.user),
         )
 
 
@@ -117,7 +121,11 @@ class CouncilAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Council, form: ModelForm, change: bool) -> None:
         council, _created = services.council_get_or_create(
-            name=obj.name, by=request.user, sector=obj.sector, sido=obj.sido, sigungu=obj.sigungu
+            name=obj.name,
+            by=acting_user(request.user),
+            sector=obj.sector,
+            sido=obj.sido,
+            sigungu=obj.sigungu,
         )
         obj.pk = council.pk
 

@@ -6,7 +6,7 @@ Pages that combine the registry with other apps (home, profile, council) are in
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from hanjari.accounts.actors import acting_user
 from hanjari.core import regions
 from hanjari.core.csvsafe import rows_to_csv
 from hanjari.core.identifiers import is_object_id
@@ -228,7 +229,11 @@ class OrganizationEditView(ObjectPermissionMixin, View):
             if "logo" in data and data["logo"] is False:
                 data["logo"] = ""
             try:
-                services.organization_update(organization=org, data=data, by=request.user)
+                services.organization_update(
+                    organization=org,
+                    data=cast(services.ProfileFields, data),
+                    by=acting_user(request.user),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -447,9 +452,10 @@ class CouncilMemberView(ObjectPermissionMixin, View):
             return HttpResponse(_("조직과 동작을 골라 주세요."), status=400)
         org = get_object_or_404(Organization, pk=int(org_id))
         names = {"name": org.name}
+        by = acting_user(request.user)
         if action == "add":
-            if services.council_member_add(council=council, organization=org, by=request.user):
+            if services.council_member_add(council=council, organization=org, by=by):
                 messages.success(request, _("%(name)s을(를) 회원으로 넣었습니다.") % names)
-        elif services.council_member_remove(council=council, organization=org, by=request.user):
+        elif services.council_member_remove(council=council, organization=org, by=by):
             messages.success(request, _("%(name)s을(를) 회원에서 뺐습니다.") % names)
         return HttpResponseRedirect(reverse("registry:council", kwargs={"pk": pk}), status=303)

@@ -164,3 +164,25 @@ def test_other_registry_records_are_view_only(admin_client, model):
     assert admin_client.post(change, {}).status_code == 403
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_profile_fields_are_the_services_editable_fields():
+    from hanjari.registry import services
+
+    assert services.EDITABLE_FIELDS == (
+        "name",
+        "legal_form",
+        "brn",
+        "crn",
+        "address",
+        "sido",
+        "sigungu",
+        "industry",
+        "products",
+        "description",
+        "website",
+        "phone",
+        "founded_on",
+        "status",
+        "logo",
+    )
