@@ -1,4 +1,4 @@
-"""The permission table: every URL pattern × role × method → status (DESIGN.md).
+"""The permission table: every URL pattern × role × method → status.
 
 One row per (role, method, URL name). `kwargs` name objects of the `world` fixture
 (resolved at run time); `location` says where a redirect must go:

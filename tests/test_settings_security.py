@@ -73,7 +73,8 @@ def test_debug_follows_the_environment(tmp_path):
 
 
 def test_sqlite_file_database_runs_in_wal_mode(tmp_path):
-    """The settings' init_command switches a file database to WAL (DESIGN.md "Data")."""
+    """The settings' init_command switches a file database to WAL ("Data" in
+    docs/development.md)."""
     db_file = tmp_path / "hanjari.sqlite3"
     out = _base_settings(
         "from django.db import connection\n"

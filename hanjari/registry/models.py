@@ -54,7 +54,8 @@ class Organization(TimeStampedModel):
     (corporate registration number, 13 digits); `*_verified` says whether the check
     digit holds (an unverified number is kept as given but never used for matching).
     `representative` (대표자명) and a sole trader's `brn` are personal data: never
-    shown publicly (개인정보 보호법 §15–17, DOMAIN.md §8).
+    shown publicly (개인정보 보호법 §2, §15–17; "Personal information" in
+    docs/development.md).
     """
 
     class Status(models.TextChoices):
@@ -135,7 +136,7 @@ class Organization(TimeStampedModel):
     def brn_display(self) -> str:
         """The 사업자등록번호 formatted `XXX-XX-XXXXX` when it may be public, else "".
 
-        A sole trader's number identifies a person and is not shown (DOMAIN.md §8); a
+        A sole trader's number identifies a person and is not shown (개인정보 보호법 §2); a
         number that is not 10 digits (kept as given from a list) is not shown either.
         """
         if len(self.brn) != 10 or identifiers.brn_is_sole_trader(self.brn):
@@ -366,7 +367,7 @@ class SourceDataset(models.Model):
 
     `dataset_id` is the 공공데이터포털 id (e.g. 15080745 village enterprises, 행정안전부;
     15091502 self-sufficiency enterprises, 한국자활복지개발원; 15090110 social
-    enterprises, 고용노동부; 15155661 cooperatives). DOMAIN.md §5.
+    enterprises, 고용노동부; 15155661 cooperatives): docs/data.md.
     """
 
     dataset_id = models.CharField(_("데이터 ID"), max_length=40, unique=True)

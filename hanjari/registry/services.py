@@ -44,7 +44,7 @@ def registry_import(
     """Import one official file (XLSX/CSV bytes) into the registry.
 
     `dataset` is ``auto`` or one of ``village``, ``self_sufficiency``,
-    ``social_enterprise``, ``cooperative`` (DOMAIN.md §5). `reference_date` (기준일)
+    ``social_enterprise``, ``cooperative`` (docs/data.md). `reference_date` (기준일)
     overrides the date found in the file's title lines or name. One transaction per
     file: with any error nothing is imported and the report lists each problem (row,
     column, value, reason). Returns the `ImportReport`; never raises for bad input.

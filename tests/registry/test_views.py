@@ -530,7 +530,7 @@ def test_profile_shows_a_corporate_brn_formatted(client, db):
     ],
 )
 def test_profile_and_export_hide_mobile_numbers(client, db, phone, shown):
-    """Bug: a mobile number (a person's, DOMAIN.md §8) was shown as 대표 전화."""
+    """Bug: a mobile number (a person's, 개인정보 보호법 §2) was shown as 대표 전화."""
     org = org_with("전화마을", K.VILLAGE_ENTERPRISE, phone=phone)
     html = client.get(org.get_absolute_url()).content.decode()
     assert (phone in html) is shown
