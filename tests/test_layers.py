@@ -129,3 +129,22 @@ def test_upward_imports_are_reported_with_file_and_line(fake_package):
         "hanjari/registry/views/p.py:8: registry imports hanjari.news.models from a higher layer",
         "hanjari/registry/views/p.py:9: registry imports hanjari.search from a higher layer",
     ]
+
+
+def test_the_directory_searches_with_the_search_app_installed_from_above():
+    """The registry cannot import search; the site app installs it at start-up."""
+    from hanjari.registry import selectors as registry_selectors
+    from hanjari.search import selectors as search_selectors
+
+    assert registry_selectors._search() is search_selectors
+
+
+def test_the_directory_text_filter_without_a_search_says_what_is_missing(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from hanjari.registry import selectors as registry_selectors
+
+    monkeypatch.setattr(registry_selectors, "_text_search", [])
+    filters = registry_selectors.DirectoryFilters(q="협동조합")
+    with pytest.raises(ImproperlyConfigured, match=r"hanjari\.site"):
+        registry_selectors.organization_directory(filters=filters)
