@@ -12,17 +12,17 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from hanjari.core.pagecache import cache_anonymous_page
 from hanjari.news.models import PHOTO_FOLDER
-from hanjari.registry.views import HomeView
+from hanjari.site import urls as site_urls
 
 admin.site.site_header = _("한자리 관리")
 admin.site.site_title = _("한자리 관리")
 admin.site.index_title = _("센터 관리자 화면")
 
 urlpatterns = [
-    path("", cache_anonymous_page(HomeView.as_view()), name="home"),
-    path("", include("hanjari.registry.urls")),
+    path("", include(site_urls)),
+    # The registry's namespace, with the profile and council pages hanjari.site serves.
+    path("", site_urls.registry_urls),
     path("", include("hanjari.news.urls")),
     path("", include("hanjari.events.urls")),
     path("", include("hanjari.recognition.urls")),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "hanjari.events",
     "hanjari.recognition",
     "hanjari.search",
+    "hanjari.site",
 ]
 
 MIDDLEWARE = [

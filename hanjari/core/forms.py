@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class KrdsWidgetsMixin(forms.BaseForm):
@@ -38,3 +42,103 @@ class KrdsWidgetsMixin(forms.BaseForm):
             ids.append(f"{self[name].auto_id}_error")
             attrs["aria-describedby"] = " ".join(dict.fromkeys(ids))
             attrs["aria-invalid"] = "true"
+
+
+# Bounds on what a form accepts before it reaches the database or date arithmetic.
+# An id outside a 64-bit signed integer (BigAutoField, SQLite INTEGER) is no object's
+# id, and SQLite raises OverflowError when asked for it. Dates outside YEAR_MIN–YEAR_MAX
+# are typing slips (0001, 9999) that break time-zone conversion and date arithmetic
+# (Python's date ends at 9999, so year 1 in Korea time is year 0 in UTC).
+ID_MIN, ID_MAX = -(2**63), 2**63 - 1
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def _beyond_integer_ids(field: forms.ModelChoiceField, value: Any) -> bool:
+    """Whether `value` is a whole number no integer key of `field`'s model can hold."""
+    if field.queryset is None:
+        return False
+    meta = field.queryset.model._meta
+    key = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
+    if not isinstance(key, models.IntegerField):
+        return False
+    try:
+        number = int(str(value).strip())
+    except ValueError:  # not a number (or more digits than int() reads): Django answers
+        return False
+    return not ID_MIN <= number <= ID_MAX
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """`ModelChoiceField` that answers an id beyond the database's integers with its
+    usual "invalid choice" error instead of an OverflowError (a 500)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and _beyond_integer_ids(self, value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """`ModelMultipleChoiceField` that answers an id beyond the database's integers
+    with its usual "not a valid value" error instead of an OverflowError (a 500)."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if _beyond_integer_ids(self, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
+def validate_year(value: dt.date | None) -> None:
+    """Refuse a date or date-time whose year is outside `YEAR_MIN`–`YEAR_MAX`
+    (ValidationError, code ``year_range``); None passes."""
+    if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValidationError(
+            _("%(min)s년부터 %(max)s년 사이의 날짜를 적어 주세요."),
+            code="year_range",
+            params={"min": YEAR_MIN, "max": YEAR_MAX},
+        )
+
+
+class BoundedDateField(forms.DateField):
+    """`DateField` that refuses years outside `YEAR_MIN`–`YEAR_MAX` with a message."""
+
+    default_validators = [validate_year]
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """`DateTimeField` that refuses years outside `YEAR_MIN`–`YEAR_MAX` with a message."""
+
+    default_validators = [validate_year]
+
+
+_BOUNDED_FORM_FIELDS: list[tuple[type[models.Field[Any, Any]], type[forms.Field]]] = [
+    # DateTimeField first: it is a subclass of DateField.
+    (models.DateTimeField, BoundedDateTimeField),
+    (models.DateField, BoundedDateField),
+    (models.ForeignKey, IdChoiceField),  # and OneToOneField
+    (models.ManyToManyField, IdMultipleChoiceField),
+]
+
+
+def bounded_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A ModelForm's ``Meta.formfield_callback``: the model field's usual form field,
+    but with the bounded classes above for dates, date-times and relations.
+
+    Returns what ``db_field.formfield()`` returns (None for fields without a form
+    field). A ``form_class`` given by the caller wins.
+    """
+    for model_field, form_class in _BOUNDED_FORM_FIELDS:
+        if isinstance(db_field, model_field):
+            if not db_field.choices:  # a field with choices gets its choice field
+                kwargs.setdefault("form_class", form_class)
+            break
+    return db_field.formfield(**kwargs)

@@ -5,7 +5,7 @@ numbers that identify an organisation in the public registers, plus two
 Django-style validators for model and form fields.
 
 Sources:
-- ``/work/shared/DOMAIN.md`` §1 "Identifiers" (project research notes).
+- "Identifiers" in docs/development.md (the rules below, with checked examples).
 - National Tax Service (국세청) numbering rules for the business registration
   number (사업자등록번호 부여 체계): layout, taxpayer-kind codes and check digit.
 - Court registry (등기소) layout of the corporate registration number
@@ -56,7 +56,7 @@ _NON_DIGIT = re.compile(r"[^0-9]")
 
 
 class TaxpayerKind(StrEnum):
-    """Taxpayer kind encoded in digits 4–5 of a 사업자등록번호 (DOMAIN.md §1)."""
+    """Taxpayer kind encoded in digits 4–5 of a 사업자등록번호 (국세청 사업자등록번호 부여 체계)."""
 
     INDIVIDUAL_TAXABLE = "individual_taxable"  # 01–79: 개인 과세사업자
     INDIVIDUAL_EXEMPT = "individual_exempt"  # 90–99: 개인 면세사업자
@@ -85,8 +85,8 @@ def normalize_digits(value: object) -> str:
 
     Errors: never raises.
 
-    Source: DOMAIN.md §5 (numeric BRNs in the MOEL file can carry a trailing
-    ``.0``).
+    Source: 고용노동부 사회적기업 목록 (dataset 15090110), whose numeric BRNs can carry a
+    trailing ``.0`` (docs/data.md "Reading").
     """
     if value is None or isinstance(value, bool):
         return ""
@@ -124,7 +124,8 @@ def brn_check_digit(first_nine: str) -> int:
 
     Errors: ``ValueError`` if the input does not hold exactly 9 digits.
 
-    Source: DOMAIN.md §1; National Tax Service BRN numbering rules.
+    Source: National Tax Service BRN numbering rules ("Identifiers" in
+    docs/development.md).
     """
     digits = _checked_digits(first_nine, len(_BRN_WEIGHTS), "BRN prefix")
     nums = [int(c) for c in digits]
@@ -146,7 +147,8 @@ def brn_is_valid(value: object) -> bool:
 
     Errors: never raises.
 
-    Source: DOMAIN.md §1; National Tax Service BRN numbering rules.
+    Source: National Tax Service BRN numbering rules ("Identifiers" in
+    docs/development.md).
     """
     digits = normalize_digits(value)
     if len(digits) != BRN_LENGTH:
@@ -164,7 +166,7 @@ def brn_format(digits: object) -> str:
 
     Errors: ``ValueError`` if the value does not hold exactly 10 digits.
 
-    Source: DOMAIN.md §1 (layout ``XXX-XX-XXXXX``).
+    Source: National Tax Service BRN layout ``XXX-XX-XXXXX``.
     """
     d = _checked_digits(digits, BRN_LENGTH, "BRN")
     return f"{d[:3]}-{d[3:5]}-{d[5:]}"
@@ -196,7 +198,8 @@ def brn_taxpayer_kind(digits: object) -> TaxpayerKind:
 
     Errors: ``ValueError`` if the value does not hold exactly 10 digits.
 
-    Source: DOMAIN.md §1; National Tax Service BRN numbering rules.
+    Source: National Tax Service BRN numbering rules ("Identifiers" in
+    docs/development.md).
     """
     middle = int(_checked_digits(digits, BRN_LENGTH, "BRN")[3:5])
     if 1 <= middle <= 79:
@@ -213,11 +216,12 @@ def brn_is_sole_trader(digits: object) -> bool:
 
     Output: ``True`` for middle digits 01–79 and 90–99, else ``False``. A sole
     trader's BRN identifies a living person and is personal information
-    (DOMAIN.md §8): mask it before publishing.
+    (개인정보 보호법 §2): mask it before publishing.
 
     Errors: ``ValueError`` if the value does not hold exactly 10 digits.
 
-    Source: DOMAIN.md §1; National Tax Service BRN numbering rules.
+    Source: National Tax Service BRN numbering rules ("Identifiers" in
+    docs/development.md).
     """
     return brn_taxpayer_kind(digits) in (
         TaxpayerKind.INDIVIDUAL_TAXABLE,
@@ -237,8 +241,8 @@ def crn_check_digit(first_twelve: str) -> int:
 
     Errors: ``ValueError`` if the input does not hold exactly 12 digits.
 
-    Source: DOMAIN.md §1 (130111-0006246 and 110111-0085450 pass only this
-    unfolded variant).
+    Source: 법인등록번호 layout ("Identifiers" in docs/development.md;
+    130111-0006246 and 110111-0085450 pass only this unfolded variant).
     """
     digits = _checked_digits(first_twelve, len(_CRN_WEIGHTS), "CRN prefix")
     total = sum(int(c) * w for c, w in zip(digits, _CRN_WEIGHTS, strict=True))
@@ -257,7 +261,7 @@ def crn_is_valid(value: object) -> bool:
 
     Errors: never raises.
 
-    Source: DOMAIN.md §1.
+    Source: 법인등록번호 layout ("Identifiers" in docs/development.md).
     """
     digits = normalize_digits(value)
     if len(digits) != CRN_LENGTH:
@@ -275,7 +279,7 @@ def crn_format(digits: object) -> str:
 
     Errors: ``ValueError`` if the value does not hold exactly 13 digits.
 
-    Source: DOMAIN.md §1.
+    Source: 법인등록번호 layout ("Identifiers" in docs/development.md).
     """
     d = _checked_digits(digits, CRN_LENGTH, "CRN")
     return f"{d[:6]}-{d[6:]}"
@@ -291,7 +295,8 @@ def validate_brn(value: object) -> None:
     Errors: ``django.core.exceptions.ValidationError`` with code
     ``"invalid_brn"``, a translatable Korean message and ``params={"value": value}``.
 
-    Source: DOMAIN.md §1; National Tax Service BRN numbering rules.
+    Source: National Tax Service BRN numbering rules ("Identifiers" in
+    docs/development.md).
     """
     if not brn_is_valid(value):
         raise ValidationError(
@@ -314,7 +319,7 @@ def validate_crn(value: object) -> None:
     Errors: ``django.core.exceptions.ValidationError`` with code
     ``"invalid_crn"``, a translatable Korean message and ``params={"value": value}``.
 
-    Source: DOMAIN.md §1.
+    Source: 법인등록번호 layout ("Identifiers" in docs/development.md).
     """
     if not crn_is_valid(value):
         raise ValidationError(

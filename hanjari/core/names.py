@@ -13,11 +13,10 @@ it would make "전주한옥마을협동조합" equal to an unrelated "전주한�
 abbreviations ``(협)``/``(사협)`` are spelled out instead.
 
 Sources:
-- ``/work/shared/data/README.md`` "Quirks worth knowing" and the marker
-  spellings in the 2025-12-31 village-enterprise and self-sufficiency files.
-- ``/work/shared/DOMAIN.md`` §1 (organisation types and cooperative forms);
-  상법 (company forms), 민법 (사단·재단법인), 농어업경영체법 (영농·영어조합법인,
-  농업·어업회사법인), 협동조합 기본법 (cooperative forms).
+- data/official/README.md "Quirks" and the marker spellings in the 2025-12-31
+  village-enterprise (15080745) and self-sufficiency (15091502) files.
+- The laws that define the forms: 상법 (company forms), 민법 (사단·재단법인),
+  농어업경영체법 (영농·영어조합법인, 농업·어업회사법인), 협동조합 기본법 (cooperative forms).
 """
 
 from __future__ import annotations
@@ -298,7 +297,7 @@ def detect_legal_form(name: str | None) -> str | None:
     Errors: never raises.
 
     Source: marker spellings in the 2025-12-31 public registers
-    (data/README.md); DOMAIN.md §1 organisation and cooperative forms.
+    (data/official/README.md); 협동조합 기본법 for the cooperative forms.
     """
     if not name:
         return None

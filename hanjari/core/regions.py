@@ -10,7 +10,7 @@ Sources:
 - 행정안전부 행정표준코드관리시스템 (법정동코드): 2-digit 시도 codes; 강원특별자치도
   took code 51 (formerly 42, 강원도) on 2023-06-11 and 전북특별자치도 took 52
   (formerly 45, 전라북도) on 2024-01-18.
-- ``/work/shared/data/README.md`` "Quirks worth knowing": short and long 시도
+- data/official/README.md "Quirks": short and long 시도
   names, addresses that still say 전라북도/강원도, addresses that omit the 시도 or
   시군구.
 - 일반구 (non-autonomous districts inside a large 시) per 지방자치법 §3; we key

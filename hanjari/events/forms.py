@@ -20,7 +20,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.accounts.models import Membership
-from hanjari.core.forms import KrdsWidgetsMixin
+from hanjari.core.forms import IdMultipleChoiceField, KrdsWidgetsMixin, bounded_formfield
 from hanjari.core.identifiers import is_object_id
 from hanjari.registry.models import Council, Organization
 
@@ -99,7 +99,7 @@ class OrganizationLinesField(forms.CharField):
 
 
 def _council_field(label: Any) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+    return IdMultipleChoiceField(
         label=label,
         queryset=Council.objects.order_by("name"),
         required=False,
@@ -116,6 +116,7 @@ class EventForm(KrdsWidgetsMixin, forms.ModelForm):
 
     class Meta:
         model = Event
+        formfield_callback = bounded_formfield
         fields = [
             "title",
             "kind",
@@ -224,6 +225,7 @@ class ProgrammeItemForm(KrdsWidgetsMixin, forms.ModelForm):
 
     class Meta:
         model = ProgrammeItem
+        formfield_callback = bounded_formfield
         fields = [
             "start_time",
             "duration_minutes",
@@ -278,6 +280,7 @@ class BoothForm(KrdsWidgetsMixin, forms.ModelForm):
 
     class Meta:
         model = Booth
+        formfield_callback = bounded_formfield
         fields = [
             "number",
             "place",

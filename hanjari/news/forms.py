@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hanjari.core.forms import BoundedDateTimeField, IdChoiceField, IdMultipleChoiceField
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.images import clean_photo
 from hanjari.core.names import normalize_name
@@ -80,7 +81,7 @@ def search_organizations(query: str, *, limit: int = ORG_SEARCH_LIMIT) -> list[O
     return sorted(qs[:200], key=lambda o: (len(o.name), o.name))[:limit]
 
 
-class SectionChoiceField(forms.ModelChoiceField):
+class SectionChoiceField(IdChoiceField):
     """A choice of news section (분류), each shown by `Section.label` (translated
     when it is a standard section)."""
 
@@ -142,7 +143,7 @@ class OrganizationPicker(forms.CheckboxSelectMultiple):
         return context
 
 
-class OrganizationField(forms.ModelMultipleChoiceField):
+class OrganizationField(IdMultipleChoiceField):
     widget = OrganizationPicker
 
     def __init__(self, **kwargs: Any) -> None:
@@ -246,7 +247,7 @@ class ArticleForm(PickerFormMixin, forms.Form):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"class": "krds-input"}),
     )
-    original_published_at = forms.DateTimeField(
+    original_published_at = BoundedDateTimeField(
         label=_("원문 기사 시각"),
         required=False,
         widget=_datetime_local(),
@@ -437,13 +438,13 @@ class ImportArticleForm(PickerFormMixin, forms.Form):
         help_text=_("사람 이름만 씁니다 (예: 최선경). ‘기자’는 붙이지 않습니다."),
     )
     outlet = forms.CharField(label=_("매체"), max_length=100, widget=_text())
-    original_published_at = forms.DateTimeField(
+    original_published_at = BoundedDateTimeField(
         label=_("기사 시각 (한국 시간)"),
         required=False,
         widget=_datetime_local(),
         help_text=_("원래 매체의 기사승인·등록 시각입니다."),
     )
-    original_updated_at = forms.DateTimeField(
+    original_updated_at = BoundedDateTimeField(
         label=_("수정 시각 (한국 시간)"), required=False, widget=_datetime_local()
     )
     dateline_prefix = forms.CharField(

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core import identifiers, regions
-from hanjari.core.forms import KrdsWidgetsMixin
+from hanjari.core.forms import BoundedDateField, KrdsWidgetsMixin, bounded_formfield
 from hanjari.core.images import LOGO_MAX_SIDE, LOGO_MESSAGES, clean_picture
 
 from .importers.layouts import LAYOUTS
@@ -27,7 +27,7 @@ class ImportForm(KrdsWidgetsMixin, forms.Form):
 
     file = forms.FileField(label=_("파일 (XLSX 또는 CSV)"))
     dataset = forms.ChoiceField(label=_("데이터 종류"), choices=DATASET_CHOICES, initial="auto")
-    reference_date = forms.DateField(
+    reference_date = BoundedDateField(
         label=_("기준일"),
         required=False,
         help_text=_("비워 두면 파일 제목 줄이나 파일 이름에서 찾습니다."),
@@ -103,6 +103,7 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
 
     class Meta:
         model = Organization
+        formfield_callback = bounded_formfield
         fields = [
             "name",
             "legal_form",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
@@ -27,6 +28,35 @@ SORTS = {
 }
 # Organisations ordered by relevance (the rest follow by name).
 RANK_LIMIT = 1000
+
+
+class TextSearch(Protocol):
+    """The directory's text search (`hanjari.search.selectors` satisfies it).
+
+    The registry sits below search, so it cannot import it; the top layer installs it
+    with `use_text_search` (hanjari.site's AppConfig.ready).
+    """
+
+    def object_ids_sql(self, text: str | None, *, kind: str) -> tuple[str, list[Any]] | None:
+        """SQL and parameters selecting the ids of `kind` objects matching `text`; None
+        when nothing can match."""
+
+    def ranked_object_ids(self, text: str | None, *, kind: str, limit: int = ...) -> list[int]:
+        """Ids of `kind` objects matching `text`, best match first, at most `limit`."""
+
+
+_text_search: list[TextSearch] = []
+
+
+def use_text_search(search: TextSearch) -> None:
+    """Install the search the directory's `q` filter uses (replaces any earlier one)."""
+    _text_search[:] = [search]
+
+
+def _search() -> TextSearch:
+    if not _text_search:
+        raise ImproperlyConfigured("No text search installed: add hanjari.site to INSTALLED_APPS.")
+    return _text_search[0]
 
 
 # The directory's `kind` filter value of one exact designation kind: ``exact:cooperative``
@@ -122,11 +152,11 @@ def organization_directory(*, filters: DirectoryFilters) -> QuerySet[Organizatio
         qs = qs.filter(industry__icontains=filters.industry)
     ranked: list[int] = []
     if filters.q:
-        # The same Korean-aware search as the search page (hanjari.search): every word
-        # of `q` must match the organisation's name, other names, kinds, industry,
-        # products, description or region, particles and spacing aside.
-        from hanjari.search import selectors as search
-
+        # The same Korean-aware search as the search page (hanjari.search, installed
+        # by use_text_search): every word of `q` must match the organisation's name,
+        # other names, kinds, industry, products, description or region, particles and
+        # spacing aside.
+        search = _search()
         found = search.object_ids_sql(filters.q, kind="organization")
         if found is None:
             return qs.none()

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import logging
 import os
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from django.core import serializers
 from django.core.cache import cache
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action, set_history_user
 from hanjari.core.rules import Refusal, Step, allowed_steps
+from hanjari.core.services import apply_fields
 
 from .importers.pipeline import ImportReport, ProgressCallback, import_file
 from .models import (
@@ -59,7 +60,7 @@ def registry_import(
     """Import one official file (XLSX/CSV bytes) into the registry.
 
     `dataset` is ``auto`` or one of ``village``, ``self_sufficiency``,
-    ``social_enterprise``, ``cooperative`` (DOMAIN.md §5). `reference_date` (기준일)
+    ``social_enterprise``, ``cooperative`` (docs/data.md). `reference_date` (기준일)
     overrides the date found in the file's title lines or name. One transaction per
     file: with any error nothing is imported and the report lists each problem (row,
     column, value, reason). Returns the `ImportReport`; never raises for bad input.
@@ -703,41 +704,47 @@ def merge_candidate_decide(
     return kept
 
 
-EDITABLE_FIELDS = (
-    "name",
-    "legal_form",
-    "brn",
-    "crn",
-    "address",
-    "sido",
-    "sigungu",
-    "industry",
-    "products",
-    "description",
-    "website",
-    "phone",
-    "founded_on",
-    "status",
-    "logo",
-)
+class ProfileFields(TypedDict, total=False):
+    """An organisation's profile fields as `organization_update` and
+    `organization_get_or_create` take them (already validated by a form), by field:
+    texts as the model stores them, `founded_on` a date or None, `logo` an uploaded
+    file, the stored file, or "" to remove it."""
+
+    name: str
+    legal_form: str
+    brn: str
+    crn: str
+    address: str
+    sido: str
+    sigungu: str
+    industry: str
+    products: str
+    description: str
+    website: str
+    phone: str
+    founded_on: dt.date | None
+    status: str
+    logo: Any
+
+
+EDITABLE_FIELDS = tuple(ProfileFields.__annotations__)
 
 
 @transaction.atomic
 def organization_update(
-    *, organization: Organization, data: dict[str, Any], by: Any
+    *, organization: Organization, data: ProfileFields, by: Actor
 ) -> Organization:
-    """Change an organisation's profile fields (`EDITABLE_FIELDS` only).
+    """Change an organisation's profile fields (`ProfileFields` / `EDITABLE_FIELDS`).
 
-    Validates with `full_clean()` (raises `ValidationError` with field messages),
-    saves with history attributed to `by`, and writes the audit log. Returns the
-    organisation.
+    Validates with `full_clean()` (raises `ValidationError` with field messages, or
+    naming any field that is not a profile field), saves with history attributed to
+    `by`, and writes the audit log with the names of the fields that changed. Returns
+    the organisation.
     """
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("고칠 수 없는 항목입니다: %s") % ", ".join(sorted(unknown)))
-    changed = [k for k, v in data.items() if getattr(organization, k) != v]
-    for key, value in data.items():
-        setattr(organization, key, value)
+    changed = apply_fields(organization, data, allowed=EDITABLE_FIELDS)
     organization.full_clean()
     set_history_user(organization, by)
     organization.save()
@@ -749,7 +756,7 @@ def organization_update(
 
 
 @transaction.atomic
-def council_member_add(*, council: Council, organization: Organization, by: Any) -> bool:
+def council_member_add(*, council: Council, organization: Organization, by: Actor) -> bool:
     """Add `organization` to `council` (협의회 회원사). Returns False when it already is
     a member. Raises PermissionDenied unless `by` may manage the council (staff or its
     council admin)."""
@@ -771,7 +778,7 @@ def council_member_add(*, council: Council, organization: Organization, by: Any)
 
 
 @transaction.atomic
-def council_member_remove(*, council: Council, organization: Organization, by: Any) -> bool:
+def council_member_remove(*, council: Council, organization: Organization, by: Actor) -> bool:
     """Remove `organization` from `council`. Returns False when it was not a member.
     Raises PermissionDenied unless `by` may manage the council."""
     from .permissions import can_manage_council
@@ -793,13 +800,13 @@ def council_member_remove(*, council: Council, organization: Organization, by: A
 
 @transaction.atomic
 def council_get_or_create(
-    *, name: str, by: Any, sector: str = "", sido: str = "", sigungu: str = ""
+    *, name: str, by: Actor, sector: str = "", sido: str = "", sigungu: str = ""
 ) -> tuple[Council, bool]:
     """The council (협의회) named `name`, created with `sector` (a `SECTORS` key), `sido`
     and `sigungu` when it does not exist yet (an existing one is returned unchanged).
     Returns ``(council, created)``. Raises `ValidationError` for invalid values and
     `PermissionDenied` when `by` is neither None (system work) nor centre staff."""
-    if by is not None and not getattr(by, "is_centre_staff", False):
+    if by is not None and not by.is_centre_staff:
         raise PermissionDenied(_("협의회는 센터 관리자만 만들 수 있습니다."))
     council = Council.objects.filter(name=name).first()
     if council is not None:
@@ -813,13 +820,13 @@ def council_get_or_create(
 
 @transaction.atomic
 def organization_get_or_create(
-    *, name: str, by: Any, sido: str = "", sigungu: str = "", **fields: Any
+    *, name: str, by: Actor, sido: str = "", sigungu: str = "", **fields: Any
 ) -> tuple[Organization, bool]:
     """The organisation named `name` in `sido` / `sigungu` (same normalised name), or a
-    new one with `fields` (`EDITABLE_FIELDS`) when there is none. An existing one is
+    new one with `fields` (other `ProfileFields`) when there is none. An existing one is
     returned unchanged. Returns ``(organization, created)``. Raises `ValidationError`
     or `PermissionDenied` (not None and not centre staff)."""
-    if by is not None and not getattr(by, "is_centre_staff", False):
+    if by is not None and not by.is_centre_staff:
         raise PermissionDenied(_("조직은 센터 관리자만 만들 수 있습니다."))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:

@@ -6,14 +6,12 @@ from . import views
 
 app_name = "registry"
 
+# The profile and council pages (``registry:organization``, ``registry:council``) are
+# served by hanjari.site, which adds them to this namespace (see hanjari.site.urls).
+
 urlpatterns = [
     path("organizations/", cache_anonymous_page(views.DirectoryView.as_view()), name="directory"),
     path("organizations/export.csv", views.DirectoryExportView.as_view(), name="directory-export"),
-    path(
-        "organizations/<int:pk>/",
-        cache_anonymous_page(views.OrganizationView.as_view()),
-        name="organization",
-    ),
     path(
         "organizations/<int:pk>/edit/",
         views.OrganizationEditView.as_view(),
@@ -25,7 +23,6 @@ urlpatterns = [
         name="organization-history",
     ),
     path("councils/", cache_anonymous_page(views.CouncilListView.as_view()), name="councils"),
-    path("councils/<int:pk>/", cache_anonymous_page(views.CouncilView.as_view()), name="council"),
     path("councils/<int:pk>/members/", views.CouncilMemberView.as_view(), name="council-members"),
     path("staff/imports/", views.ImportView.as_view(), name="import"),
     path("staff/imports/<int:pk>/", views.ImportRunView.as_view(), name="import-run"),

@@ -1,4 +1,7 @@
-"""Registry pages: home, directory, profile, councils, and staff import / merge / history."""
+"""Registry pages: directory, profile edit and history, councils, and staff import / merge.
+
+Pages that combine the registry with other apps (home, profile, council) are in
+`hanjari.site`."""
 
 from __future__ import annotations
 
@@ -7,11 +10,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
-import json
-import re
 from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,7 +22,6 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -34,19 +34,16 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView
 
-from hanjari.accounts.actors import Actor
+from hanjari.accounts.actors import Actor, acting_user
 from hanjari.accounts.models import User
-from hanjari.core import identifiers, pagecache, regions
+from hanjari.core import pagecache, regions
 from hanjari.core.csvsafe import rows_to_csv, safe_cell
 from hanjari.core.http import client_ip, is_htmx, rate_allows
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.core.rules import Refusal
-from hanjari.events import selectors as events_selectors
-from hanjari.news import selectors as news_selectors
-from hanjari.recognition import selectors as recognition_selectors
 
 from . import permissions, selectors, services
 from .forms import ImportForm, MergeDecisionForm, OrganizationForm
@@ -62,43 +59,9 @@ from .models import (
     Organization,
     OrganizationMerge,
 )
+from .public import public_phone, public_website
 
 EXPORT_LIMIT = 50_000
-
-
-class HomeView(TemplateView):
-    """Home (홈): counts by sector nationally and for the home region, newest entries."""
-
-    template_name = "registry/home.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        sido, sigungu = selectors.home_region()
-        national = selectors.sector_counts()
-        local = selectors.sector_counts(sido=sido, sigungu=sigungu)
-        ctx["sectors"] = [
-            {
-                "key": key,
-                "label": label,
-                "national": national[key],
-                "local": local[key],
-                "national_url": reverse("registry:directory") + "?" + urlencode({"kind": key}),
-                "local_url": reverse("registry:directory")
-                + "?"
-                + urlencode({"kind": key, "sido": sido, "sigungu": sigungu}),
-            }
-            for key, (label, _kinds) in SECTORS.items()
-        ]
-        ctx["national_total"] = national["total"]
-        ctx["empty_sectors"] = [s["label"] for s in ctx["sectors"] if not s["national"]]
-        ctx["local_total"] = local["total"]
-        ctx["home_sido"], ctx["home_sigungu"] = sido, sigungu
-        ctx["home_url"] = (
-            reverse("registry:directory") + "?" + urlencode({"sido": sido, "sigungu": sigungu})
-        )
-        ctx["newest"] = selectors.newest_organizations()
-        ctx["latest_news"] = list(news_selectors.latest()[:5])
-        return ctx
 
 
 # Characters a text column cannot hold (PostgreSQL refuses NUL) or that no filter needs.
@@ -363,130 +326,6 @@ def export_refusal(request: HttpRequest) -> Refusal | None:
     )
 
 
-class OrganizationView(DetailView):
-    """Organisation profile (조직 정보): public fields, designations with sources,
-    councils, schema.org JSON-LD."""
-
-    template_name = "registry/organization.html"
-    context_object_name = "org"
-
-    def get_object(self, queryset: Any = None) -> Organization:
-        try:
-            return selectors.organization_profile(pk=self.kwargs["pk"])
-        except Organization.DoesNotExist as exc:
-            raise Http404(_("조직을 찾을 수 없습니다.")) from exc
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        org: Organization = self.object
-        ctx["can_edit"] = permissions.can_edit_organization(self.request.user, org)
-        ctx["can_view_history"] = permissions.can_view_history(self.request.user, org)
-        ctx["brn_public"] = public_brn(org)
-        ctx["phone_public"] = public_phone(org.phone)
-        ctx["website_url"] = public_website(org.website)
-        ctx["jsonld"] = json.dumps(_jsonld(self.request, org), ensure_ascii=False).replace(
-            "<", "\\u003c"
-        )
-        ctx["breadcrumbs"] = [(_("조직 찾기"), reverse("registry:directory")), (org.name, None)]
-        ctx["articles"] = list(news_selectors.about_organization(organization=org)[:10])
-        ctx["events"] = events_selectors.events_for_organization(organization=org)
-        ctx["recognition"] = recognition_selectors.for_organization(organization=org)
-        return ctx
-
-
-_MOBILE_PREFIXES = ("010", "011", "016", "017", "018", "019", "8210", "8211", "8216")
-_BARE_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
-# After http(s)://: a domain of two or more labels (Korean ones too) or an IPv4 address,
-# then an optional port and path.
-_URL_HOST = re.compile(
-    r"^(?:[^\W_][\w-]*\.)+[^\W\d_][\w-]*(?::\d+)?(?:[/?#]\S*)?$|"
-    r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?:[/?#]\S*)?$"
-)
-
-
-def public_phone(phone: str) -> str:
-    """The phone number as it may be shown publicly: an office number, not a mobile
-    number (010, 011, 016–019; a person's, 개인정보 보호법 §2 1호). "" when hidden or empty."""
-    digits = identifiers.normalize_digits(phone)
-    if not digits or digits.startswith(_MOBILE_PREFIXES):
-        return ""
-    return phone.strip()
-
-
-def public_website(website: str) -> str:
-    """A safe link for a 누리집 as lists write it: ``http(s)://…`` as is, a bare domain
-    (``www.hanjari.kr``) with ``https://``; "" for anything else (``javascript:``,
-    free text), which is then shown as text only."""
-    text = website.strip()
-    if re.match(r"^https?://[^\s/]+\S*$", text, re.IGNORECASE):
-        # The host must look like a domain too: older imports stored values such as
-        # ``http://javascript:alert(1)`` or ``http://-``.
-        host = re.sub(r"^https?://", "", text, flags=re.IGNORECASE)
-        return text if _URL_HOST.match(host) else ""
-    if _BARE_DOMAIN.match(text):
-        return f"https://{text}"
-    return ""
-
-
-def public_brn(org: Organization) -> str:
-    """The 사업자등록번호 as it may be shown publicly (``XXX-XX-XXXXX``), else "".
-
-    Hidden: a sole trader's number (middle digits 01–79, 90–99; it identifies a
-    person, 개인정보 보호법 §2 1호) and a number without 10 digits (an unverified number kept
-    from a list, whose kind cannot be told). Never raises.
-    """
-    if len(org.brn) != identifiers.BRN_LENGTH or not org.brn.isdigit():
-        return ""
-    if identifiers.brn_is_sole_trader(org.brn):
-        return ""
-    return identifiers.brn_format(org.brn)
-
-
-def _jsonld(request: HttpRequest, org: Organization) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": org.name,
-        "url": request.build_absolute_uri(org.get_absolute_url()),
-    }
-    if org.address:
-        data["address"] = {
-            "@type": "PostalAddress",
-            "streetAddress": org.address,
-            "addressRegion": org.sido,
-            "addressLocality": org.sigungu,
-            "addressCountry": "KR",
-        }
-    if public_website(org.website):
-        data["sameAs"] = [public_website(org.website)]
-    if public_phone(org.phone):
-        data["telephone"] = public_phone(org.phone)
-    if org.products or org.industry:
-        data["description"] = org.description or ", ".join(
-            p for p in (org.industry, org.products) if p
-        )
-    if org.brn_verified and public_brn(org):
-        data["taxID"] = public_brn(org)
-    certs = []
-    for d in org.designations.all():
-        cert: dict[str, Any] = {"@type": "Certification", "name": d.get_kind_display()}
-        if d.issuer:
-            cert["issuedBy"] = {"@type": "Organization", "name": d.issuer}
-        if d.number:
-            cert["certificationIdentification"] = d.number
-        if d.start_date:
-            cert["validFrom"] = d.start_date.isoformat()
-        cert["certificationStatus"] = (
-            "https://schema.org/CertificationActive"
-            if d.status == d.Status.ACTIVE
-            else "https://schema.org/CertificationInactive"
-        )
-        certs.append(cert)
-    if certs:
-        data["hasCertification"] = certs
-    return data
-
-
 class OrganizationEditView(ObjectPermissionMixin, View):
     """Profile edit for staff, the organisation's owners/editors and council admins."""
 
@@ -517,7 +356,11 @@ class OrganizationEditView(ObjectPermissionMixin, View):
             if "logo" in data and data["logo"] is False:
                 data["logo"] = ""
             try:
-                services.organization_update(organization=org, data=data, by=request.user)
+                services.organization_update(
+                    organization=org,
+                    data=cast(services.ProfileFields, data),
+                    by=acting_user(request.user),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -602,35 +445,6 @@ class CouncilListView(ListView):
 
     def get_queryset(self) -> Any:
         return selectors.council_list()
-
-
-class CouncilView(DetailView):
-    """A council (협의회) and its member organisations; its admins and staff also see
-    the member management form."""
-
-    template_name = "registry/council.html"
-    context_object_name = "council"
-    model = Council
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        ctx["members"] = self.object.members.order_by("name").prefetch_related("designations")
-        ctx["can_manage"] = permissions.can_manage_council(self.request.user, self.object)
-        query = self.request.GET.get("org_q", "").translate(_CONTROL_CHARS).strip()[:100]
-        ctx["org_q"] = query
-        if ctx["can_manage"] and query:
-            ctx["candidates"] = (
-                Organization.objects.filter(name__icontains=query)
-                .exclude(pk__in=self.object.members.values("pk"))
-                .order_by("name")[:20]
-            )
-        ctx["breadcrumbs"] = [
-            (_("협의회"), reverse("registry:councils")),
-            (self.object.name, None),
-        ]
-        ctx["events"] = events_selectors.events_for_council(council=self.object)
-        ctx["recognition"] = recognition_selectors.for_council(council=self.object)
-        return ctx
 
 
 def _staff_actor(request: HttpRequest) -> Actor:
@@ -974,9 +788,10 @@ class CouncilMemberView(ObjectPermissionMixin, View):
             return HttpResponse(_("조직과 동작을 골라 주세요."), status=400)
         org = get_object_or_404(Organization, pk=int(org_id))
         names = {"name": org.name}
+        by = acting_user(request.user)
         if action == "add":
-            if services.council_member_add(council=council, organization=org, by=request.user):
+            if services.council_member_add(council=council, organization=org, by=by):
                 messages.success(request, _("%(name)s을(를) 회원으로 넣었습니다.") % names)
-        elif services.council_member_remove(council=council, organization=org, by=request.user):
+        elif services.council_member_remove(council=council, organization=org, by=by):
             messages.success(request, _("%(name)s을(를) 회원에서 뺐습니다.") % names)
         return HttpResponseRedirect(reverse("registry:council", kwargs={"pk": pk}), status=303)

@@ -22,8 +22,8 @@ from hanjari.core.identifiers import (
     validate_crn,
 )
 
-KNOWN_BRN = "1248100998"  # 124-81-00998, DOMAIN.md §1
-KNOWN_CRNS = ("1301110006246", "1101110085450")  # DOMAIN.md §1
+KNOWN_BRN = "1248100998"  # 124-81-00998, "Identifiers" in docs/development.md
+KNOWN_CRNS = ("1301110006246", "1101110085450")  # the same section
 
 BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 

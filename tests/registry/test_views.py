@@ -1525,6 +1525,6 @@ def test_non_digit_identifier_is_refused_not_erased(client, org_a, member_a, fie
     ],
 )
 def test_public_website_links_only_real_web_addresses(stored, link):
-    from hanjari.registry.views import public_website
+    from hanjari.registry.public import public_website
 
     assert public_website(stored) == link

@@ -1,0 +1,168 @@
+"""Pages that combine apps: home, organisation profile and council.
+
+The registry owns organisations and councils; these pages add what the other apps
+know about them (news, events, recognition), so they live above all of them
+(layers: core → accounts → registry → news/events/recognition → search → site). Their
+URL names stay in the ``registry`` namespace (``registry:organization``,
+``registry:council``) and ``home``: see `hanjari.site.urls`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+
+from hanjari.core.text import CONTROL_CHARS
+from hanjari.events import selectors as events_selectors
+from hanjari.news import selectors as news_selectors
+from hanjari.recognition import selectors as recognition_selectors
+from hanjari.registry import permissions as registry_permissions
+from hanjari.registry import selectors as registry_selectors
+from hanjari.registry.models import SECTORS, Council, Organization
+from hanjari.registry.public import public_brn, public_phone, public_website
+
+
+class HomeView(TemplateView):
+    """Home (홈): counts by sector nationally and for the home region, newest entries."""
+
+    template_name = "site/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        sido, sigungu = registry_selectors.home_region()
+        national = registry_selectors.sector_counts()
+        local = registry_selectors.sector_counts(sido=sido, sigungu=sigungu)
+        ctx["sectors"] = [
+            {
+                "key": key,
+                "label": label,
+                "national": national[key],
+                "local": local[key],
+                "national_url": reverse("registry:directory") + "?" + urlencode({"kind": key}),
+                "local_url": reverse("registry:directory")
+                + "?"
+                + urlencode({"kind": key, "sido": sido, "sigungu": sigungu}),
+            }
+            for key, (label, _kinds) in SECTORS.items()
+        ]
+        ctx["national_total"] = national["total"]
+        ctx["empty_sectors"] = [s["label"] for s in ctx["sectors"] if not s["national"]]
+        ctx["local_total"] = local["total"]
+        ctx["home_sido"], ctx["home_sigungu"] = sido, sigungu
+        ctx["home_url"] = (
+            reverse("registry:directory") + "?" + urlencode({"sido": sido, "sigungu": sigungu})
+        )
+        ctx["newest"] = registry_selectors.newest_organizations()
+        ctx["latest_news"] = list(news_selectors.latest()[:5])
+        return ctx
+
+
+class OrganizationView(DetailView):
+    """Organisation profile (조직 정보): public fields, designations with sources,
+    councils, schema.org JSON-LD."""
+
+    template_name = "site/organization.html"
+    context_object_name = "org"
+
+    def get_object(self, queryset: Any = None) -> Organization:
+        try:
+            return registry_selectors.organization_profile(pk=self.kwargs["pk"])
+        except Organization.DoesNotExist as exc:
+            raise Http404(_("조직을 찾을 수 없습니다.")) from exc
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        org: Organization = self.object
+        ctx["can_edit"] = registry_permissions.can_edit_organization(self.request.user, org)
+        ctx["can_view_history"] = registry_permissions.can_view_history(self.request.user, org)
+        ctx["brn_public"] = public_brn(org)
+        ctx["phone_public"] = public_phone(org.phone)
+        ctx["website_url"] = public_website(org.website)
+        ctx["jsonld"] = json.dumps(_jsonld(self.request, org), ensure_ascii=False).replace(
+            "<", "\\u003c"
+        )
+        ctx["breadcrumbs"] = [(_("조직 찾기"), reverse("registry:directory")), (org.name, None)]
+        ctx["articles"] = list(news_selectors.about_organization(organization=org)[:10])
+        ctx["events"] = events_selectors.events_for_organization(organization=org)
+        ctx["recognition"] = recognition_selectors.for_organization(organization=org)
+        return ctx
+
+
+def _jsonld(request: HttpRequest, org: Organization) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": org.name,
+        "url": request.build_absolute_uri(org.get_absolute_url()),
+    }
+    if org.address:
+        data["address"] = {
+            "@type": "PostalAddress",
+            "streetAddress": org.address,
+            "addressRegion": org.sido,
+            "addressLocality": org.sigungu,
+            "addressCountry": "KR",
+        }
+    if public_website(org.website):
+        data["sameAs"] = [public_website(org.website)]
+    if public_phone(org.phone):
+        data["telephone"] = public_phone(org.phone)
+    if org.products or org.industry:
+        data["description"] = org.description or ", ".join(
+            p for p in (org.industry, org.products) if p
+        )
+    if org.brn_verified and public_brn(org):
+        data["taxID"] = public_brn(org)
+    certs = []
+    for d in org.designations.all():
+        cert: dict[str, Any] = {"@type": "Certification", "name": d.get_kind_display()}
+        if d.issuer:
+            cert["issuedBy"] = {"@type": "Organization", "name": d.issuer}
+        if d.number:
+            cert["certificationIdentification"] = d.number
+        if d.start_date:
+            cert["validFrom"] = d.start_date.isoformat()
+        cert["certificationStatus"] = (
+            "https://schema.org/CertificationActive"
+            if d.status == d.Status.ACTIVE
+            else "https://schema.org/CertificationInactive"
+        )
+        certs.append(cert)
+    if certs:
+        data["hasCertification"] = certs
+    return data
+
+
+class CouncilView(DetailView):
+    """A council (협의회) and its member organisations; its admins and staff also see
+    the member management form."""
+
+    template_name = "site/council.html"
+    context_object_name = "council"
+    model = Council
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["members"] = self.object.members.order_by("name").prefetch_related("designations")
+        ctx["can_manage"] = registry_permissions.can_manage_council(self.request.user, self.object)
+        query = CONTROL_CHARS.sub("", self.request.GET.get("org_q", "")).strip()[:100]
+        ctx["org_q"] = query
+        if ctx["can_manage"] and query:
+            ctx["candidates"] = (
+                Organization.objects.filter(name__icontains=query)
+                .exclude(pk__in=self.object.members.values("pk"))
+                .order_by("name")[:20]
+            )
+        ctx["breadcrumbs"] = [
+            (_("협의회"), reverse("registry:councils")),
+            (self.object.name, None),
+        ]
+        ctx["events"] = events_selectors.events_for_council(council=self.object)
+        ctx["recognition"] = recognition_selectors.for_council(council=self.object)
+        return ctx
