@@ -55,17 +55,31 @@ def core_name(normalized: str) -> str:
 
 
 _DETAIL = re.compile(r"[,(]")
+# The end of the place itself: a road name and building number ("중앙로1길 5-1",
+# 도로명주소법 §2) or a 동/리/가 and lot number ("신기동 472-1", "산 12"). What follows
+# is a floor, a room or a building name that lists write differently.
+_PLACE = re.compile(r"^.*?(?:로|길|동|리|가)\s+(?:산\s*)?\d+(?:-\d+)?")
 
 
 def address_key(sido: str, sigungu: str, address: str) -> str:
-    """A comparison key for an address in `sido` / `sigungu` (resolved names): the rest
-    of the address after its own 시도 and 시군구, cut before the detail ("," or "("),
-    NFKC, without spaces or punctuation. "" when the address, 시도 or 시군구 is
-    missing or nothing is left (a 시군구 alone says nothing about the place)."""
-    if not (sido and sigungu and address):
+    """A comparison key for an address: its 시도 and 시군구 (as the address writes them,
+    resolved to the current names — 전라북도 and 전북 are both 전북특별자치도 — else
+    `sido` / `sigungu`, the row's own), then the rest up to the building or lot number
+    (else up to a "," or "("), NFKC, without spaces or punctuation: "전라북도 익산시
+    중앙로1길 5-1 실오라기" and "전북 익산시 중앙로1길 5-1" agree. "" when the address,
+    the 시도 or the 시군구 is missing, or fewer than three characters are left (a 시군구
+    alone says nothing about the place)."""
+    if not address:
         return ""
-    _sido, _sigungu, rest = regions.split_address(address)
+    addr_sido, addr_sigungu, rest = regions.split_address(address)
+    sido = addr_sido.name if addr_sido else sido
+    sigungu = addr_sigungu or sigungu
+    if not (sido and sigungu):
+        return ""
     rest = _DETAIL.split(unicodedata.normalize("NFKC", rest), maxsplit=1)[0]
+    place = _PLACE.match(rest)
+    if place:
+        rest = place.group(0)
     rest = "".join(ch for ch in rest.lower() if unicodedata.category(ch)[0] in "LN")
     if len(rest) < 3:
         return ""
@@ -128,12 +142,12 @@ class OrganizationIndex:
         entry = Entry(norm, core, sido, sigungu, address_key(sido, sigungu, address))
         self.entries[key] = entry
         self.by_sido_name[(sido, norm)].append(key)
+        if entry.address:
+            self.by_address[entry.address].append(key)
         if not (sido and sigungu):
             return
         self.by_name[(sido, sigungu, norm)].append(key)
         self.by_core[(sido, sigungu, core)].append(key)
-        if entry.address:
-            self.by_address[entry.address].append(key)
         for block in self._block_keys(sido, sigungu, core):
             self.blocks[block].append(key)
 
@@ -165,5 +179,8 @@ class OrganizationIndex:
         )
         return [(keys[i], float(score)) for _choice, score, i in found], skipped
 
-    def at_address(self, key: str) -> list[int]:
-        return self.by_address.get(key, []) if key else []
+    def at_address(self, key: str) -> tuple[list[int], int]:
+        """The organisations at the address `key` (the newest `COMPARE_LIMIT`), and how
+        many older ones were left out."""
+        members = self.by_address.get(key, []) if key else []
+        return members[-COMPARE_LIMIT:], max(0, len(members) - COMPARE_LIMIT)

@@ -933,9 +933,18 @@ def _other_entity(plan: _Plan, key: int, row: ParsedRow) -> bool:
 
 
 def _match_or_create(row: ParsedRow, plan: _Plan) -> Organization:
-    """Plan the organisation a new designation belongs to (see the module docstring
-    and `matching`): an existing one it is linked to, or a new one, with the merge
-    candidates (병합 후보) staff should review."""
+    """Plan the organisation a new designation belongs to: an existing one it is linked
+    to, or a new one, with the merge candidates (병합 후보) staff should review.
+
+    Linked: the same official 사업자등록번호; else the same normalised name in the same
+    시도 and 시군구; else the same core name (one side without the cooperative word)
+    at the same normalised address, both sides with a 시군구. Proposed for review (at
+    most `QUEUE_LIMIT`, best first): a 사업자등록번호 typed by a member, the same name
+    twice in one list, the same name where one side has no 시군구, the same core name
+    in the same 시군구, a similar name at the same address, a near-identical name in
+    the same 시군구. Never linked or proposed: two different official 사업자등록번호.
+    Signals and sources: docs/data.md ("Matching").
+    """
     index = plan.index
     sido, sigungu = row.org["sido"], row.org["sigungu"]
     norm = normalize_name(row.org["name"])
@@ -945,14 +954,15 @@ def _match_or_create(row: ParsedRow, plan: _Plan) -> Organization:
     review: dict[int, tuple[float, str]] = {}
 
     def propose(key: int, score: float, reason: str) -> None:
-        if key not in review or review[key][0] < score:
+        if not _other_entity(plan, key, row) and (key not in review or review[key][0] < score):
             review[key] = (score, reason)
 
     if row.brn_valid:
         for key in index.member_brn.get(row.brn, []):
             # A number typed on a profile is no official source: ask, do not link.
             propose(key, 100.0, _("회원이 입력한 사업자등록번호가 같습니다."))
-    address = address_key(sido, sigungu, row.org["address"])
+    at_address, uncompared = index.at_address(address_key(sido, sigungu, row.org["address"]))
+    plan.uncompared += uncompared
     if sido and sigungu:
         for key in index.by_name.get((sido, sigungu, norm), []):
             if _other_entity(plan, key, row):
@@ -963,39 +973,35 @@ def _match_or_create(row: ParsedRow, plan: _Plan) -> Organization:
                 propose(key, 100.0, _("같은 목록에 같은 시군구, 같은 이름이 두 번 있습니다."))
                 continue
             return _link(key, row, plan)
-        for key in index.at_address(address):
+        for key in at_address:
             entry = index.entries[key]
-            if _other_entity(plan, key, row) or key in plan.orgs_in_dataset:
-                continue
-            if entry.core == core and core in (norm, entry.norm):
+            if (
+                entry.sigungu
+                and entry.core == core
+                and core in (norm, entry.norm)
+                and key not in plan.orgs_in_dataset
+                and not _other_entity(plan, key, row)
+            ):
                 # Same place, same name but that one side adds a legal form
                 # ("온두레밥상협동조합" / "(주)온두레밥상"): one organisation in two lists.
                 return _link(key, row, plan)
-        for key in index.by_core.get((sido, sigungu, core), []):
-            if not _other_entity(plan, key, row):
-                propose(
-                    key,
-                    100.0,
-                    _("같은 시군구에 법인 형태만 다르고 이름이 같은 조직이 있습니다."),
-                )
-        for key in index.at_address(address):
-            if _other_entity(plan, key, row):
-                continue
-            score = float(fuzz.ratio(core, index.entries[key].core))
-            if score >= ADDRESS_SIMILARITY:
-                propose(key, score, _("같은 주소에 이름이 비슷한 조직이 있습니다."))
-        similar, uncompared = index.similar(norm, sido, sigungu)
-        plan.uncompared += uncompared
-        for key, score in similar:
-            if not _other_entity(plan, key, row):
-                propose(key, score, _("같은 시군구에 이름이 매우 비슷한 조직이 있습니다."))
     if sido:
         for key in index.by_sido_name.get((sido, norm), []):
-            if _other_entity(plan, key, row):
-                continue
             if index.entries[key].sigungu and sigungu:
                 continue  # same 시군구: handled above; another 시군구: another organisation
             propose(key, 100.0, _("같은 시도에 같은 이름이 있지만 한쪽의 시군구를 알 수 없습니다."))
+    if sido and sigungu:
+        for key in index.by_core.get((sido, sigungu, core), []):
+            propose(key, 100.0, _("같은 시군구에 법인 형태만 다르고 이름이 같은 조직이 있습니다."))
+    for key in at_address:
+        score = float(fuzz.ratio(core, index.entries[key].core))
+        if score >= ADDRESS_SIMILARITY:
+            propose(key, score, _("같은 주소에 이름이 비슷한 조직이 있습니다."))
+    if sido and sigungu:
+        similar, uncompared = index.similar(norm, sido, sigungu)
+        plan.uncompared += uncompared
+        for key, score in similar:
+            propose(key, score, _("같은 시군구에 이름이 매우 비슷한 조직이 있습니다."))
     org = Organization(
         name=row.org["name"],
         legal_form=detect_legal_form(row.org["name"]) or "",
