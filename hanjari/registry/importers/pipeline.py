@@ -41,6 +41,7 @@ from hanjari.core import identifiers, regions
 from hanjari.core.audit import log_action
 from hanjari.core.csvsafe import rows_to_csv
 from hanjari.core.names import detect_legal_form, normalize_name
+from hanjari.core.text import invisible_characters, is_invisible, remove_invisible
 
 from ..models import (
     Designation,
@@ -51,6 +52,7 @@ from ..models import (
     SourceDataset,
     SourceRecord,
 )
+from . import reading
 from .layouts import LAYOUTS, Layout, best_layout
 from .matching import (
     ADDRESS_SIMILARITY,
@@ -162,7 +164,10 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일$"),
 )
-_FILE_DATE = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
+# A date in a file name: 20YYMMDD with one separator (or none) used twice, not inside a
+# longer number. A lookahead, so every position is tried: in "list_2025_2025-12-31" the
+# first "2025_20…" is no date and must not hide the real one after it.
+_FILE_DATE = re.compile(r"(?<!\d)(?=(20\d{2})([-_.]?)(\d{2})\2(\d{2})(?!\d))")
 _TITLE_DATE = re.compile(r"(20\d{2})\s*[.\-년]\s*(\d{1,2})\s*[.\-월]\s*(\d{1,2})\s*[.일]?\s*기준")
 
 
@@ -226,11 +231,11 @@ def web_address(text: str) -> str | None:
 def reference_date_from(file_name: str, title_lines: list[str]) -> dt.date | None:
     """The snapshot's reference date (기준일) from a title line such as
     "(2025. 12. 31. 기준)" or from a date in the file name; None if neither has one."""
-    found = [m for line in title_lines for m in _TITLE_DATE.finditer(line)]
-    found += list(_FILE_DATE.finditer(file_name))
-    for m in found:
+    found = [(m[1], m[2], m[3]) for line in title_lines for m in _TITLE_DATE.finditer(line)]
+    found += [(m[1], m[3], m[4]) for m in _FILE_DATE.finditer(file_name)]
+    for year, month, day in found:
         try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return dt.date(int(year), int(month), int(day))
         except ValueError:  # "2025. 13. 31. 기준": not a date, look further
             continue
     return None
@@ -272,13 +277,20 @@ def parse_rows(layout: Layout, table: Table, report: ImportReport) -> list[Parse
     for row_number, cells in table.rows:
         raw = {h: cells[i] for i, h in enumerate(table.headers) if h}
         values = {f: clean(cells[i]) for f, i in columns.items()}
+        invisible = _strip_invisible(row_number, values, header_names)
         name = values.get("name", "")
         if not name:
+            hidden = [i for i in invisible if i.column == header_names.get("name")]
             report.errors.append(
-                Issue(row_number, header_names.get("name", ""), "", _("이름이 없습니다."))
+                Issue(
+                    row_number,
+                    header_names.get("name", ""),
+                    hidden[0].value if hidden else "",
+                    _("이름에 보이지 않는 문자만 있습니다.") if hidden else _("이름이 없습니다."),
+                )
             )
             continue
-        row = ParsedRow(row_number, raw, values, {}, {}, "")
+        row = ParsedRow(row_number, raw, values, {}, {}, "", warnings=invisible)
         bad_date = False
         for date_field in layout.date_fields:
             text = values.get(date_field, "")
@@ -305,6 +317,31 @@ def parse_rows(layout: Layout, table: Table, report: ImportReport) -> list[Parse
     for row in parsed:
         report.warnings.extend(row.warnings)
     return parsed
+
+
+def _strip_invisible(
+    row_number: int, values: dict[str, str], header_names: dict[str, str]
+) -> list[Issue]:
+    """Remove invisible characters (zero-width spaces, bidirectional overrides such as
+    U+202E, non-characters; `hanjari.core.text.is_invisible`) from every field of a row,
+    in place, with a warning per cell that shows where they were (``가<U+202E>나``). The
+    source record keeps the cell as read. A name that is nothing but such characters
+    becomes empty (an error)."""
+    warnings = []
+    for field_name, value in values.items():
+        found = invisible_characters(value)
+        if not found:
+            continue
+        values[field_name] = clean(remove_invisible(value))
+        warnings.append(
+            Issue(
+                row_number,
+                header_names.get(field_name, field_name),
+                "".join(f"<U+{ord(ch):04X}>" if is_invisible(ch) else ch for ch in value),
+                _("보이지 않는 문자(%(chars)s)를 지우고 가져옵니다.") % {"chars": ", ".join(found)},
+            )
+        )
+    return warnings
 
 
 def _fill_region(row: ParsedRow, header_names: dict[str, str]) -> None:
@@ -1180,6 +1217,15 @@ def _finish_run(run: ImportRun, report: ImportReport, *, status: str) -> None:
     run.finished_at = timezone.now()
     run.report = report.as_dict()
     run.save()
+
+
+def refuse_too_large(file_name: str, size: int, *, user: Any = None) -> ImportReport:
+    """The failed report (and recorded run) of a file of `size` bytes over
+    `reading.MAX_FILE_BYTES`, refused on its size before any of it is read."""
+    report = ImportReport(file_name=file_name, sha256="")
+    report.errors.append(Issue(0, "", "", str(reading.too_large(size))))
+    _record_failure(report, user)
+    return report
 
 
 def _check_snapshot_order(layout: Layout, report: ImportReport) -> None:

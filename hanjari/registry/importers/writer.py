@@ -29,9 +29,9 @@ from django.db.models import Model
 
 from hanjari.core.audit import set_history_user
 
-CHUNK_SECONDS = 0.05
+CHUNK_SECONDS = 0.1
 CHUNK_WRITES = 400
-PAUSE_SECONDS = 0.03
+PAUSE_SECONDS = 0.02
 
 Undo = Callable[[], None]
 
