@@ -1,19 +1,22 @@
 """Validate an official file row by row and apply it to the registry.
 
-The whole file is one transaction: any error (missing header, unknown layout, a row
-without a name, an unreadable row or date, an older snapshot) imports nothing and
-returns a row-by-row report. Warnings (bad 사업자등록번호 check digit, unknown 시도,
-address in another 시도, a 누리집 that is not an http(s) address and is left out) import
-but are flagged.
+All or nothing per file: any error (missing or repeated header, unknown layout, a row
+without a name, an unreadable row or date, an older snapshot, a file too large) imports
+nothing and returns a row-by-row report. Warnings (bad 사업자등록번호 check digit,
+unknown 시도, address in another 시도, a 누리집 that is not an http(s) address and is
+left out, invisible characters removed) import but are flagged.
 
-Matching the same organisation across lists (DOMAIN.md §9): an existing designation
-with the same source key → same organisation; same valid 사업자등록번호 → same
-organisation; same normalised name in the same 시도 and 시군구 → same organisation;
-a near-identical name there, or the same name where one side (or both) has no 시군구 →
-a new organisation and a merge candidate for staff review. The same name in another
-city is another organisation, and so is the same name with another valid
-사업자등록번호. Linking fills the organisation's empty fields from the row and keeps
-the row's spelling of the name as an alias.
+The file is read, validated and matched with no transaction open (`plan_rows`); the
+planned writes are then applied in short transactions that other requests interleave
+with, and undone together if one fails (`writer`).
+
+Matching the same organisation across lists (docs/data.md "Matching"): an existing
+designation with the same source key → same organisation; otherwise `_match_or_create`
+links the row by its official 사업자등록번호, its normalised name in its 시군구, or its
+core name at the same address, and proposes look-alikes for staff review
+(`matching`). The same name in another city is another organisation, and so is the
+same name with another official 사업자등록번호. Linking fills the organisation's empty
+fields from the row and keeps the row's spelling of the name as an alias.
 
 A row whose source key changed between snapshots (the list now gives, or no longer
 gives, a 사업자등록번호; a second row with the same name appeared) is matched to its
@@ -23,6 +26,7 @@ designation by name, region and address (`_Rekeyer`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import re
@@ -872,7 +876,7 @@ def _plan_missing(
     for pk in sorted(set(current.values_list("pk", flat=True)) - seen):
         plan.writer.save_fields(
             Designation,
-            lambda pk=pk: pk,
+            functools.partial(int, pk),
             {"status": Designation.Status.NOT_IN_LATEST, "not_in_latest_since": ref_date},
         )
         plan.report.missing += 1

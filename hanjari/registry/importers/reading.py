@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 HEADER_SCAN_ROWS = 20
 CSV_ENCODINGS = ("utf-8-sig", "cp949")
 # Official lists are a few dozen columns wide and at most some tens of thousands of rows
-# long (the cooperative list is the longest, DOMAIN.md §5). Cells right of
+# long (the cooperative list, 15155661, is the longest; docs/data.md). Cells right of
 # XLSX_MAX_COLUMNS are not read; a file with content below row MAX_ROWS is refused.
 XLSX_MAX_COLUMNS = 200
 MAX_ROWS = 100_000

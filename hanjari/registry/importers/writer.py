@@ -98,7 +98,11 @@ class Writer:
             query = model._default_manager.filter(pk=pk)
             before = query.values(*values).first() or {}
             query.update(**values)
-            return lambda: model._default_manager.filter(pk=pk).update(**before)
+
+            def undo() -> None:
+                model._default_manager.filter(pk=pk).update(**before)
+
+            return undo
 
         self.add(run)
 
