@@ -24,7 +24,7 @@ from hanjari.core.audit import log_action, set_history_user
 from hanjari.core.rules import Refusal, Step, allowed_steps
 from hanjari.core.services import apply_fields
 
-from .importers.pipeline import ImportReport, ProgressCallback, import_file
+from .importers.pipeline import ImportReport, ProgressCallback, import_file, refuse_too_large
 from .models import (
     Council,
     CouncilMembership,
@@ -59,11 +59,15 @@ def registry_import(
 ) -> ImportReport:
     """Import one official file (XLSX/CSV bytes) into the registry.
 
-    `dataset` is ``auto`` or one of ``village``, ``self_sufficiency``,
-    ``social_enterprise``, ``cooperative`` (docs/data.md). `reference_date` (기준일)
-    overrides the date found in the file's title lines or name. One transaction per
-    file: with any error nothing is imported and the report lists each problem (row,
-    column, value, reason). Returns the `ImportReport`; never raises for bad input.
+    `dataset` is ``auto`` or one of ``village`` (공공데이터포털 15080745),
+    ``self_sufficiency`` (15091502), ``social_enterprise`` (15090110), ``cooperative``
+    (15155661); docs/data.md. `reference_date` (기준일) overrides the date found in the
+    file's title lines or name. All or nothing per file: with any error nothing is
+    imported and the report lists each problem (row, column, value, reason). The file
+    is read, validated and matched before anything is written, then written in short
+    transactions that other requests interleave with (undone together if one fails).
+    `progress(done, total)` is called, outside any transaction, as rows are written.
+    Returns the `ImportReport`; never raises for bad input.
     """
     return import_file(
         data,
@@ -282,6 +286,13 @@ def _candidate_state(candidate: MergeCandidate) -> dict[str, Any]:
     state["decided_at"] = candidate.decided_at.isoformat() if candidate.decided_at else None
     state["created_at"] = candidate.created_at.isoformat()
     return state
+
+
+def registry_import_refuse_size(*, file_name: str, size: int, user: Any = None) -> ImportReport:
+    """Record the refusal of an official file of `size` bytes, too large to read
+    (`reading.MAX_FILE_BYTES`), without reading it: a failed `ImportRun` with one
+    error. Returns the report."""
+    return refuse_too_large(file_name, size, user=user)
 
 
 @transaction.atomic

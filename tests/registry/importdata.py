@@ -26,9 +26,9 @@ from hanjari.registry.models import (
     SourceRecord,
 )
 
-# Business registration numbers (사업자등록번호) whose check digit holds ("Identifiers" in
-# docs/development.md:
-# 124-81-00998 is the documented example; the others were computed with the same rule).
+# Business registration numbers (사업자등록번호) whose check digit holds (the rule in
+# hanjari/core/identifiers.py: 124-81-00998 is its documented example; the others were
+# computed with the same rule).
 BRN_A = "124-81-00998"
 BRN_B = "220-81-01126"
 BRN_C = "105-82-01237"
@@ -90,7 +90,8 @@ SE_OLD_HEADERS: dict[str, str] = {
     "website": "홈페이지",
     "round": "인증회차",
 }
-# 전국협동조합표준데이터 (15155661), standard-data style columns (an inference: docs/data.md).
+# 전국협동조합표준데이터 (15155661), standard-data style columns (an inference,
+# docs/data.md).
 COOP_HEADERS: dict[str, str] = {
     "name": "협동조합명",
     "coop_type": "협동조합유형",

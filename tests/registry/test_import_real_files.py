@@ -143,8 +143,9 @@ def test_self_sufficiency_file(self_sufficiency_report):
     assert (report.header_row, report.encoding) == (1, "cp949")
     assert report.reference_date == REFERENCE_DATE
     assert (report.rows, report.created) == (977, 977)
-    # Three rows join village enterprises; one near-duplicate pair is queued.
-    assert (report.organizations_created, report.linked, report.queued) == (974, 3, 1)
+    # Four rows join village enterprises (실오라기 by its address); one near-duplicate
+    # pair is queued.
+    assert (report.organizations_created, report.linked, report.queued) == (973, 4, 1)
     assert [w.row for w in report.warnings] == [461, 579, 598]
     designations = Designation.objects.filter(dataset__dataset_id="15091502")
     assert designations.count() == len(file_rows)
@@ -166,7 +167,7 @@ def test_self_sufficiency_file(self_sufficiency_report):
 def test_every_row_has_a_record(reports, db):
     assert SourceRecord.objects.count() == 1727 + 977
     assert SourceRecord.objects.filter(organization__isnull=True).count() == 0
-    assert Organization.objects.count() == 1727 + 974
+    assert Organization.objects.count() == 1727 + 973
     assert ImportRun.objects.filter(status="succeeded").count() == 2
 
 
@@ -290,6 +291,7 @@ def test_organisations_in_both_lists_are_linked(reports, db):
     assert sorted((o.name, o.sido, o.sigungu) for o in both) == [
         ("(주)편안한집", "경상남도", "하동군"),
         ("㈜그린택배", "경기도", "구리시"),
+        ("실오라기협동조합", "전북특별자치도", "익산시"),
         ("협동조합 행복한밥상", "서울특별시", "구로구"),
     ]
     for o in both:
@@ -303,20 +305,37 @@ def test_organisations_in_both_lists_are_linked(reports, db):
     assert hadong.address == "고전면 재첩길 5-6"
     assert hadong.industry == "건설업"
     assert org("㈜그린택배").aliases == ["(주)그린택배"]
+    # The same address written "전북 … 5-1" and "전라북도 … 5-1 실오라기", the name with
+    # and without 협동조합: one organisation.
+    assert org("실오라기협동조합").aliases == ["실오라기"]
     # Same names elsewhere (대전 대덕구, 전남 해남군) are other organisations.
     others = Organization.objects.filter(name_normalized="행복한밥상")
     assert sorted(others.values_list("sigungu", flat=True)) == ["대덕구", "해남군"]
     assert all(o.designations.count() == 1 for o in others)
 
 
-def test_near_duplicate_pair_is_queued(reports, db):
-    [candidate] = MergeCandidate.objects.all()
-    assert (candidate.left_name, candidate.right_name) == (
-        "지에스(GS)25 울산온산강변점",
-        "지에스(GS)25온산강변점",
-    )
-    assert candidate.status == MergeCandidate.Status.PENDING
-    assert candidate.left.sigungu == candidate.right.sigungu == "울주군"
+def test_look_alike_pairs_are_queued(reports, db):
+    candidates = MergeCandidate.objects.order_by("pk")
+    assert [(c.left_name, c.right_name, c.score, c.reason) for c in candidates] == [
+        # In the village list: the same core name in 대구 동구 (협동조합 / 영농조합법인) …
+        (
+            "안심협동조합",
+            "안심영농조합법인",
+            100.0,
+            "같은 시군구에 법인 형태만 다르고 이름이 같은 조직이 있습니다.",
+        ),
+        # … and two names at one address in 서귀포시.
+        ("㈜난드르", "난드르마을협동조합", 75.0, "같은 주소에 이름이 비슷한 조직이 있습니다."),
+        # Across the lists, in 울주군.
+        (
+            "지에스(GS)25 울산온산강변점",
+            "지에스(GS)25온산강변점",
+            pytest.approx(92.3, abs=0.1),
+            "같은 시군구에 이름이 매우 비슷한 조직이 있습니다.",
+        ),
+    ]
+    assert {c.status for c in candidates} == {MergeCandidate.Status.PENDING}
+    assert candidates[2].left.sigungu == candidates[2].right.sigungu == "울주군"
 
 
 def test_reimport_changes_nothing(reports, db):

@@ -1,4 +1,5 @@
-"""The four official list layouts (DOMAIN.md §5) and how a row maps to fields.
+"""The four official list layouts (공공데이터포털 datasets 15080745, 15091502, 15090110,
+15155661; docs/data.md "Datasets and layouts") and how a row maps to fields.
 
 Each `Layout` names its 공공데이터포털 dataset, publisher and columns. A column is
 known by one or more header spellings (compared without whitespace); `required`
@@ -123,8 +124,8 @@ SOCIAL_ENTERPRISE = Layout(
     date_fields=frozenset({"start_date"}),
 )
 
-# The cooperative standard data (15155661) layout was not found verbatim [GAP in
-# DOMAIN.md §5]; these columns follow the 공공데이터 표준데이터 conventions [I].
+# The cooperative standard data (15155661) layout was not found verbatim (a gap noted in
+# docs/data.md); these columns follow the 공공데이터 표준데이터 conventions (an inference).
 COOPERATIVE = Layout(
     key="cooperative",
     dataset_id="15155661",

@@ -1,19 +1,22 @@
 """Validate an official file row by row and apply it to the registry.
 
-The whole file is one transaction: any error (missing header, unknown layout, a row
-without a name, an unreadable row or date, an older snapshot) imports nothing and
-returns a row-by-row report. Warnings (bad 사업자등록번호 check digit, unknown 시도,
-address in another 시도, a 누리집 that is not an http(s) address and is left out) import
-but are flagged.
+All or nothing per file: any error (missing or repeated header, unknown layout, a row
+without a name, an unreadable row or date, an older snapshot, a file too large) imports
+nothing and returns a row-by-row report. Warnings (bad 사업자등록번호 check digit,
+unknown 시도, address in another 시도, a 누리집 that is not an http(s) address and is
+left out, invisible characters removed) import but are flagged.
 
-Matching the same organisation across lists (DOMAIN.md §9): an existing designation
-with the same source key → same organisation; same valid 사업자등록번호 → same
-organisation; same normalised name in the same 시도 and 시군구 → same organisation;
-a near-identical name there, or the same name where one side (or both) has no 시군구 →
-a new organisation and a merge candidate for staff review. The same name in another
-city is another organisation, and so is the same name with another valid
-사업자등록번호. Linking fills the organisation's empty fields from the row and keeps
-the row's spelling of the name as an alias.
+The file is read, validated and matched with no transaction open (`plan_rows`); the
+planned writes are then applied in short transactions that other requests interleave
+with, and undone together if one fails (`writer`).
+
+Matching the same organisation across lists (docs/data.md "Matching"): an existing
+designation with the same source key → same organisation; otherwise `_match_or_create`
+links the row by its official 사업자등록번호, its normalised name in its 시군구, or its
+core name at the same address, and proposes look-alikes for staff review
+(`matching`). The same name in another city is another organisation, and so is the
+same name with another official 사업자등록번호. Linking fills the organisation's empty
+fields from the row and keeps the row's spelling of the name as an alias.
 
 A row whose source key changed between snapshots (the list now gives, or no longer
 gives, a 사업자등록번호; a second row with the same name appeared) is matched to its
@@ -23,7 +26,9 @@ designation by name, region and address (`_Rekeyer`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -31,14 +36,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
 
 from hanjari.core import identifiers, regions
-from hanjari.core.audit import log_action, set_history_user
+from hanjari.core.audit import log_action
 from hanjari.core.csvsafe import rows_to_csv
-from hanjari.core.names import detect_legal_form, name_similarity, normalize_name
+from hanjari.core.names import detect_legal_form, normalize_name
+from hanjari.core.text import invisible_characters, is_invisible, remove_invisible
 
 from ..models import (
     Designation,
@@ -49,12 +56,22 @@ from ..models import (
     SourceDataset,
     SourceRecord,
 )
+from . import reading
 from .layouts import LAYOUTS, Layout, best_layout
+from .matching import (
+    ADDRESS_SIMILARITY,
+    REVIEW_SIMILARITY,
+    OrganizationIndex,
+    address_key,
+    core_name,
+)
 from .reading import FileReadError, Table, read_table
+from .writer import Writer
 
-# Name similarity (rapidfuzz ratio, 0–100) from which two organisations in the same
-# 시군구 are queued for review rather than kept apart silently.
-REVIEW_SIMILARITY = 90.0
+__all__ = ["REVIEW_SIMILARITY", "ImportReport", "Issue", "import_file", "read_and_validate"]
+
+logger = logging.getLogger(__name__)
+
 
 ORG_FIELDS = (
     "name",
@@ -104,6 +121,10 @@ class ImportReport:
     linked: int = 0
     queued: int = 0
     missing: int = 0
+    # Review candidates beyond `QUEUE_LIMIT` per row, not queued (summarised in a warning).
+    not_queued: int = 0
+    # Look-alike names not compared because their block was longer than COMPARE_LIMIT.
+    not_compared: int = 0
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     run_id: int | None = None
@@ -147,7 +168,10 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일$"),
 )
-_FILE_DATE = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
+# A date in a file name: 20YYMMDD with one separator (or none) used twice, not inside a
+# longer number. A lookahead, so every position is tried: in "list_2025_2025-12-31" the
+# first "2025_20…" is no date and must not hide the real one after it.
+_FILE_DATE = re.compile(r"(?<!\d)(?=(20\d{2})([-_.]?)(\d{2})\2(\d{2})(?!\d))")
 _TITLE_DATE = re.compile(r"(20\d{2})\s*[.\-년]\s*(\d{1,2})\s*[.\-월]\s*(\d{1,2})\s*[.일]?\s*기준")
 
 
@@ -211,11 +235,11 @@ def web_address(text: str) -> str | None:
 def reference_date_from(file_name: str, title_lines: list[str]) -> dt.date | None:
     """The snapshot's reference date (기준일) from a title line such as
     "(2025. 12. 31. 기준)" or from a date in the file name; None if neither has one."""
-    found = [m for line in title_lines for m in _TITLE_DATE.finditer(line)]
-    found += list(_FILE_DATE.finditer(file_name))
-    for m in found:
+    found = [(m[1], m[2], m[3]) for line in title_lines for m in _TITLE_DATE.finditer(line)]
+    found += [(m[1], m[3], m[4]) for m in _FILE_DATE.finditer(file_name)]
+    for year, month, day in found:
         try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return dt.date(int(year), int(month), int(day))
         except ValueError:  # "2025. 13. 31. 기준": not a date, look further
             continue
     return None
@@ -257,13 +281,20 @@ def parse_rows(layout: Layout, table: Table, report: ImportReport) -> list[Parse
     for row_number, cells in table.rows:
         raw = {h: cells[i] for i, h in enumerate(table.headers) if h}
         values = {f: clean(cells[i]) for f, i in columns.items()}
+        invisible = _strip_invisible(row_number, values, header_names)
         name = values.get("name", "")
         if not name:
+            hidden = [i for i in invisible if i.column == header_names.get("name")]
             report.errors.append(
-                Issue(row_number, header_names.get("name", ""), "", _("이름이 없습니다."))
+                Issue(
+                    row_number,
+                    header_names.get("name", ""),
+                    hidden[0].value if hidden else "",
+                    _("이름에 보이지 않는 문자만 있습니다.") if hidden else _("이름이 없습니다."),
+                )
             )
             continue
-        row = ParsedRow(row_number, raw, values, {}, {}, "")
+        row = ParsedRow(row_number, raw, values, {}, {}, "", warnings=invisible)
         bad_date = False
         for date_field in layout.date_fields:
             text = values.get(date_field, "")
@@ -290,6 +321,31 @@ def parse_rows(layout: Layout, table: Table, report: ImportReport) -> list[Parse
     for row in parsed:
         report.warnings.extend(row.warnings)
     return parsed
+
+
+def _strip_invisible(
+    row_number: int, values: dict[str, str], header_names: dict[str, str]
+) -> list[Issue]:
+    """Remove invisible characters (zero-width spaces, bidirectional overrides such as
+    U+202E, non-characters; `hanjari.core.text.is_invisible`) from every field of a row,
+    in place, with a warning per cell that shows where they were (``가<U+202E>나``). The
+    source record keeps the cell as read. A name that is nothing but such characters
+    becomes empty (an error)."""
+    warnings = []
+    for field_name, value in values.items():
+        found = invisible_characters(value)
+        if not found:
+            continue
+        values[field_name] = clean(remove_invisible(value))
+        warnings.append(
+            Issue(
+                row_number,
+                header_names.get(field_name, field_name),
+                "".join(f"<U+{ord(ch):04X}>" if is_invisible(ch) else ch for ch in value),
+                _("보이지 않는 문자(%(chars)s)를 지우고 가져옵니다.") % {"chars": ", ".join(found)},
+            )
+        )
+    return warnings
 
 
 def _fill_region(row: ParsedRow, header_names: dict[str, str]) -> None:
@@ -592,37 +648,6 @@ def read_and_validate(
     return layout, rows, report
 
 
-class _Matcher:
-    """In-memory index of organisations for matching rows of one file."""
-
-    def __init__(self) -> None:
-        self.by_brn: dict[str, int] = {}
-        self.brn_of: dict[int, str] = {}
-        self.by_region: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-        self.by_sido_name: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-        for pk, norm, sido, sigungu, brn, brn_ok in Organization.objects.values_list(
-            "pk", "name_normalized", "sido", "sigungu", "brn", "brn_verified"
-        ):
-            self.add(pk, norm, sido, sigungu, brn if brn_ok else "")
-
-    def add(self, pk: int, norm: str, sido: str, sigungu: str, brn: str) -> None:
-        self.set_brn(pk, brn)
-        self.by_region[(sido, sigungu)].append((pk, norm))
-        self.by_sido_name[(sido, norm)].append((pk, sigungu))
-
-    def set_brn(self, pk: int, brn: str) -> None:
-        """Record `pk`'s verified 사업자등록번호 (pass "" when it has none)."""
-        if brn:
-            self.by_brn.setdefault(brn, pk)
-            self.brn_of[pk] = brn
-
-    def other_entity(self, pk: int, row: ParsedRow) -> bool:
-        """Whether `pk` and the row carry different verified 사업자등록번호: two legal
-        entities, never the same organisation whatever their names."""
-        other = self.brn_of.get(pk, "")
-        return bool(row.brn_valid and other and other != row.brn)
-
-
 class _Rekeyer:
     """Finds the designation of a row whose source key changed between snapshots.
 
@@ -669,58 +694,84 @@ class _Rekeyer:
         return row.brn_valid and identifiers.brn_is_valid(before) and before != row.brn
 
 
-def apply_rows(
+@dataclass
+class _Plan:
+    """The state of one import while it is planned (nothing written yet).
+
+    `orgs` maps an index key (a pk, or a negative number for an organisation this
+    file creates) to the one in-memory copy of that organisation, so every row sees
+    what earlier rows planned for it. `capped` lists rows whose review candidates
+    were cut to `QUEUE_LIMIT`, with how many were left out.
+    """
+
+    report: ImportReport
+    writer: Writer
+    index: OrganizationIndex
+    orgs: dict[int, Organization] = field(default_factory=dict)
+    keys: dict[int, int] = field(default_factory=dict)  # id(org) → index key
+    orgs_in_dataset: set[int] = field(default_factory=set)
+    capped: list[tuple[int, int]] = field(default_factory=list)
+    uncompared: int = 0
+
+    def org(self, key: int) -> Organization:
+        if key not in self.orgs:
+            self.orgs[key] = Organization.objects.get(pk=key)
+            self.keys[id(self.orgs[key])] = key
+        return self.orgs[key]
+
+    def key_of(self, org: Organization) -> int:
+        return self.keys.setdefault(id(org), org.pk)
+
+
+# At most this many merge candidates are queued for one row (the best scores first);
+# the rest are counted in the report (`ImportReport.not_queued`).
+QUEUE_LIMIT = 5
+
+
+def plan_rows(
     layout: Layout,
     rows: list[ParsedRow],
     report: ImportReport,
+    run: ImportRun,
+    dataset: SourceDataset,
     *,
     user: Any = None,
-    progress: ProgressCallback | None = None,
-) -> ImportRun:
-    """Write validated rows to the registry (call inside a transaction)."""
+) -> Writer:
+    """Match validated rows to the registry and plan the writes, writing nothing.
+
+    Reads the dataset's designations, this file's source records (when the same file
+    was imported before) and the organisation index; fills the report's counts
+    (created, changed, unchanged, linked, queued, missing, …) and returns the `Writer`
+    that applies the plan. `run` and `dataset` may be unsaved (a dry run).
+    """
     if report.reference_date is None:
-        raise ValueError("apply_rows needs a report with a reference date")
+        raise ValueError("plan_rows needs a report with a reference date")
     ref_date = report.reference_date
-    dataset, _created = SourceDataset.objects.get_or_create(
-        dataset_id=layout.dataset_id,
-        defaults={
-            "layout": layout.key,
-            "title": layout.title,
-            "publisher": layout.publisher,
-            "url": layout.url,
-        },
-    )
-    file_name = report.file_name[: _max_length(ImportRun, "file_name")]
-    run = ImportRun.objects.create(
-        dataset=dataset,
-        reference_date=ref_date,
-        file_name=file_name,
-        sha256=report.sha256,
-        started_by=user if getattr(user, "pk", None) else None,
-        status=ImportRun.Status.DRY_RUN if report.dry_run else ImportRun.Status.SUCCEEDED,
-        rows=report.rows,
-    )
-    existing = {
-        d.source_key: d
-        for d in Designation.objects.filter(dataset=dataset)
-        .exclude(source_key="")
-        .select_related("organization", "source_record")
-    }
+    plan = _Plan(report, Writer(user=user), OrganizationIndex.load())
+    existing: dict[str, Designation] = {}
+    if dataset.pk:
+        existing = {
+            d.source_key: d
+            for d in Designation.objects.filter(dataset=dataset)
+            .exclude(source_key="")
+            .select_related("organization", "source_record")
+        }
     records = {r.row_number: r for r in SourceRecord.objects.filter(sha256=report.sha256)}
     # One instance per organisation, shared by all its designations, so that an update
-    # made for one row is not undone by saving a stale copy for another.
-    orgs: dict[int, Organization] = {}
+    # planned for one row is seen by the next.
     for d in existing.values():
-        d.organization = orgs.setdefault(d.organization_id, d.organization)
-    matcher = _Matcher()
+        d.organization = plan.orgs.setdefault(d.organization_id, d.organization)
+        plan.keys[id(d.organization)] = d.organization_id
     rekeyer = _Rekeyer(existing, rows)
-    orgs_in_dataset = {d.organization_id for d in existing.values()}
-    seen: set[int] = set()  # designations listed in this file
-    total = len(rows)
-    for index, row in enumerate(rows, start=1):
+    plan.orgs_in_dataset = {d.organization_id for d in existing.values()}
+    seen: set[int] = set()  # pks of existing designations this file lists
+    file_name = report.file_name[: _max_length(ImportRun, "file_name")]
+    writer = plan.writer
+    for position, row in enumerate(rows, start=1):
         record = records.get(row.row)
+        new_record = record is None
         if record is None:
-            record = SourceRecord.objects.create(
+            record = SourceRecord(
                 dataset=dataset,
                 import_run=run,
                 reference_date=ref_date,
@@ -743,11 +794,19 @@ def apply_rows(
                 # Same row, new key (e.g. the list now gives its 사업자등록번호).
                 existing[row.key] = existing.pop(designation.source_key)
                 designation.source_key = row.key
-                Designation.objects.filter(pk=designation.pk).update(source_key=row.key)
+                writer.update(Designation, _pk(designation), {"source_key": row.key})
         if designation is not None:
-            _update_existing(designation, row, record, ref_date, report, user)
+            org = designation.organization
+            if new_record:
+                record.organization = org
+                writer.create(record)
+            _update_existing(designation, row, record, ref_date, plan)
+            seen.add(designation.pk)
         else:
-            org = _match_or_create(row, matcher, orgs_in_dataset, orgs, report, user)
+            org = _match_or_create(row, plan)
+            if new_record:
+                record.organization = org
+                writer.create(record)
             designation = Designation(
                 organization=org,
                 dataset=dataset,
@@ -756,58 +815,71 @@ def apply_rows(
                 last_seen_on=ref_date,
                 **row.designation,
             )
-            set_history_user(designation, user)
-            # Field values only: the foreign keys were just read or written, and the
-            # source key is unique per file (checking either costs a query per row).
+            # Field values only: the foreign keys are planned here, and the source key
+            # is unique per file (checking either costs a query per row).
             designation.full_clean(
                 exclude=["organization", "dataset", "source_record"],
                 validate_unique=False,
                 validate_constraints=False,
             )
-            designation.save()
-            orgs_in_dataset.add(org.pk)
+            writer.create(designation)
+            plan.orgs_in_dataset.add(plan.key_of(org))
             existing[row.key] = designation
             report.created += 1
-        seen.add(designation.pk)
-        if record.organization_id != designation.organization_id:
-            SourceRecord.objects.filter(pk=record.pk).update(organization=designation.organization)
-        if progress:
-            progress(index, total)
-    latest = dataset.import_runs.filter(status=ImportRun.Status.SUCCEEDED).exclude(pk=run.pk)
+        if not new_record and record.organization_id != org.pk:
+            writer.update(SourceRecord, _pk(record), {"organization": org})
+        writer.row_done(position)
+    _plan_missing(dataset, run, seen, ref_date, plan)
+    if plan.capped:
+        rows_text = ", ".join(str(r) for r, _n in plan.capped[:20])
+        report.not_queued = sum(n for _r, n in plan.capped)
+        report.warnings.append(
+            Issue(
+                0,
+                "",
+                rows_text + (" …" if len(plan.capped) > 20 else ""),
+                _(
+                    "%(rows)s개 행은 비슷한 조직이 많아 행마다 가장 비슷한 %(limit)s곳만 "
+                    "병합 후보로 올렸습니다. 올리지 않은 후보는 %(rest)s건입니다."
+                )
+                % {
+                    "rows": f"{len(plan.capped):,}",
+                    "limit": QUEUE_LIMIT,
+                    "rest": f"{report.not_queued:,}",
+                },
+            )
+        )
+    report.not_compared = plan.uncompared
+    return writer
+
+
+def _pk(instance: Model) -> Callable[[], Any]:
+    """The pk of `instance` when the write runs (planned instances get it on save)."""
+    return lambda: instance.pk
+
+
+def _plan_missing(
+    dataset: SourceDataset, run: ImportRun, seen: set[int], ref_date: dt.date, plan: _Plan
+) -> None:
+    """Plan marking what this file no longer lists, when it is the newest snapshot."""
+    if not dataset.pk:
+        return
+    latest = dataset.import_runs.filter(status=ImportRun.Status.SUCCEEDED)
+    if run.pk:
+        latest = latest.exclude(pk=run.pk)
     latest_date = latest.aggregate(m=Max("reference_date"))["m"]
-    if latest_date is None or ref_date >= latest_date:
-        # Everything of this dataset that this file did not list (also when it is a
-        # corrected file for the same reference date) is no longer in the latest list.
-        current = Designation.objects.filter(dataset=dataset, status=Designation.Status.ACTIVE)
-        gone = sorted(set(current.values_list("pk", flat=True)) - seen)
-        for start in range(0, len(gone), 500):
-            for d in current.filter(pk__in=gone[start : start + 500]):
-                d.status = Designation.Status.NOT_IN_LATEST
-                d.not_in_latest_since = ref_date
-                set_history_user(d, user)
-                d.save(update_fields=["status", "not_in_latest_since", "updated_at"])
-                report.missing += 1
-    for name in (
-        "created",
-        "changed",
-        "unchanged",
-        "organizations_created",
-        "linked",
-        "queued",
-        "missing",
-    ):
-        setattr(run, name, getattr(report, name))
-    run.warning_count = len(report.warnings)
-    run.finished_at = timezone.now()
-    run.report = report.as_dict()
-    run.save()
-    log_action(
-        "registry.import.dry_run" if report.dry_run else "registry.import.succeeded",
-        user=user,
-        target=run,
-        data={"created": report.created, "changed": report.changed, "missing": report.missing},
-    )
-    return run
+    if latest_date is not None and ref_date < latest_date:
+        return
+    # Everything of this dataset that this file did not list (also when it is a
+    # corrected file for the same reference date) is no longer in the latest list.
+    current = Designation.objects.filter(dataset=dataset, status=Designation.Status.ACTIVE)
+    for pk in sorted(set(current.values_list("pk", flat=True)) - seen):
+        plan.writer.save_fields(
+            Designation,
+            functools.partial(int, pk),
+            {"status": Designation.Status.NOT_IN_LATEST, "not_in_latest_since": ref_date},
+        )
+        plan.report.missing += 1
 
 
 def _update_existing(
@@ -815,44 +887,42 @@ def _update_existing(
     row: ParsedRow,
     record: SourceRecord,
     ref_date: dt.date,
-    report: ImportReport,
-    user: Any,
+    plan: _Plan,
 ) -> None:
-    """Update a designation (and its organisation's list-sourced fields) from a row.
+    """Plan the update of a designation (and its organisation's list-sourced fields)
+    from a row.
 
     An organisation field is overwritten only when it still holds what this list said
     last time (or is empty): edits by staff or members, and values from other lists,
     are kept.
     """
-    changed = False
+    report, writer = plan.report, plan.writer
     org = designation.organization
     previous = designation.source_record.values if designation.source_record else {}
-    org_changes = []
+    org_changes: dict[str, Any] = {}
     for name, new in _list_values(row).items():
         current = getattr(org, name)
         if new and new != current and (not current or current == previous.get(name)):
             setattr(org, name, new)
-            org_changes.append(name)
+            org_changes[name] = new
     if org_changes:
-        set_history_user(org, user)
-        org.save()
-        changed = True
+        writer.save_fields(Organization, _pk(org), org_changes)
+    changes: dict[str, Any] = {}
     for name in DESIGNATION_FIELDS:
         if getattr(designation, name) != row.designation[name]:
-            setattr(designation, name, row.designation[name])
-            changed = True
+            changes[name] = row.designation[name]
     if designation.status == Designation.Status.NOT_IN_LATEST:
         # Back in the list: active again. An older snapshot does not revive what a
         # newer one dropped, and statuses set by staff (ended, revoked) are kept.
         if not (designation.last_seen_on and designation.last_seen_on > ref_date):
-            designation.status = Designation.Status.ACTIVE
-            designation.not_in_latest_since = None
-            changed = True
-    if changed:
-        designation.source_record = record
-        designation.last_seen_on = max(filter(None, [designation.last_seen_on, ref_date]))
-        set_history_user(designation, user)
-        designation.save()
+            changes["status"] = Designation.Status.ACTIVE
+            changes["not_in_latest_since"] = None
+    if org_changes or changes:
+        changes["source_record"] = record
+        changes["last_seen_on"] = max(filter(None, [designation.last_seen_on, ref_date]))
+        for name, value in changes.items():
+            setattr(designation, name, value)
+        writer.save_fields(Designation, _pk(designation), changes)
         report.changed += 1
         return
     report.unchanged += 1
@@ -864,7 +934,7 @@ def _update_existing(
     if not designation.last_seen_on or ref_date > designation.last_seen_on:
         bookkeeping["last_seen_on"] = ref_date
     if bookkeeping:
-        Designation.objects.filter(pk=designation.pk).update(**bookkeeping)
+        writer.update(Designation, _pk(designation), bookkeeping)
         for k, v in bookkeeping.items():
             setattr(designation, k, v)
 
@@ -874,73 +944,105 @@ def _list_values(row: ParsedRow) -> dict[str, str]:
     return {**{name: row.org.get(name, "") for name in ORG_FIELDS}, "brn": row.brn, "crn": row.crn}
 
 
-def _link(
-    pk: int,
-    row: ParsedRow,
-    matcher: _Matcher,
-    orgs: dict[int, Organization],
-    report: ImportReport,
-    user: Any,
-) -> Organization:
-    """Attach a row to an existing organisation: fill its empty fields from the row
-    (so that re-importing the file changes nothing) and remember the row's spelling of
-    the name as an alias."""
-    org = orgs.get(pk) or orgs.setdefault(pk, Organization.objects.get(pk=pk))
-    changed = False
+def _link(key: int, row: ParsedRow, plan: _Plan) -> Organization:
+    """Plan attaching a row to an existing organisation: fill its empty fields from the
+    row (so that re-importing the file changes nothing) and remember the row's spelling
+    of the name as an alias."""
+    org = plan.org(key)
+    changes: dict[str, Any] = {}
     for name, value in _list_values(row).items():
         if value and not getattr(org, name):
             setattr(org, name, value)
-            changed = True
+            changes[name] = value
     name = row.org["name"]
     if name != org.name and name not in org.aliases:
         org.aliases = [*org.aliases, name]
-        changed = True
-    if changed:
-        set_history_user(org, user)
-        org.save()
-        if org.brn_verified:
-            matcher.set_brn(org.pk, org.brn)
-    report.linked += 1
+        changes["aliases"] = org.aliases
+    if changes:
+        plan.writer.save_fields(Organization, _pk(org), changes)
+        if changes.get("brn") and row.brn_valid:
+            plan.index.set_brn(key, row.brn)
+    plan.report.linked += 1
     return org
 
 
-def _match_or_create(
-    row: ParsedRow,
-    matcher: _Matcher,
-    orgs_in_dataset: set[int],
-    orgs: dict[int, Organization],
-    report: ImportReport,
-    user: Any,
-) -> Organization:
+def _other_entity(plan: _Plan, key: int, row: ParsedRow) -> bool:
+    """Whether `key` and the row carry different official 사업자등록번호: two legal
+    entities, never the same organisation whatever their names."""
+    other = plan.index.brn_of.get(key, "")
+    return bool(row.brn_valid and other and other != row.brn)
+
+
+def _match_or_create(row: ParsedRow, plan: _Plan) -> Organization:
+    """Plan the organisation a new designation belongs to: an existing one it is linked
+    to, or a new one, with the merge candidates (병합 후보) staff should review.
+
+    Linked: the same official 사업자등록번호; else the same normalised name in the same
+    시도 and 시군구; else the same core name (one side without the cooperative word)
+    at the same normalised address, both sides with a 시군구. Proposed for review (at
+    most `QUEUE_LIMIT`, best first): a 사업자등록번호 typed by a member, the same name
+    twice in one list, the same name where one side has no 시군구, the same core name
+    in the same 시군구, a similar name at the same address, a near-identical name in
+    the same 시군구. Never linked or proposed: two different official 사업자등록번호.
+    Signals and sources: docs/data.md ("Matching").
+    """
+    index = plan.index
     sido, sigungu = row.org["sido"], row.org["sigungu"]
     norm = normalize_name(row.org["name"])
-    if row.brn_valid and row.brn in matcher.by_brn:
-        return _link(matcher.by_brn[row.brn], row, matcher, orgs, report, user)
-    review: list[tuple[int, float, str]] = []
+    core = core_name(norm)
+    if row.brn_valid and row.brn in index.by_brn:
+        return _link(index.by_brn[row.brn], row, plan)
+    review: dict[int, tuple[float, str]] = {}
+
+    def propose(key: int, score: float, reason: str) -> None:
+        if not _other_entity(plan, key, row) and (key not in review or review[key][0] < score):
+            review[key] = (score, reason)
+
+    if row.brn_valid:
+        for key in index.member_brn.get(row.brn, []):
+            # A number typed on a profile is no official source: ask, do not link.
+            propose(key, 100.0, _("회원이 입력한 사업자등록번호가 같습니다."))
+    at_address, uncompared = index.at_address(address_key(sido, sigungu, row.org["address"]))
+    plan.uncompared += uncompared
     if sido and sigungu:
-        for pk, other in matcher.by_region.get((sido, sigungu), []):
-            if matcher.other_entity(pk, row):
+        for key in index.by_name.get((sido, sigungu, norm), []):
+            if _other_entity(plan, key, row):
                 continue
-            if other == norm:
-                if pk in orgs_in_dataset:
-                    # It already holds a row of this very list: two rows of one list
-                    # are two entries unless staff decide otherwise.
-                    reason = _("같은 목록에 같은 시군구, 같은 이름이 두 번 있습니다.")
-                    review.append((pk, 100.0, reason))
-                    continue
-                return _link(pk, row, matcher, orgs, report, user)
-            score = name_similarity(norm, other)
-            if score >= REVIEW_SIMILARITY:
-                review.append((pk, score, _("같은 시군구에 이름이 매우 비슷한 조직이 있습니다.")))
+            if key in plan.orgs_in_dataset:
+                # It already holds a row of this very list: two rows of one list are
+                # two entries unless staff decide otherwise.
+                propose(key, 100.0, _("같은 목록에 같은 시군구, 같은 이름이 두 번 있습니다."))
+                continue
+            return _link(key, row, plan)
+        for key in at_address:
+            entry = index.entries[key]
+            if (
+                entry.sigungu
+                and entry.core == core
+                and core in (norm, entry.norm)
+                and key not in plan.orgs_in_dataset
+                and not _other_entity(plan, key, row)
+            ):
+                # Same place, same name but that one side adds a legal form
+                # ("온두레밥상협동조합" / "(주)온두레밥상"): one organisation in two lists.
+                return _link(key, row, plan)
     if sido:
-        for pk, other_sigungu in matcher.by_sido_name.get((sido, norm), []):
-            if matcher.other_entity(pk, row):
-                continue
-            if other_sigungu and sigungu:
+        for key in index.by_sido_name.get((sido, norm), []):
+            if index.entries[key].sigungu and sigungu:
                 continue  # same 시군구: handled above; another 시군구: another organisation
-            review.append(
-                (pk, 100.0, _("같은 시도에 같은 이름이 있지만 한쪽의 시군구를 알 수 없습니다."))
-            )
+            propose(key, 100.0, _("같은 시도에 같은 이름이 있지만 한쪽의 시군구를 알 수 없습니다."))
+    if sido and sigungu:
+        for key in index.by_core.get((sido, sigungu, core), []):
+            propose(key, 100.0, _("같은 시군구에 법인 형태만 다르고 이름이 같은 조직이 있습니다."))
+    for key in at_address:
+        score = float(fuzz.ratio(core, index.entries[key].core))
+        if score >= ADDRESS_SIMILARITY:
+            propose(key, score, _("같은 주소에 이름이 비슷한 조직이 있습니다."))
+    if sido and sigungu:
+        similar, uncompared = index.similar(norm, sido, sigungu)
+        plan.uncompared += uncompared
+        for key, score in similar:
+            propose(key, score, _("같은 시군구에 이름이 매우 비슷한 조직이 있습니다."))
     org = Organization(
         name=row.org["name"],
         legal_form=detect_legal_form(row.org["name"]) or "",
@@ -956,29 +1058,50 @@ def _match_or_create(
         phone=row.org["phone"],
         representative=row.org["representative"],
     )
-    set_history_user(org, user)
-    org.save()
-    orgs[org.pk] = org
-    report.organizations_created += 1
-    matcher.add(org.pk, org.name_normalized, sido, sigungu, row.brn if row.brn_valid else "")
-    seen: set[int] = set()
-    for pk, score, reason in review:
-        if pk in seen:
-            continue
-        seen.add(pk)
-        other_org = Organization.objects.get(pk=pk)
-        MergeCandidate.objects.get_or_create(
-            left=other_org,
-            right=org,
+    key = -(len(plan.orgs) + 1)
+    while key in plan.orgs:
+        key -= 1
+    plan.orgs[key] = org
+    plan.keys[id(org)] = key
+    plan.writer.create(org)
+    plan.report.organizations_created += 1
+    index.add(key, norm, sido, sigungu, row.org["address"])
+    if row.brn_valid:
+        index.set_brn(key, row.brn)
+    ranked = sorted(review.items(), key=lambda item: (-item[1][0], item[0]))
+    if len(ranked) > QUEUE_LIMIT:
+        plan.capped.append((row.row, len(ranked) - QUEUE_LIMIT))
+    for other_key, (score, reason) in ranked[:QUEUE_LIMIT]:
+        _plan_candidate(plan.org(other_key), org, score, reason, plan)
+    return org
+
+
+def _plan_candidate(
+    left: Organization, right: Organization, score: float, reason: str, plan: _Plan
+) -> None:
+    left_name, right_name = left.name, right.name
+
+    def run() -> Callable[[], None] | None:
+        candidate, created = MergeCandidate.objects.get_or_create(
+            left=left,
+            right=right,
             defaults={
                 "score": score,
                 "reason": reason,
-                "left_name": other_org.name,
-                "right_name": org.name,
+                "left_name": left_name,
+                "right_name": right_name,
             },
         )
-        report.queued += 1
-    return org
+        if not created:
+            return None
+
+        def undo() -> None:
+            MergeCandidate.objects.filter(pk=candidate.pk).delete()
+
+        return undo
+
+    plan.writer.add(run)
+    plan.report.queued += 1
 
 
 def import_file(
@@ -991,11 +1114,14 @@ def import_file(
     user: Any = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
-    """Validate `data` and, if it has no errors, apply it in one transaction.
+    """Validate `data` and, if it has no errors, apply it, all or nothing.
 
-    Returns the report. With `dry_run` everything is computed and rolled back. A file
-    with errors imports nothing; its failed run is still recorded (who, when, report)
-    unless `dry_run`.
+    Reading, validating and matching happen before anything is written; the planned
+    writes are then applied in short transactions (`writer.Writer.apply`) so the site
+    keeps writing during a long import, and undone if one of them fails. Returns the
+    report. With `dry_run` the plan is computed and nothing is written. A file with
+    errors imports nothing; its failed run is still recorded (who, when, report)
+    unless `dry_run`. `progress(done, total)` is called as rows are written.
     """
     layout, rows, report = read_and_validate(
         data, file_name, dataset=dataset, reference_date=reference_date
@@ -1007,12 +1133,102 @@ def import_file(
         if not dry_run:
             _record_failure(report, user)
         return report
+    source = SourceDataset.objects.filter(dataset_id=layout.dataset_id).first()
+    if source is None:
+        source = SourceDataset(
+            dataset_id=layout.dataset_id,
+            layout=layout.key,
+            title=layout.title,
+            publisher=layout.publisher,
+            url=layout.url,
+        )
+    run = ImportRun(
+        dataset=source,
+        reference_date=report.reference_date,
+        file_name=report.file_name[: _max_length(ImportRun, "file_name")],
+        sha256=report.sha256,
+        started_by=user if getattr(user, "pk", None) else None,
+        # Until its last write is committed the run counts as failed (not finished).
+        status=ImportRun.Status.FAILED,
+        rows=report.rows,
+    )
+    writer = plan_rows(layout, rows, report, run, source, user=user)
+    if dry_run:
+        return report
     with transaction.atomic():
-        run = apply_rows(layout, rows, report, user=user, progress=progress)
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            report.run_id = run.pk
+        if source.pk is None:
+            found, _created = SourceDataset.objects.get_or_create(
+                dataset_id=layout.dataset_id,
+                defaults={
+                    "layout": layout.key,
+                    "title": layout.title,
+                    "publisher": layout.publisher,
+                    "url": layout.url,
+                },
+            )
+            # The planned records and designations point at this very instance.
+            source.pk, source._state.adding = found.pk, False
+        run.save()
+    report.run_id = run.pk
+    total = len(rows)
+    try:
+        writer.apply(progress=(lambda done: progress(done, total)) if progress else None)
+    except Exception as exc:
+        logger.exception("import of %s failed while writing; undone", file_name)
+        report.errors.append(
+            Issue(
+                0,
+                "",
+                "",
+                _("쓰는 중 오류가 나서 가져온 내용을 모두 되돌렸습니다: %(reason)s")
+                % {"reason": exc},
+            )
+        )
+        with transaction.atomic():
+            _finish_run(run, report, status=ImportRun.Status.FAILED)
+            log_action(
+                "registry.import.failed",
+                user=user,
+                target=run,
+                data={"errors": len(report.errors)},
+            )
+        return report
+    with transaction.atomic():
+        _finish_run(run, report, status=ImportRun.Status.SUCCEEDED)
+        log_action(
+            "registry.import.succeeded",
+            user=user,
+            target=run,
+            data={"created": report.created, "changed": report.changed, "missing": report.missing},
+        )
+    return report
+
+
+def _finish_run(run: ImportRun, report: ImportReport, *, status: str) -> None:
+    for name in (
+        "created",
+        "changed",
+        "unchanged",
+        "organizations_created",
+        "linked",
+        "queued",
+        "missing",
+    ):
+        setattr(run, name, getattr(report, name) if status == ImportRun.Status.SUCCEEDED else 0)
+    run.status = status
+    run.error_count = len(report.errors)
+    run.warning_count = len(report.warnings)
+    run.finished_at = timezone.now()
+    run.report = report.as_dict()
+    run.save()
+
+
+def refuse_too_large(file_name: str, size: int, *, user: Any = None) -> ImportReport:
+    """The failed report (and recorded run) of a file of `size` bytes over
+    `reading.MAX_FILE_BYTES`, refused on its size before any of it is read."""
+    report = ImportReport(file_name=file_name, sha256="")
+    report.errors.append(Issue(0, "", "", str(reading.too_large(size))))
+    _record_failure(report, user)
     return report
 
 

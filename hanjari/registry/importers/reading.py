@@ -23,10 +23,14 @@ from django.utils.translation import gettext as _
 HEADER_SCAN_ROWS = 20
 CSV_ENCODINGS = ("utf-8-sig", "cp949")
 # Official lists are a few dozen columns wide and at most some tens of thousands of rows
-# long (the cooperative list is the longest, DOMAIN.md §5). Cells right of
+# long (the cooperative list, 15155661, is the longest; docs/data.md). Cells right of
 # XLSX_MAX_COLUMNS are not read; a file with content below row MAX_ROWS is refused.
 XLSX_MAX_COLUMNS = 200
 MAX_ROWS = 100_000
+# The largest file read at all, checked on its size before reading (the command line
+# checks the file's size on disk): 100,000 rows of the widest official layout (the
+# cooperative list, 15 columns) take about 30 MB as CSV.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 # Excel's own limit: a sheet that numbers a row further down is not a real sheet.
 XLSX_SHEET_ROWS = 1_048_576
 # An XLSX is a ZIP archive of XML parts, and openpyxl keeps some of them whole in memory
@@ -298,30 +302,74 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         wb.close()
 
 
-def _decode_csv(data: bytes) -> tuple[str, str]:
+def _read_csv(data: bytes) -> tuple[list[list[str]], str, dict[int, tuple[int, int]]]:
+    """The rows of a CSV file, its encoding, and the records that span several lines.
+
+    The bytes are decoded and parsed as a stream (UTF-8, with or without BOM, else
+    cp949: a decoding error restarts the file in the next encoding), so no decoded copy
+    of the whole file is held. The third value maps the 1-based record number of every
+    record read over more than one line to its first and last line: a quoted cell may
+    hold a line break, and a quote left open swallows the lines after it
+    (`read_table` tells them apart).
+    """
     for encoding in CSV_ENCODINGS:
         try:
-            return data.decode(encoding), encoding
+            grid, spans = _parse_csv(data, encoding)
         except UnicodeDecodeError:
             continue
+        return grid, encoding, spans
     raise FileReadError("CSV 파일의 문자 인코딩을 알 수 없습니다 (UTF-8 또는 CP949만 읽습니다).")
 
 
-def _read_csv(data: bytes) -> tuple[list[list[str]], str]:
-    text, encoding = _decode_csv(data)
-    if "\x00" in text:
-        raise FileReadError("CSV 파일에 NUL 문자가 있습니다. 텍스트 CSV가 아닙니다.")
+def _parse_csv(data: bytes, encoding: str) -> tuple[list[list[str]], dict[int, tuple[int, int]]]:
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     grid: list[list[str]] = []
+    spans: dict[int, tuple[int, int]] = {}
+    reader = csv.reader(stream)
+    line = 0
     try:
-        for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        for number, row in enumerate(reader, start=1):
+            first, line = line + 1, reader.line_num
+            if any("\x00" in cell for cell in row):
+                raise FileReadError("CSV 파일에 NUL 문자가 있습니다. 텍스트 CSV가 아닙니다.")
             if number > MAX_ROWS:
                 if any(row):
                     raise _too_many_rows(number)
                 continue
+            if line > first:
+                spans[number] = (first, line)
             grid.append(row)
     except csv.Error as exc:
         raise FileReadError(_("CSV 파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}) from exc
-    return grid, encoding
+    finally:
+        stream.detach()
+    return grid, spans
+
+
+def _duplicate_headers(cells: list[str]) -> list[str]:
+    """Header texts that occur more than once (compared as `header_key`), each with its
+    1-based column numbers: ``"사업자등록번호 (3, 7번째 열)"``."""
+    columns: dict[str, list[int]] = {}
+    for number, cell in enumerate(cells, start=1):
+        if cell:
+            columns.setdefault(header_key(cell), []).append(number)
+    found = []
+    for number_list in columns.values():
+        if len(number_list) > 1:
+            where = ", ".join(str(n) for n in number_list)
+            found.append(
+                _("%(header)s (%(columns)s번째 열)")
+                % {"header": cells[number_list[0] - 1], "columns": where}
+            )
+    return found
+
+
+def too_large(size: int) -> FileReadError:
+    """The refusal of a file of `size` bytes, over `MAX_FILE_BYTES`."""
+    return FileReadError(
+        _("파일이 너무 큽니다 (%(size)s MB). %(max)s MB까지인 파일만 가져올 수 있습니다.")
+        % {"size": _megabytes(size), "max": _megabytes(MAX_FILE_BYTES)}
+    )
 
 
 def sniff_format(data: bytes, file_name: str) -> str:
@@ -347,18 +395,27 @@ def read_table(data: bytes, file_name: str, is_header: Callable[[list[str]], boo
     dropped. Raises FileReadError
     when the file cannot be read or no header is found.
     """
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large(len(data))
     fmt = sniff_format(data, file_name)
     encoding = ""
+    spans: dict[int, tuple[int, int]] = {}
     if fmt == "xlsx":
         grid = _read_xlsx(data)
     else:
-        grid, encoding = _read_csv(data)
+        grid, encoding, spans = _read_csv(data)
     title_lines: list[str] = []
     for index, raw in enumerate(grid[:HEADER_SCAN_ROWS]):
         cells = [normalize_header(c) for c in raw]
         if is_header(cells):
             while cells and not cells[-1]:
                 cells.pop()
+            duplicates = _duplicate_headers(cells)
+            if duplicates:
+                raise FileReadError(
+                    _("%(row)s행의 머리글에 같은 열 이름이 두 번 이상 있습니다: %(columns)s.")
+                    % {"row": index + 1, "columns": ", ".join(duplicates)}
+                )
             table = Table(
                 headers=cells,
                 header_row=index + 1,
@@ -372,6 +429,20 @@ def read_table(data: bytes, file_name: str, is_header: Callable[[list[str]], boo
                     continue
                 if [normalize_header(c) for c in row[:width]] == cells:
                     continue  # the header repeated (e.g. on every printed page)
+                span = spans.get(offset)
+                if span and len(row) < width and any("\n" in c or "\r" in c for c in row):
+                    # A quote opened and never closed took the next lines into one cell.
+                    table.row_errors.append(
+                        (
+                            offset,
+                            _(
+                                '따옴표(")가 닫히지 않아 %(first)s–%(last)s번째 줄이 한 칸으로 '
+                                "읽혔습니다. 따옴표를 고치거나 지워 주세요."
+                            )
+                            % {"first": f"{span[0]:,}", "last": f"{span[1]:,}"},
+                        )
+                    )
+                    continue
                 extra = [c for c in row[width:] if c.strip()]
                 if extra:
                     table.row_errors.append(

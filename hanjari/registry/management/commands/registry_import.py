@@ -13,9 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hanjari.registry.importers import reading
 from hanjari.registry.importers.layouts import LAYOUTS
 from hanjari.registry.models import ImportRun
-from hanjari.registry.services import registry_import
+from hanjari.registry.services import registry_import, registry_import_refuse_size
 
 
 def _date(text: str) -> dt.date:
@@ -67,6 +68,13 @@ class Command(BaseCommand):
         for path in opts["files"]:
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
+            size = path.stat().st_size
+            if size > reading.MAX_FILE_BYTES:
+                # Refused on its size: a file of hundreds of megabytes is never read.
+                report = registry_import_refuse_size(file_name=path.name, size=size, user=user)
+                failed += 1
+                self.stderr.write(f"{path.name}: {report.errors[0].reason}")
+                continue
             data = path.read_bytes()
             if (
                 opts["skip_imported"]

@@ -1,0 +1,176 @@
+"""Applying a planned import in short transactions that other writes can interleave with.
+
+The pipeline reads, validates and matches a whole file without writing (no
+transaction, no lock), and turns it into a list of small writes (`Write`). `apply`
+runs them in transactions of at most `CHUNK_SECONDS` each, so a login or a comment
+waits for one chunk (tens of milliseconds) instead of the whole file: SQLite lets one
+writer at a time hold the database, and the site's requests give up after 5 seconds
+(``busy_timeout``, config/settings/base.py). On SQLite the writer also pauses between
+chunks (`PAUSE_SECONDS`), because a waiting writer retries on a timer and would
+otherwise keep missing the moment the lock is free.
+
+All or nothing, per file: every write records how to undo itself; if a chunk fails
+(the database refuses a write, an organisation was deleted meanwhile), the chunk rolls
+back and the chunks already committed are undone in reverse order, in short
+transactions too. While the import runs the site sees the rows applied so far; a
+process killed between chunks leaves them (its `ImportRun` stays "failed" without an
+end time, docs/data.md).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+
+from hanjari.core.audit import set_history_user
+
+CHUNK_SECONDS = 0.1
+CHUNK_WRITES = 400
+PAUSE_SECONDS = 0.02
+
+Undo = Callable[[], None]
+
+
+@dataclass
+class Write:
+    """One planned write: `run()` does it and returns how to undo it (or None)."""
+
+    run: Callable[[], Undo | None]
+    row: int = 0  # set on the last write of a row: its 1-based position in the file
+
+
+@dataclass
+class Writer:
+    """Collects the planned writes of one file and applies them in chunks."""
+
+    user: Any = None
+    writes: list[Write] = field(default_factory=list)
+
+    def add(self, run: Callable[[], Undo | None]) -> None:
+        self.writes.append(Write(run))
+
+    def row_done(self, position: int) -> None:
+        """Mark the end of the writes of the row at `position` (1-based), for progress."""
+        self.writes.append(Write(lambda: None, position))
+
+    # --- the kinds of writes the pipeline plans ---------------------------------------
+
+    def create(self, instance: Model) -> None:
+        """Save a new instance (with history); undo deletes it."""
+
+        def run() -> Undo:
+            set_history_user(instance, self.user)
+            instance.save()
+            model, pk = type(instance), instance.pk
+            return lambda: _delete(model, pk, self.user)
+
+        self.add(run)
+
+    def save_fields(
+        self, model: type[Model], key: Callable[[], Any], values: dict[str, Any]
+    ) -> None:
+        """Set `values` on the current database copy of ``model(pk=key())`` and save it
+        with history (fields others changed meanwhile are kept); undo sets the old
+        values back. `key` is called when the write runs (the pk of an organisation
+        created earlier in the same import is known only then)."""
+        values = dict(values)
+
+        def run() -> Undo:
+            instance = model._default_manager.get(pk=key())
+            before = {name: getattr(instance, name) for name in values}
+            _save(instance, values, self.user)
+            return lambda: _restore(model, instance.pk, before, self.user)
+
+        self.add(run)
+
+    def update(self, model: type[Model], key: Callable[[], Any], values: dict[str, Any]) -> None:
+        """A plain UPDATE of bookkeeping columns (no history); undo writes the old
+        values back."""
+        values = dict(values)
+
+        def run() -> Undo:
+            pk = key()
+            query = model._default_manager.filter(pk=pk)
+            before = query.values(*values).first() or {}
+            query.update(**values)
+
+            def undo() -> None:
+                model._default_manager.filter(pk=pk).update(**before)
+
+            return undo
+
+        self.add(run)
+
+    # --- applying -----------------------------------------------------------------------
+
+    def apply(self, progress: Callable[[int], None] | None = None) -> None:
+        """Run every write, in transactions of at most `CHUNK_SECONDS` / `CHUNK_WRITES`.
+
+        `progress(position)` is called, outside the transaction, for each row whose
+        writes are committed (`row_done`). On any
+        exception the failing chunk is rolled back, the committed chunks are undone,
+        and the exception is raised again.
+        """
+        undo: list[Undo] = []
+        position = 0
+        pause = connection.vendor == "sqlite" and not connection.in_atomic_block
+        try:
+            while position < len(self.writes):
+                started = time.monotonic()
+                first = position
+                done: list[Undo] = []
+                with transaction.atomic():
+                    while position < len(self.writes):
+                        back = self.writes[position].run()
+                        position += 1
+                        if back is not None:
+                            done.append(back)
+                        if len(done) >= CHUNK_WRITES or time.monotonic() - started >= CHUNK_SECONDS:
+                            break
+                undo.extend(done)
+                if progress:
+                    for write in self.writes[first:position]:
+                        if write.row:
+                            progress(write.row)
+                if pause and position < len(self.writes):
+                    # Varied, so that a writer retrying on a fixed timer cannot keep missing it.
+                    time.sleep(PAUSE_SECONDS * (0.8, 1.0, 1.2)[position % 3])
+        except BaseException:
+            self.undo(undo, pause)
+            raise
+
+    @staticmethod
+    def undo(undo: list[Undo], pause: bool) -> None:
+        """Run `undo` in reverse order, in short transactions."""
+        while undo:
+            started = time.monotonic()
+            with transaction.atomic():
+                while undo and time.monotonic() - started < CHUNK_SECONDS:
+                    undo.pop()()
+            if pause and undo:
+                time.sleep(PAUSE_SECONDS)
+
+
+def _save(instance: Model, values: dict[str, Any], user: Any) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+    set_history_user(instance, user)
+    instance.save()
+
+
+def _restore(model: type[Model], pk: Any, values: dict[str, Any], user: Any) -> None:
+    instance = model._default_manager.filter(pk=pk).first()
+    if instance is not None:
+        _save(instance, values, user)
+
+
+def _delete(model: type[Model], pk: Any, user: Any) -> None:
+    instance = model._default_manager.filter(pk=pk).first()
+    if instance is not None:
+        set_history_user(instance, user)
+        instance.delete()
