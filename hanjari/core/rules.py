@@ -8,7 +8,7 @@ the tests call it directly, so the two can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -36,12 +36,11 @@ Obj = TypeVar("Obj")  # the object the workflow moves
 @dataclass(frozen=True)
 class Step(Generic[S, A, Obj]):
     """One step of a workflow table: from any of `source` to `target`, when `may`
-    (actor, object) is true. `label` is the button text (translated)."""
+    (actor, object) is true."""
 
     source: frozenset[S]
     target: S
     may: Callable[[A, Obj], bool]
-    label: str = ""
 
 
 def allowed_steps(steps: Mapping[str, Step[S, A, Obj]], state: S, actor: A, obj: Obj) -> list[str]:
@@ -49,12 +48,3 @@ def allowed_steps(steps: Mapping[str, Step[S, A, Obj]], state: S, actor: A, obj:
     table order. Inputs: a workflow table, the object's current state, the acting user
     and the object. Never raises (a predicate that raises is a bug)."""
     return [name for name, step in steps.items() if state in step.source and step.may(actor, obj)]
-
-
-def states_reaching(steps: Mapping[str, Step[S, A, Obj]], target: S) -> Collection[S]:
-    """Every state from which some step of `steps` leads to `target`."""
-    found: set[S] = set()
-    for step in steps.values():
-        if step.target == target:
-            found |= step.source
-    return found

@@ -41,3 +41,16 @@ def no_control_characters(value: str) -> None:
         raise ValidationError(
             _("줄바꿈이나 제어 문자는 넣을 수 없습니다."), code="control_characters"
         )
+
+
+# The same without tab, line feed and carriage return (kept in multi-line text).
+_CONTROLS_BUT_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def replace_controls(value: str, replacement: str = "", *, keep_line_breaks: bool = False) -> str:
+    """`value` with each control character (C0, C1, U+2028/U+2029; see `CONTROL_CHARS`)
+    replaced by `replacement` ("" removes them; " " keeps words apart). With
+    `keep_line_breaks`, tab, line feed and carriage return stay (multi-line fields) and
+    U+2028/U+2029 stay too. Never raises."""
+    pattern = _CONTROLS_BUT_BREAKS if keep_line_breaks else CONTROL_CHARS
+    return pattern.sub(replacement, value)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hanjari.core.names import LEGAL_FORMS
+from hanjari.core.text import replace_controls
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -102,7 +103,6 @@ def get_kiwi() -> Any:
 
 # --- normalisation ------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SEPARATORS = re.compile(r"[ㆍᆞ·・‧•]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
@@ -145,7 +145,7 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", str(text))
-    text = _CONTROL.sub(" ", text)
+    text = replace_controls(text, " ")
     text = _SEPARATORS.sub(" ", text)
     text = _MARKERS.sub(_spell_out, text)
     return _SPACES.sub(" ", text)

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hanjari.core.names import LEGAL_FORMS
+from hanjari.core.text import replace_controls
 
 from . import analysis
 
@@ -87,7 +88,6 @@ class Query:
 
 _SOFT_FORMS = sorted((f.name for f in LEGAL_FORMS if f.strip), key=len, reverse=True)
 _SOFT = re.compile("|".join(re.escape(name) for name in _SOFT_FORMS))
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def clean_text(text: str | None) -> str:
@@ -96,7 +96,7 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", str(text))
-    text = _CONTROL.sub(" ", text)
+    text = replace_controls(text, " ")
     return " ".join(text.split())[: analysis.MAX_QUERY_CHARS].strip()
 
 

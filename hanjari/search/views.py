@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from hanjari.core import regions
+from hanjari.core.http import is_htmx
 from hanjari.registry.models import SECTORS, SIDO_CHOICES, DesignationKind
 
 from . import registry, selectors
@@ -27,11 +28,6 @@ from .backends import COUNT_CAP
 from .query import clean_text
 
 _SECTOR_OF = {kind: key for key, (_label, kinds) in SECTORS.items() for kind in kinds}
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
 
 
 def _page_number(value: str | None) -> int:
@@ -151,7 +147,7 @@ class SearchView(View):
             "count_text": count_text(page.count),
             "breadcrumbs": [(_("검색"), None)],
         }
-        if _is_htmx(request):
+        if is_htmx(request):
             response = render(request, "search/partials/_results.html", context)
         else:
             response = render(request, self.template_name, context)
