@@ -59,13 +59,18 @@ setup: $(VENV)/.installed node_modules/.installed var/.env /usr/bin/msgfmt
 	umask 077; $(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py createcachetable
 
+# The public address for links (e-mails, the demo account's sign-in line): the
+# environment's HANJARI_SITE_URL, else var/.env's, else http://HOST:PORT.
+SITE_URL_ENV = site="$${HANJARI_SITE_URL:-$$(sed -n 's/^HANJARI_SITE_URL=//p' var/.env 2>/dev/null | tail -n1)}"; \
+	export HANJARI_SITE_URL="$${site:-http://$(HOST):$(PORT)}"
+
 data: setup
 	$(PY) manage.py registry_import --skip-imported data/official/*.xlsx data/official/*.csv
 	$(PY) manage.py news_import --publish --skip-existing data/news/jeonju_workshop_2023-12-11.txt
 	$(PY) manage.py search_reindex --if-empty
 	$(PY) manage.py load_workshop_2023
 	@# Last, so that the demo password is not lost among the imports' output.
-	$(PY) manage.py create_demo_staff
+	@$(SITE_URL_ENV); $(PY) manage.py create_demo_staff
 
 # Links in e-mails (HANJARI_SITE_URL) follow HOST and PORT unless the environment or
 # var/.env sets the public address. The background worker (imports uploaded on the staff
@@ -74,8 +79,7 @@ data: setup
 # first (docs/operations.md, "Background tasks").
 serve:
 	@echo "Hanjari: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	@site="$${HANJARI_SITE_URL:-$$(sed -n 's/^HANJARI_SITE_URL=//p' var/.env 2>/dev/null | tail -n1)}"; \
-	export HANJARI_SITE_URL="$${site:-http://$(HOST):$(PORT)}"; \
+	@$(SITE_URL_ENV); \
 	echo "Links in e-mails: $$HANJARI_SITE_URL"; \
 	setsid $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \

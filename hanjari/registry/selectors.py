@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -13,10 +12,9 @@ from django.http import QueryDict
 
 from hanjari.core import regions
 from hanjari.core.cache import cached
+from hanjari.core.text import replace_controls
 
-from .models import SECTORS, Designation, DesignationKind, Organization
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+from .models import SECTORS, Designation, DesignationKind, Organization, OrganizationMerge
 
 SORTS = {
     # The normalised name drops legal-form markers such as (주), (사), 유한회사.
@@ -92,7 +90,7 @@ class DirectoryFilters:
     def from_query(cls, query: QueryDict) -> DirectoryFilters:
         def get(name: str, limit: int = 100) -> str:
             # Control characters (e.g. NUL, which PostgreSQL refuses) are dropped.
-            text = _CONTROL.sub("", query.get(name) or "")
+            text = replace_controls(query.get(name) or "")
             return text.strip()[:limit]
 
         sido_text = get("sido")
@@ -275,3 +273,30 @@ def council_list() -> QuerySet[Any]:
     from .models import Council
 
     return Council.objects.annotate(member_count=Count("memberships"))
+
+
+def merged_into(*, pk: int) -> Organization | None:
+    """The organisation that now stands for the absorbed record `pk`: follows standing
+    merges (`OrganizationMerge` with status ``merged``) from `pk` to a record that still
+    exists, through a chain of merges (A into B, then B into C gives C). None when `pk`
+    was never merged away, the merge was undone, or the chain ends nowhere. At most 20
+    steps (a longer chain is treated as none)."""
+    seen: set[int] = set()
+    current = pk
+    for _step in range(20):
+        seen.add(current)
+        kept_id = (
+            OrganizationMerge.objects.filter(
+                dropped_id=current, status=OrganizationMerge.Status.MERGED
+            )
+            .order_by("-merged_at", "-id")
+            .values_list("kept_id", flat=True)
+            .first()
+        )
+        if kept_id is None or kept_id in seen:
+            return None
+        found = Organization.objects.filter(pk=kept_id).first()
+        if found is not None:
+            return found
+        current = kept_id
+    return None

@@ -13,7 +13,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
@@ -70,11 +70,20 @@ class OrganizationView(DetailView):
     template_name = "site/organization.html"
     context_object_name = "org"
 
-    def get_object(self, queryset: Any = None) -> Organization:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return registry_selectors.organization_profile(pk=self.kwargs["pk"])
+            return super().get(request, *args, **kwargs)
         except Organization.DoesNotExist as exc:
-            raise Http404(_("조직을 찾을 수 없습니다.")) from exc
+            # A record merged away: send visitors (bookmarks, exported CSV links) to the
+            # organisation that absorbed it. A temporary redirect, since the merge can
+            # be undone and the old address then shows the record again.
+            survivor = registry_selectors.merged_into(pk=self.kwargs["pk"])
+            if survivor is None:
+                raise Http404(_("조직을 찾을 수 없습니다.")) from exc
+            return HttpResponseRedirect(survivor.get_absolute_url())
+
+    def get_object(self, queryset: Any = None) -> Organization:
+        return registry_selectors.organization_profile(pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

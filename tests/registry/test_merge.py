@@ -585,3 +585,20 @@ def test_undo_is_refused_while_the_absorbed_id_is_taken(staff):
     assert merge_undo_refusal(record).code == "id_taken"
     with pytest.raises(MergeError):
         organization_merge_undo(merge=record, by=staff)
+
+
+def test_an_absorbed_profile_address_leads_to_the_organisation_that_absorbed_it(client, staff):
+    """Newcomer bug: after a merge, the absorbed record's page (bookmarks, links in an
+    exported CSV) answered 404; it now redirects, also along a chain, until undone."""
+    a, b, c = (OrganizationFactory(name=n) for n in ("가", "나", "다"))
+    c_url = f"/organizations/{c.pk}/"
+    organization_merge(keep=b, drop=c, by=staff)
+    response = client.get(c_url)
+    assert (response.status_code, response["Location"]) == (302, b.get_absolute_url())
+    b.refresh_from_db()
+    organization_merge(keep=a, drop=b, by=staff)
+    assert client.get(c_url)["Location"] == a.get_absolute_url()
+    for record in OrganizationMerge.objects.order_by("-pk"):
+        organization_merge_undo(merge=record, by=staff)
+    assert client.get(c_url).status_code == 200
+    assert client.get("/organizations/999999/").status_code == 404
