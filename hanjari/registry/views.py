@@ -428,11 +428,25 @@ def _diff(record: Any) -> list[tuple[str, Any, Any]]:
         if change.field in HISTORY_HIDDEN_FIELDS:
             continue
         try:
-            label = str(meta.get_field(change.field).verbose_name)
+            field = meta.get_field(change.field)
         except FieldDoesNotExist:
-            label = change.field
-        rows.append((label, change.old, change.new))
+            rows.append((change.field, change.old, change.new))
+            continue
+        rows.append(
+            (str(field.verbose_name), _shown(field, change.old), _shown(field, change.new))
+        )
     return rows
+
+
+def _shown(field: Any, value: Any) -> Any:
+    """A history value as a person reads it: a list (다른 이름) as comma-separated text,
+    a link to an organisation as its name and number instead of a bare id."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if value not in (None, "") and getattr(field, "related_model", None) is Organization:
+        name = Organization.objects.filter(pk=value).values_list("name", flat=True).first()
+        return f"{name} (#{value})" if name else f"#{value}"
+    return value
 
 
 # Kept in the history tables but not listed: bookkeeping, not a change anyone made.

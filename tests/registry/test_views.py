@@ -1528,3 +1528,21 @@ def test_public_website_links_only_real_web_addresses(stored, link):
     from hanjari.registry.public import public_website
 
     assert public_website(stored) == link
+
+
+def test_history_shows_merged_names_and_moved_designations_readably(client, staff, candidate):
+    """Newcomer bug: after a merge the history read "다른 이름: ∅ → ['…']" (a Python list)
+    and "조직: 1705 → 1725" (bare ids)."""
+    client.force_login(staff)
+    left, right = candidate.left, candidate.right
+    client.post(
+        reverse("registry:merge-decide", args=[candidate.pk]),
+        {"decision": "keep_left", "confirm": "yes"},
+    )
+    history = client.get(reverse("registry:organization-history", args=[left.pk])).content
+    text = history.decode()
+    assert "['" not in text
+    assert "한마음 마을협동조합" in text
+    assert f"한마음마을협동조합 (#{left.pk})" in text
+    # The moved designation's row: the absorbed record no longer exists, so its number.
+    assert f"#{right.pk} → 한마음마을협동조합 (#{left.pk})" in text
