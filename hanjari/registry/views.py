@@ -432,9 +432,7 @@ def _diff(record: Any) -> list[tuple[str, Any, Any]]:
         except FieldDoesNotExist:
             rows.append((change.field, change.old, change.new))
             continue
-        rows.append(
-            (str(field.verbose_name), _shown(field, change.old), _shown(field, change.new))
-        )
+        rows.append((str(field.verbose_name), _shown(field, change.old), _shown(field, change.new)))
     return rows
 
 
@@ -761,7 +759,17 @@ class MergeProposeView(ObjectPermissionMixin, View):
                 .prefetch_related("designations")
                 .order_by("name", "pk")[:PROPOSE_RESULTS]
             )
-        context = {"org": org, "q": query, "results": results, "error": error}
+        # Pairs already waiting in the queue are shown as such, without a button that
+        # could only answer "already waiting".
+        queued = {
+            other_id
+            for pair in MergeCandidate.objects.filter(
+                Q(left=org) | Q(right=org), status=MergeCandidate.Status.PENDING
+            ).values_list("left_id", "right_id")
+            for other_id in pair
+            if other_id != org.pk
+        }
+        context = {"org": org, "q": query, "results": results, "error": error, "queued": queued}
         if is_htmx(request):
             return render(request, "registry/partials/_merge_propose_results.html", context)
         context["breadcrumbs"] = _org_breadcrumbs(org, _("병합 후보 올리기"))

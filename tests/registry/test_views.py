@@ -1241,6 +1241,12 @@ def test_staff_propose_a_pair_from_a_profile_by_search(client, staff, org_a):
     assert AuditEntry.objects.filter(action="registry.merge_candidate.proposed").count() == 1
     queue = client.get(response["Location"]).content.decode()
     assert "가나다협동조합 ↔ 가나다 협동조합 본점 쌍을 병합 검토 대기열에 올렸습니다." in queue
+    # Searching again shows the queued pair as waiting, without a button (newcomer:
+    # the button was offered and answered 409).
+    again_found = client.get(propose_url, {"q": "가나다"}, HTTP_HX_REQUEST="true").content.decode()
+    assert f'<input type="hidden" name="other" value="{other.pk}">' in again_found
+    assert "이미 병합 검토 대기열에 있습니다" in again_found
+    assert "가나다 협동조합 본점과(와) 병합 후보로 올리기" not in again_found
     # The same pair again (either order): refused with a message.
     again = client.post(reverse("registry:merge-propose", args=[other.pk]), {"other": org_a.pk})
     assert again.status_code == 409
