@@ -170,6 +170,10 @@ LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 HANJARI_LOGIN_IP_FAILURE_LIMIT = env.int("HANJARI_LOGIN_IP_FAILURE_LIMIT", default=20)
 AXES_HANDLER = "hanjari.accounts.lockout.AddressLimitHandler"
+# The client's address as every rate limit reads it: behind the proxy that
+# HANJARI_BEHIND_PROXY announces, the hop that proxy added, not the proxy itself (else
+# 20 failures from anyone would lock every visitor out).
+AXES_CLIENT_IP_CALLABLE = "hanjari.core.http.client_ip"
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -65,3 +65,25 @@ def test_the_per_username_lock_still_applies(client, db):
     # Another username from the same address is not locked by it.
     UserFactory(username="other", password=PASSWORD)
     assert _login(client, "other", PASSWORD, ip="203.0.113.9").status_code == 302
+
+
+def test_behind_the_proxy_the_lock_is_per_client_not_for_the_proxy(client, db, settings):
+    """Adversarial review: behind a proxy axes counted REMOTE_ADDR (the proxy), so 20
+    failures from one client locked every visitor out."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    victim = UserFactory(username="victim", password=PASSWORD)
+
+    def via_proxy(username, password, forwarded):
+        return client.post(
+            reverse("accounts:login"),
+            {"username": username, "password": password},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for n in range(20):
+        via_proxy(f"user{n:02d}", "Spring2026!", "198.51.100.66")
+    assert via_proxy("victim", PASSWORD, "198.51.100.66").status_code == 429
+    response = via_proxy("victim", PASSWORD, "203.0.113.200")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(victim.pk)
