@@ -14,12 +14,14 @@ def safe_cell(value: Any) -> str:
     """Return `value` as text that Excel/LibreOffice will not evaluate.
 
     Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
-    apostrophe (OWASP "CSV injection" advice). None becomes "". Never raises.
+    apostrophe (OWASP "CSV injection" advice), also when spaces or line breaks come
+    first (spreadsheets skip them before reading a formula). None becomes "". Never
+    raises.
     """
     if value is None:
         return ""
     text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES) or text.lstrip(" \n\r\t").startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
 

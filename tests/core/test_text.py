@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hanjari.core import text
+from hanjari.core.csvsafe import safe_cell
 
 
 def test_invisible_characters_are_named_once_in_order():
@@ -33,3 +34,21 @@ def test_no_control_characters_refuses_line_breaks_in_one_line_fields():
     with pytest.raises(ValidationError) as info:
         text.no_control_characters("한마음\n워크숍")
     assert info.value.error_list[0].code == "control_characters"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        (" =space", "' =space"),  # adversarial review: spaces first escaped the guard
+        ("\n=lf", "'\n=lf"),
+        ("  -1+2", "'  -1+2"),
+        ("두레 = 협동", "두레 = 협동"),
+        (" 두레", " 두레"),
+        (None, ""),
+        (3, "3"),
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_evaluate_are_quoted(value, expected):
+    assert safe_cell(value) == expected
