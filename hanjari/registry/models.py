@@ -452,10 +452,13 @@ class ImportRun(models.Model):
 class PrivateStorage(FileSystemStorage):
     """Files kept under ``settings.HANJARI_PRIVATE_ROOT``, which nothing serves over HTTP
     (unlike ``MEDIA_ROOT`` at ``/media/``): uploaded official lists hold 대표자명, which
-    is personal data (개인정보 보호법 §2). Read when used, so settings overrides apply."""
+    is personal data (개인정보 보호법 §2). Files are 0600 and folders 0700 (only the
+    server's own user reads them). Read when used, so settings overrides apply."""
 
     def __init__(self) -> None:
-        super().__init__(base_url=None)
+        super().__init__(
+            base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700
+        )
 
     @property  # type: ignore[override]  # replaces a cached_property of the base class
     def base_location(self) -> str:

@@ -69,6 +69,9 @@ def test_the_upload_is_stored_privately_and_imported_after_the_commit(
     assert stored.is_relative_to(tmp_path / "private" / "imports")
     assert "홍길동" not in stored.name
     assert stored.read_bytes() == csv_bytes(ROWS)
+    # Only the server's user may read it (adversarial review: the lists were 0644).
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert stored.parent.stat().st_mode & 0o777 == 0o700
     assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*"))
     assert job.file_name == "홍길동_명단 " + FILE_NAME
     assert (job.status, job.created_by, job.dry_run) == (ImportJob.Status.QUEUED, staff, False)
