@@ -120,8 +120,8 @@ def applied_filters(filters: selectors.DirectoryFilters) -> list[tuple[str, str]
     pairs = [
         (_("유형"), filters.kind_label()),
         (_("세부 유형"), filters.subtype),
-        (_("시도"), filters.sido),
-        (_("시군구"), filters.sigungu),
+        (_("시도"), regions.sido_label(filters.sido)),
+        (_("시군구"), regions.sigungu_label(filters.sigungu)),
         (_("업종"), filters.industry),
         (_("검색어"), filters.q),
     ]
