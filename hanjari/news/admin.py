@@ -20,7 +20,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions, services
+from hanjari.accounts.actors import acting_user
+
+from . import services
 from .models import Article, ArticlePhoto, ArticleRevision, Comment, Section, Tag
 
 
@@ -117,12 +119,10 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         if change:
             saved = services.article_update(
-                article=obj, by=permissions.acting_user(request), data=data, **relations
+                article=obj, by=acting_user(request.user), data=data, **relations
             )
         else:
-            saved = services.article_create(
-                by=permissions.acting_user(request), data=data, **relations
-            )
+            saved = services.article_create(by=acting_user(request.user), data=data, **relations)
         obj.pk = saved.pk
         obj.refresh_from_db()
 
@@ -178,7 +178,7 @@ class CommentAdmin(admin.ModelAdmin):
         reason = str(_("관리자 화면에서 처리"))
         for comment in queryset:
             services.comment_moderate(
-                comment=comment, by=permissions.acting_user(request), hide=hide, reason=reason
+                comment=comment, by=acting_user(request.user), hide=hide, reason=reason
             )
         self.message_user(request, _("처리했습니다."), messages.SUCCESS)
 

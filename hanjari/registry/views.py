@@ -36,8 +36,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from hanjari.accounts.actors import Actor, acting_user
-from hanjari.accounts.models import User
+from hanjari.accounts.actors import acting_user
 from hanjari.core import pagecache, regions
 from hanjari.core.csvsafe import rows_to_csv, safe_cell
 from hanjari.core.http import client_ip, is_htmx, rate_allows
@@ -447,13 +446,6 @@ class CouncilListView(ListView):
         return selectors.council_list()
 
 
-def _staff_actor(request: HttpRequest) -> Actor:
-    """The signed-in user of a staff page (its permission check let only staff in), as
-    the `Actor` services take; None for anyone else."""
-    user = request.user
-    return user if isinstance(user, User) else None
-
-
 class ImportView(ObjectPermissionMixin, View):
     """Staff upload of an official file (가져오기): the file is stored and imported in
     the background (`services.import_job_create`); the page then follows the job."""
@@ -473,7 +465,7 @@ class ImportView(ObjectPermissionMixin, View):
                 dataset=form.cleaned_data["dataset"],
                 reference_date=form.cleaned_data["reference_date"],
                 dry_run=form.cleaned_data["dry_run"],
-                by=_staff_actor(request),
+                by=acting_user(request.user),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -695,7 +687,7 @@ class MergeUndoView(ObjectPermissionMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         merge = get_object_or_404(OrganizationMerge, pk=pk)
         try:
-            restored = services.organization_merge_undo(merge=merge, by=_staff_actor(request))
+            restored = services.organization_merge_undo(merge=merge, by=acting_user(request.user))
         except services.MergeError as exc:
             messages.error(request, str(exc))
             back = (
@@ -760,7 +752,7 @@ class MergeProposeView(ObjectPermissionMixin, View):
             return self._render(request, org, 400, _("병합할 조직을 검색해서 골라 주세요."))
         other = get_object_or_404(Organization, pk=int(other_id))
         try:
-            services.merge_candidate_propose(left=org, right=other, by=_staff_actor(request))
+            services.merge_candidate_propose(left=org, right=other, by=acting_user(request.user))
         except services.MergeError as exc:
             return self._render(request, org, 409, str(exc))
         messages.success(
