@@ -21,12 +21,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.accounts.actors import acting_user
+from hanjari.core.mixins import ViewOnlyAdminMixin
 
 from . import services
 from .models import Article, ArticlePhoto, ArticleRevision, Comment, Section, Tag
 
 
-class ArticlePhotoInline(admin.TabularInline):
+class ArticlePhotoInline(ViewOnlyAdminMixin, admin.TabularInline):
     """Photos, read-only: they are added on the desk (see the module docstring)."""
 
     model = ArticlePhoto
@@ -35,14 +36,8 @@ class ArticlePhotoInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ArticleRevisionInline(admin.TabularInline):
+class ArticleRevisionInline(ViewOnlyAdminMixin, admin.TabularInline):
     """Revisions (수정 이력): written by the service on every edit after publication,
     never edited by hand."""
 
@@ -52,12 +47,6 @@ class ArticleRevisionInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Article)
