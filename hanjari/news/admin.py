@@ -135,7 +135,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "article", "author_name", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("body", "guest_name", "user__username")
@@ -153,15 +153,6 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
     )
     actions = ("hide_comments", "restore_comments")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], hide: bool) -> None:
         reason = str(_("관리자 화면에서 처리"))
