@@ -177,6 +177,7 @@ AXES_CLIENT_IP_CALLABLE = "hanjari.core.http.client_ip"
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "hanjari.accounts.lockout.lockout_response"  # says which lock
 AXES_RESET_ON_SUCCESS = True
 
 # --- Internationalisation -------------------------------------------------------------

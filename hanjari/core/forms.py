@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class KrdsWidgetsMixin(forms.BaseForm):
@@ -142,3 +143,35 @@ def bounded_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.
                 kwargs.setdefault("form_class", form_class)
             break
     return db_field.formfield(**kwargs)
+
+
+class BoundedFormSet(forms.BaseFormSet):
+    """A formset that refuses more rows than it may hold, and quickly.
+
+    Use with ``formset_factory(..., formset=BoundedFormSet, max_num=N,
+    absolute_max=N, validate_max=True)``. A posted ``TOTAL_FORMS`` above
+    ``absolute_max`` (a forged or broken form: the page never offers more rows)
+    builds no form at all, and the formset is invalid with the ``too_many_forms``
+    message ("한 번에 N줄까지 저장할 수 있습니다."), so the view answers 400 without
+    first building and rendering ``absolute_max`` forms (about 25 ms each).
+    """
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "한 번에 %(num)d줄까지 저장할 수 있습니다. 줄 수를 줄여 다시 저장해 주세요.",
+            "한 번에 %(num)d줄까지 저장할 수 있습니다. 줄 수를 줄여 다시 저장해 주세요.",
+            "num",
+        ),
+    }
+
+    def too_many_rows(self) -> bool:
+        """Whether the posted row count (``TOTAL_FORMS``) is above ``absolute_max``."""
+        if not self.is_bound or not self.management_form.is_valid():
+            return False
+        total: int = self.management_form.cleaned_data.get("TOTAL_FORMS") or 0
+        limit = self.absolute_max  # formset_factory always sets it
+        return limit is not None and total > limit
+
+    def total_form_count(self) -> int:
+        """Django's count, but 0 when too many rows are posted (see the class)."""
+        return 0 if self.too_many_rows() else int(super().total_form_count())

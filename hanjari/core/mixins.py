@@ -1,4 +1,4 @@
-"""View mixins shared by every app."""
+"""View and admin mixins shared by every app."""
 
 from __future__ import annotations
 
@@ -39,3 +39,18 @@ class ObjectPermissionMixin(AccessMixin, View):
                 self.raise_exception = True
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
+
+
+class ViewOnlyAdminMixin:
+    """A ModelAdmin or inline that lists and shows records but never adds, changes or
+    deletes them: those writes belong to the app's services. Staff with the view
+    permission still see everything."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -9,46 +9,31 @@ shows the rows, so that no change can skip that.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from hanjari.core.mixins import ViewOnlyAdminMixin
 
 from .models import Booth, Event, EventPhoto, ProgrammeItem, Registration
 
 
-class ReadOnlyAdminMixin:
-    """No adding, changing or deleting in the admin (see the module docstring); staff
-    with the view permission still see everything."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ProgrammeInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ProgrammeInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = ProgrammeItem
     extra = 0
 
 
-class BoothInline(ReadOnlyAdminMixin, admin.TabularInline):
+class BoothInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = Booth
     extra = 0
     raw_id_fields = ("organization",)
 
 
-class PhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PhotoInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = EventPhoto
     extra = 0
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class EventAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Events, read-only: edit them on the event pages (행사 수정), which save through
     `services.event_update` (waitlist promotion on a capacity change, audit log)."""
 
@@ -59,7 +44,7 @@ class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RegistrationAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Registrations, read-only: they change through the manage and check-in pages
     (waitlist promotion and seat counting happen in the services)."""
 

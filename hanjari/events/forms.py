@@ -20,7 +20,12 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.accounts.models import Membership
-from hanjari.core.forms import IdMultipleChoiceField, KrdsWidgetsMixin, bounded_formfield
+from hanjari.core.forms import (
+    BoundedFormSet,
+    IdMultipleChoiceField,
+    KrdsWidgetsMixin,
+    bounded_formfield,
+)
 from hanjari.core.identifiers import is_object_id
 from hanjari.registry.models import Council, Organization
 
@@ -265,7 +270,15 @@ class ProgrammeItemForm(KrdsWidgetsMixin, forms.ModelForm):
         return cast(ProgrammeFields, data)
 
 
-ProgrammeFormSet = forms.formset_factory(ProgrammeItemForm, extra=3, can_delete=True, max_num=100)
+ProgrammeFormSet = forms.formset_factory(
+    ProgrammeItemForm,
+    formset=BoundedFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=100,
+    absolute_max=100,
+    validate_max=True,
+)
 
 
 class BoothForm(KrdsWidgetsMixin, forms.ModelForm):
@@ -316,7 +329,15 @@ class BoothForm(KrdsWidgetsMixin, forms.ModelForm):
         return cast(BoothFields, data)
 
 
-BoothFormSet = forms.formset_factory(BoothForm, extra=3, can_delete=True, max_num=300)
+BoothFormSet = forms.formset_factory(
+    BoothForm,
+    formset=BoundedFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=300,
+    absolute_max=300,
+    validate_max=True,
+)
 
 
 class PhotoForm(KrdsWidgetsMixin, forms.Form):

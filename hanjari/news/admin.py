@@ -20,11 +20,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions, services
+from hanjari.accounts.actors import acting_user
+from hanjari.core.mixins import ViewOnlyAdminMixin
+
+from . import services
 from .models import Article, ArticlePhoto, ArticleRevision, Comment, Section, Tag
 
 
-class ArticlePhotoInline(admin.TabularInline):
+class ArticlePhotoInline(ViewOnlyAdminMixin, admin.TabularInline):
     """Photos, read-only: they are added on the desk (see the module docstring)."""
 
     model = ArticlePhoto
@@ -33,14 +36,8 @@ class ArticlePhotoInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ArticleRevisionInline(admin.TabularInline):
+class ArticleRevisionInline(ViewOnlyAdminMixin, admin.TabularInline):
     """Revisions (수정 이력): written by the service on every edit after publication,
     never edited by hand."""
 
@@ -50,12 +47,6 @@ class ArticleRevisionInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Article)
@@ -117,12 +108,10 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         if change:
             saved = services.article_update(
-                article=obj, by=permissions.acting_user(request), data=data, **relations
+                article=obj, by=acting_user(request.user), data=data, **relations
             )
         else:
-            saved = services.article_create(
-                by=permissions.acting_user(request), data=data, **relations
-            )
+            saved = services.article_create(by=acting_user(request.user), data=data, **relations)
         obj.pk = saved.pk
         obj.refresh_from_db()
 
@@ -146,7 +135,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "article", "author_name", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("body", "guest_name", "user__username")
@@ -165,20 +154,11 @@ class CommentAdmin(admin.ModelAdmin):
     )
     actions = ("hide_comments", "restore_comments")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], hide: bool) -> None:
         reason = str(_("관리자 화면에서 처리"))
         for comment in queryset:
             services.comment_moderate(
-                comment=comment, by=permissions.acting_user(request), hide=hide, reason=reason
+                comment=comment, by=acting_user(request.user), hide=hide, reason=reason
             )
         self.message_user(request, _("처리했습니다."), messages.SUCCESS)
 

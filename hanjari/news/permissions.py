@@ -10,20 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
-from hanjari.accounts.actors import Actor
-from hanjari.accounts.models import Membership, User
+from hanjari.accounts.models import Membership
 
 EDITOR_GROUP = "편집자"
 REPORTER_GROUP = "기자"
-
-
-def acting_user(request: HttpRequest) -> Actor:
-    """The request's user as the services' acting user: the signed-in `User`, or None
-    for an anonymous visitor."""
-    user = getattr(request, "user", None)
-    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def _auth(user: Any) -> bool:

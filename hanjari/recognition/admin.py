@@ -12,16 +12,10 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from hanjari.accounts.actors import Actor
-from hanjari.accounts.models import User
+from hanjari.accounts.actors import acting_user
 
 from . import services
 from .models import Commendation, Donation, Plaque
-
-
-def _actor(request: HttpRequest) -> Actor:
-    """The signed-in admin user (the admin lets no one else in) as a service's actor."""
-    return request.user if isinstance(request.user, User) else None
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -42,9 +36,9 @@ class ServiceAdmin(admin.ModelAdmin):
         extra = self.service_extra(form)
         if change:
             name = obj._meta.model_name
-            saved = self.update(**{name: obj}, data=data, by=_actor(request), **extra)
+            saved = self.update(**{name: obj}, data=data, by=acting_user(request.user), **extra)
         else:
-            saved = self.create(data=data, by=_actor(request), **extra)
+            saved = self.create(data=data, by=acting_user(request.user), **extra)
         obj.pk = saved.pk
         obj.refresh_from_db()
 
@@ -52,11 +46,11 @@ class ServiceAdmin(admin.ModelAdmin):
         """Nothing more to save: the service set the many-to-many fields."""
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.record_delete(record=obj, by=_actor(request))
+        services.record_delete(record=obj, by=acting_user(request.user))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            services.record_delete(record=obj, by=_actor(request))
+            services.record_delete(record=obj, by=acting_user(request.user))
 
 
 @admin.register(Commendation)

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from hanjari.accounts.actors import acting_user
+from hanjari.core.mixins import ViewOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -31,28 +32,14 @@ from .models import (
 )
 
 
-class ViewOnly:
-    """Admin (or inline) that lists and shows records but never adds, changes or
-    deletes them: those writes belong to the registry's services."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class DesignationInline(ViewOnly, admin.TabularInline):
+class DesignationInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = Designation
     extra = 0
     fields = ("kind", "subtype", "number", "issuer", "start_date", "end_date", "status")
     show_change_link = True
 
 
-class CouncilMembershipInline(ViewOnly, admin.TabularInline):
+class CouncilMembershipInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = CouncilMembership
     extra = 0
     fields = ("organization",)
@@ -97,7 +84,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(ViewOnly, SimpleHistoryAdmin):
+class DesignationAdmin(ViewOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("organization", "kind", "subtype", "status", "last_seen_on")
     list_filter = ("kind", "status", "dataset")
     search_fields = ("organization__name", "number")
@@ -131,13 +118,13 @@ class CouncilAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceDataset)
-class SourceDatasetAdmin(ViewOnly, admin.ModelAdmin):
+class SourceDatasetAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("dataset_id", "title", "publisher")
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ViewOnly, admin.ModelAdmin):
+class ImportRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "file_name",
         "dataset",
@@ -151,13 +138,13 @@ class ImportRunAdmin(ViewOnly, admin.ModelAdmin):
 
 
 @admin.register(SourceRecord)
-class SourceRecordAdmin(ViewOnly, admin.ModelAdmin):
+class SourceRecordAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("file_name", "row_number", "organization", "reference_date")
     list_filter = ("dataset",)
 
 
 @admin.register(MergeCandidate)
-class MergeCandidateAdmin(ViewOnly, admin.ModelAdmin):
+class MergeCandidateAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Decisions are taken in the merge queue (`services.merge_candidate_decide`)."""
 
     list_display = ("left_name", "right_name", "score", "status")

@@ -16,6 +16,7 @@ from hanjari.core.images import LOGO_MAX_SIDE, LOGO_MESSAGES, clean_picture
 
 from .importers.layouts import LAYOUTS
 from .models import Organization
+from .services import EDITABLE_FIELDS
 
 DATASET_CHOICES = [("auto", _("자동 인식"))] + [
     (layout.key, f"{layout.title} ({layout.dataset_id})") for layout in LAYOUTS.values()
@@ -104,23 +105,7 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
     class Meta:
         model = Organization
         formfield_callback = bounded_formfield
-        fields = [
-            "name",
-            "legal_form",
-            "brn",
-            "crn",
-            "address",
-            "sido",
-            "sigungu",
-            "industry",
-            "products",
-            "description",
-            "website",
-            "phone",
-            "founded_on",
-            "status",
-            "logo",
-        ]
+        fields = list(EDITABLE_FIELDS)  # the profile fields the service takes
         widgets = {
             "founded_on": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 5}),

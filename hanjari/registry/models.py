@@ -337,6 +337,12 @@ class Council(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def region_display(self) -> str:
+        """The council's 시도 and 시군구 ("전북특별자치도 전주시"), in English when the
+        language is ("Jeonju-si, Jeonbuk State")."""
+        return region_label(self.sido, self.sigungu)
+
 
 class CouncilMembership(models.Model):
     """An organisation's membership of a council (협의회 회원사)."""

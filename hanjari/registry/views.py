@@ -36,8 +36,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from hanjari.accounts.actors import Actor, acting_user
-from hanjari.accounts.models import User
+from hanjari.accounts.actors import acting_user
 from hanjari.core import pagecache, regions
 from hanjari.core.csvsafe import rows_to_csv, safe_cell
 from hanjari.core.http import client_ip, is_htmx, rate_allows
@@ -120,8 +119,8 @@ def applied_filters(filters: selectors.DirectoryFilters) -> list[tuple[str, str]
     pairs = [
         (_("유형"), filters.kind_label()),
         (_("세부 유형"), filters.subtype),
-        (_("시도"), filters.sido),
-        (_("시군구"), filters.sigungu),
+        (_("시도"), regions.sido_label(filters.sido)),
+        (_("시군구"), regions.sigungu_label(filters.sigungu)),
         (_("업종"), filters.industry),
         (_("검색어"), filters.q),
     ]
@@ -459,13 +458,6 @@ class CouncilListView(ListView):
         return selectors.council_list()
 
 
-def _staff_actor(request: HttpRequest) -> Actor:
-    """The signed-in user of a staff page (its permission check let only staff in), as
-    the `Actor` services take; None for anyone else."""
-    user = request.user
-    return user if isinstance(user, User) else None
-
-
 class ImportView(ObjectPermissionMixin, View):
     """Staff upload of an official file (가져오기): the file is stored and imported in
     the background (`services.import_job_create`); the page then follows the job."""
@@ -485,7 +477,7 @@ class ImportView(ObjectPermissionMixin, View):
                 dataset=form.cleaned_data["dataset"],
                 reference_date=form.cleaned_data["reference_date"],
                 dry_run=form.cleaned_data["dry_run"],
-                by=_staff_actor(request),
+                by=acting_user(request.user),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -707,7 +699,7 @@ class MergeUndoView(ObjectPermissionMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         merge = get_object_or_404(OrganizationMerge, pk=pk)
         try:
-            restored = services.organization_merge_undo(merge=merge, by=_staff_actor(request))
+            restored = services.organization_merge_undo(merge=merge, by=acting_user(request.user))
         except services.MergeError as exc:
             messages.error(request, str(exc))
             back = (
@@ -782,7 +774,7 @@ class MergeProposeView(ObjectPermissionMixin, View):
             return self._render(request, org, 400, _("병합할 조직을 검색해서 골라 주세요."))
         other = get_object_or_404(Organization, pk=int(other_id))
         try:
-            services.merge_candidate_propose(left=org, right=other, by=_staff_actor(request))
+            services.merge_candidate_propose(left=org, right=other, by=acting_user(request.user))
         except services.MergeError as exc:
             return self._render(request, org, 409, str(exc))
         messages.success(

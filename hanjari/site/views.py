@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from hanjari.core import regions
 from hanjari.core.text import CONTROL_CHARS
 from hanjari.events import selectors as events_selectors
 from hanjari.news import selectors as news_selectors
@@ -54,7 +55,7 @@ class HomeView(TemplateView):
         ctx["national_total"] = national["total"]
         ctx["empty_sectors"] = [s["label"] for s in ctx["sectors"] if not s["national"]]
         ctx["local_total"] = local["total"]
-        ctx["home_sido"], ctx["home_sigungu"] = sido, sigungu
+        ctx["home_region"] = regions.region_label(sido, sigungu)
         ctx["home_url"] = (
             reverse("registry:directory") + "?" + urlencode({"sido": sido, "sigungu": sigungu})
         )

@@ -87,3 +87,47 @@ def test_behind_the_proxy_the_lock_is_per_client_not_for_the_proxy(client, db, s
     response = via_proxy("victim", PASSWORD, "203.0.113.200")
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(victim.pk)
+
+
+ADDRESS_TEXT = (
+    "이 인터넷 주소(IP)에서 여러 아이디로 로그인에 20번 실패해 15분 동안 "
+    "이 주소에서는 어느 아이디로도 로그인할 수 없습니다."
+)
+PAIR_TEXT = "로그인에 5번 실패해 15분 동안 이 인터넷 주소(IP)에서 이 아이디로 로그인할 수 없습니다."
+
+
+def test_the_locked_out_page_says_which_lock_it_is(client, db):
+    """The address lock (20 failures over many usernames) is not described as a lock on
+    one username, and the username lock not as a lock on the address."""
+    for n in range(20):
+        response = _login(client, f"user{n:02d}", "Spring2026!", ip="203.0.113.10")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert ADDRESS_TEXT in html and "이 아이디로 로그인할" not in html
+    # The same page for any username that address tries next.
+    html = _login(client, "someone-else", "x", ip="203.0.113.10").content.decode()
+    assert ADDRESS_TEXT in html
+
+    for n in range(5):
+        response = _login(client, "target", f"wrong-{n}", ip="203.0.113.11")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert PAIR_TEXT in html and "어느 아이디로도" not in html
+
+
+def test_without_a_cool_off_the_page_says_to_ask_the_centre(client, db, settings):
+    settings.AXES_COOLOFF_TIME = None
+    for n in range(20):
+        response = _login(client, f"user{n:02d}", "Spring2026!", ip="203.0.113.12")
+    assert response.status_code == 429
+    assert (
+        "이 인터넷 주소(IP)에서 여러 아이디로 로그인에 20번 실패해 이 주소에서는 어느 "
+        "아이디로도 로그인할 수 없습니다. 센터에 문의해 주세요."
+    ) in response.content.decode()
+    for n in range(5):
+        response = _login(client, "target", f"wrong-{n}", ip="203.0.113.13")
+    assert response.status_code == 429
+    assert (
+        "로그인에 5번 실패해 이 인터넷 주소(IP)에서 이 아이디로 로그인할 수 없습니다. "
+        "센터에 문의해 주세요."
+    ) in response.content.decode()

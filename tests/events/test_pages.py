@@ -759,6 +759,36 @@ def test_booth_same_item_twice_is_400_and_not_recreated(client, staff, delete_fi
     assert list(Booth.objects.filter(event=event).values_list("pk", "shows")) == [(booth.pk, "")]
 
 
+# --- regression: a huge rows-TOTAL_FORMS built absolute_max (1,100) forms, ~28 s -----------
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "most"),
+    [
+        ("events:programme-edit", _prog_row("개회", "opening"), 100),
+        ("events:booths-edit", _booth_row("두부마을협동조합", "1"), 300),
+    ],
+)
+@pytest.mark.parametrize("total", ["100000", "max+1"])
+def test_too_many_rows_is_a_400_that_says_why_and_builds_no_row(
+    client, staff, name, row, most, total
+):
+    event = make_event()
+    OrganizationFactory(name="두부마을협동조합")
+    client.force_login(staff)
+    url = reverse(name, args=[event.pk])
+    data = _formset([row])
+    data["rows-TOTAL_FORMS"] = str(most + 1) if total == "max+1" else total
+    response = client.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"한 번에 {most}줄까지 저장할 수 있습니다. 줄 수를 줄여 다시 저장해 주세요." in html
+    assert 'class="hj-row-fieldset"' not in html  # no row form was built
+    assert not ProgrammeItem.objects.exists() and not Booth.objects.exists()
+    assert client.post(url, _formset([row])).status_code == 302
+    assert ProgrammeItem.objects.count() + Booth.objects.count() == 1
+
+
 def test_duplicate_booth_number_message_in_korean(client, staff):
     event = make_event()
     org = OrganizationFactory(name="한지공방")

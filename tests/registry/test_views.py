@@ -623,6 +623,48 @@ def test_profile_links_to_councils_and_council_pages_list_members(client, sample
     assert page.index("전주두부마을") < page.index("콩세상영농조합법인")
 
 
+def test_english_pages_name_regions_in_english_and_keep_korean_values(client, sample, settings):
+    """With English active, 시도 and 시군구 are shown by their English names (directory
+    dropdowns and printed filters, home table header and links, councils list);
+    the values in URLs and forms stay the Korean names."""
+    settings.HANJARI_HOME_REGION = "전북 전주시"
+    CouncilFactory(name="전주시 마을기업협의회", sido="전북특별자치도", sigungu="전주시")
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+    html = client.get(
+        reverse("registry:directory"), {"sido": "전북특별자치도", "sigungu": "전주시"}, **en
+    ).content.decode()
+    assert '<option value="전북특별자치도" selected>Jeonbuk State</option>' in html
+    assert '<option value="서울특별시">Seoul</option>' in html
+    assert '<option value="전주시" selected>Jeonju-si</option>' in html
+    assert '<option value="군산시">Gunsan-si</option>' in html
+    line = re.search(r'<p class="hj-print-only hj-print-filters">([^<]*)</p>', html)
+    assert line is not None
+    assert "Jeonbuk State" in line.group(1) and "Jeonju-si" in line.group(1)
+    assert "전북특별자치도" not in line.group(1)
+    # The 시군구 options that htmx swaps in after a 시도 is chosen are English too.
+    swapped = client.get(
+        reverse("registry:directory"), {"sido": "서울특별시"}, HTTP_HX_REQUEST="true", **en
+    ).content.decode()
+    assert '<option value="강남구">Gangnam-gu</option>' in swapped
+
+    home = client.get(reverse("home"), **en).content.decode()
+    assert table_rows(home, "hj-counts")[0][2] == "Jeonju-si, Jeonbuk State"
+    caption = re.search(r'<caption class="sr-only">([^<]*)</caption>', home)
+    assert caption is not None and caption.group(1).endswith("Jeonju-si, Jeonbuk State")
+    assert "Jeonju-si, Jeonbuk State" in home.split('id="links-title"', 1)[1]
+
+    councils = client.get(reverse("registry:councils"), **en).content.decode()
+    assert "Jeonju-si, Jeonbuk State · " in councils
+
+    # In Korean the same places keep their Korean names.
+    korean = client.get(reverse("registry:councils")).content.decode()
+    assert "전북특별자치도 전주시 · " in korean
+    home_ko = client.get(reverse("home")).content.decode()
+    assert table_rows(home_ko, "hj-counts")[0][2] == "전북특별자치도 전주시"
+    assert ">전북 전주시 조직</a>" in home_ko
+
+
 def test_profile_edit_links_only_for_editors(client, org_a, member_a, plain_user, staff):
     url = org_a.get_absolute_url()
     assert "정보 고치기" not in client.get(url).content.decode()

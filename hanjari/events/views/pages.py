@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.accounts.actors import acting_user
 from hanjari.core.http import is_htmx
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.news import selectors as news_selectors
@@ -40,7 +41,6 @@ from ..forms import (
     ProgrammeFormSet,
 )
 from ..models import Booth, Event, ProgrammeItem
-from . import actor_of
 
 LIST_PAGE_SIZE = 20
 FEED_PAST_DAYS = 365
@@ -268,10 +268,14 @@ class EventCreateView(ObjectPermissionMixin, View):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    event = services.event_create(data=form.service_data(), by=actor_of(request))
+                    event = services.event_create(
+                        data=form.service_data(), by=acting_user(request.user)
+                    )
                     status = form.cleaned_data.get("status") or Event.Status.DRAFT
                     if status != Event.Status.DRAFT:
-                        services.event_set_status(event=event, status=status, by=actor_of(request))
+                        services.event_set_status(
+                            event=event, status=status, by=acting_user(request.user)
+                        )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -318,11 +322,15 @@ class EventEditView(_StaffEventMixin, View):
             try:
                 with transaction.atomic():
                     services.event_update(
-                        event=event, data=form.service_data(changed_only=True), by=actor_of(request)
+                        event=event,
+                        data=form.service_data(changed_only=True),
+                        by=acting_user(request.user),
                     )
                     if "status" in form.changed_data:
                         services.event_set_status(
-                            event=event, status=form.cleaned_data["status"], by=actor_of(request)
+                            event=event,
+                            status=form.cleaned_data["status"],
+                            by=acting_user(request.user),
                         )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -340,7 +348,7 @@ class EventEditView(_StaffEventMixin, View):
                     image=form.cleaned_data["image"],
                     caption=form.cleaned_data["caption"],
                     alt_text=form.cleaned_data["alt_text"],
-                    by=actor_of(request),
+                    by=acting_user(request.user),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -358,11 +366,13 @@ class EventEditView(_StaffEventMixin, View):
             else:
                 if unlink:
                     services.event_unlink_article(
-                        event=event, article=article, by=actor_of(request)
+                        event=event, article=article, by=acting_user(request.user)
                     )
                     messages.success(request, _("기사 연결을 풀었습니다."))
                 else:
-                    services.event_link_article(event=event, article=article, by=actor_of(request))
+                    services.event_link_article(
+                        event=event, article=article, by=acting_user(request.user)
+                    )
                     messages.success(request, _("기사를 연결했습니다."))
                 return HttpResponseRedirect(reverse("events:event-edit", args=[event.pk]))
         return self._render(request, event, link_form=form, status=400)
@@ -472,7 +482,7 @@ class ProgrammeEditView(_StaffEventMixin, View):
                     )
                 )
             try:
-                services.programme_save(event=event, rows=rows, by=actor_of(request))
+                services.programme_save(event=event, rows=rows, by=acting_user(request.user))
             except ValidationError as exc:
                 messages.error(request, _form_errors(exc))
                 return self._render(request, event, formset, 400)
@@ -527,17 +537,19 @@ class BoothEditView(_StaffEventMixin, View):
         for form in forms:
             booth = by_id.get(form.cleaned_data.get("item_id") or 0)
             if form.cleaned_data.get("DELETE") and booth is not None:
-                services.booth_delete(booth=booth, by=actor_of(request))
+                services.booth_delete(booth=booth, by=acting_user(request.user))
         for form in forms:
             if form.cleaned_data.get("DELETE"):
                 continue
             booth = by_id.get(form.cleaned_data.get("item_id") or 0)
             try:
                 if booth is None:
-                    services.booth_add(event=event, data=form.service_data(), by=actor_of(request))
+                    services.booth_add(
+                        event=event, data=form.service_data(), by=acting_user(request.user)
+                    )
                 elif form.has_changed():
                     services.booth_update(
-                        booth=booth, data=form.service_data(), by=actor_of(request)
+                        booth=booth, data=form.service_data(), by=acting_user(request.user)
                     )
             except ValidationError as exc:
                 _add_errors(form, exc)

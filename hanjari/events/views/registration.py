@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.accounts.actors import acting_user
 from hanjari.core.csvsafe import rows_to_csv
 from hanjari.core.http import client_ip, is_htmx, rate_allows
 from hanjari.core.mixins import ObjectPermissionMixin
@@ -43,7 +44,6 @@ from ..forms import CheckInForm, RegistrationForm
 from ..models import Event, Registration
 from ..services import registrations as services
 from ..services.registrations import RegistrationError
-from . import actor_of
 
 MANAGE_PAGE_SIZE = 100
 GUEST_RATE = (5, 60 * 60)  # guest registrations per address per hour
@@ -212,7 +212,7 @@ class RegisterView(View):
         try:
             registration = services.registration_create(
                 event=event,
-                by=actor_of(request),
+                by=acting_user(request.user),
                 person_name=data["person_name"],
                 organization=data.get("organization"),
                 organization_name=data.get("organization_name", ""),
@@ -373,7 +373,9 @@ class CancelView(View):
         reg = _registration(token)
         page = reverse("events:registration", kwargs={"token": reg.token})
         try:
-            reg = services.registration_cancel(registration=reg, by=actor_of(request), token=token)
+            reg = services.registration_cancel(
+                registration=reg, by=acting_user(request.user), token=token
+            )
         except (RegistrationError, PermissionDenied) as exc:
             return _refuse(
                 request,
@@ -549,7 +551,7 @@ class DecideView(_StaffEventView):
         back = _safe_next(request, reverse("events:manage", kwargs={"pk": event.pk}))
         service, done = DECISIONS[action]
         try:
-            reg = service(registration=reg, by=actor_of(request))
+            reg = service(registration=reg, by=acting_user(request.user))
         except (RegistrationError, PermissionDenied) as exc:
             return _refuse(
                 request,
@@ -624,7 +626,7 @@ class CheckInView(_CheckInBase):
             return self.answer(request, event, form, q, message=message, ok=False, status=400)
         try:
             reg = services.registration_check_in(
-                event=event, token=form.cleaned_data["token"], by=actor_of(request)
+                event=event, token=form.cleaned_data["token"], by=acting_user(request.user)
             )
         except (RegistrationError, PermissionDenied) as exc:
             return self.answer(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.accounts.actors import acting_user
 from hanjari.core.http import is_htmx
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
@@ -213,7 +214,7 @@ class ArticleCreateView(_ArticleFormView):
 
     def save(self, request: HttpRequest, form: ArticleForm) -> Article:
         article = services.article_create(
-            by=permissions.acting_user(request),
+            by=acting_user(request.user),
             data=form.article_data(),
             organizations=list(form.cleaned_data["organizations"]),
             tag_names=form.cleaned_data["tags"],
@@ -236,7 +237,7 @@ class ArticleEditView(_ArticleFormView):
         assert self.article is not None  # noqa: S101 - set by get_permission_object
         article = services.article_update(
             article=self.article,
-            by=permissions.acting_user(request),
+            by=acting_user(request.user),
             data=form.article_data(),
             organizations=list(form.cleaned_data["organizations"]),
             tag_names=form.cleaned_data["tags"],
@@ -267,7 +268,7 @@ class PhotoAddView(ObjectPermissionMixin, View):
         try:
             services.article_add_photo(
                 article=self.article,
-                by=permissions.acting_user(request),
+                by=acting_user(request.user),
                 image=form.cleaned_data["image"],
                 caption=form.cleaned_data["caption"],
                 credit=form.cleaned_data["credit"],
@@ -400,7 +401,7 @@ class ArticleTransitionView(LoginRequiredMixin, View):
         if action not in rules.ARTICLE_STEPS:
             raise Http404
         article = get_object_or_404(Article, pk=pk)
-        user = permissions.acting_user(request)
+        user = acting_user(request.user)
         try:
             if action == "submit":
                 article = services.article_submit(article=article, by=user)
@@ -527,7 +528,7 @@ class ArticleImportView(ObjectPermissionMixin, View):
             return self._render(request, ctx, 400)
         try:
             article = services.article_import(
-                by=permissions.acting_user(request),
+                by=acting_user(request.user),
                 data=form.article_data(),
                 photo_captions=form.cleaned_data["photo_captions"],
                 source_hash=services.source_hash(form.cleaned_data["source_text"]),

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from hanjari.accounts.actors import acting_user
 from hanjari.core import pagecache
 from hanjari.core.http import client_ip, is_htmx, rate_allows
 from hanjari.core.identifiers import is_object_id
@@ -488,7 +489,7 @@ class CommentCreateView(View):
         try:
             comment = services.comment_create(
                 article=article,
-                by=permissions.acting_user(request),
+                by=acting_user(request.user),
                 body=form.cleaned_data["body"],
                 guest_name=form.cleaned_data.get("guest_name", ""),
             )
@@ -609,7 +610,7 @@ class CommentEditView(_CommentActionView):
 
     def act(self, request: HttpRequest, comment: Comment, data: dict[str, Any]) -> Comment:
         return services.comment_edit(
-            comment=comment, by=permissions.acting_user(request), body=data["body"]
+            comment=comment, by=acting_user(request.user), body=data["body"]
         )
 
 
@@ -621,7 +622,7 @@ class CommentReportView(_CommentActionView):
 
     def act(self, request: HttpRequest, comment: Comment, data: dict[str, Any]) -> Comment:
         services.comment_report(
-            comment=comment, by=permissions.acting_user(request), reason=data.get("reason", "")
+            comment=comment, by=acting_user(request.user), reason=data.get("reason", "")
         )
         return comment
 
@@ -643,7 +644,7 @@ class CommentModerateView(_CommentActionView):
     def act(self, request: HttpRequest, comment: Comment, data: dict[str, Any]) -> Comment:
         return services.comment_moderate(
             comment=comment,
-            by=permissions.acting_user(request),
+            by=acting_user(request.user),
             hide=data["action"] == "hide",
             reason=data["reason"],
         )

@@ -6,9 +6,12 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
+
+from hanjari.accounts.models import User
+from hanjari.accounts.services import staff_account_create
 
 
 class Command(BaseCommand):
@@ -21,7 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="demo")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        User = get_user_model()
         username = opts["username"]
         if User.objects.filter(username=username).exists():
             self.stdout.write(
@@ -31,13 +33,16 @@ class Command(BaseCommand):
             )
             return
         password = secrets.token_urlsafe(12)
-        User.objects.create_user(
-            username=username,
-            password=password,
-            is_staff=True,
-            is_superuser=True,
-            display_name="한자리 데모",
-        )
+        try:
+            staff_account_create(
+                username=username,
+                password=password,
+                display_name="한자리 데모",
+                superuser=True,
+                by=None,
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
         # A block of its own, as the last lines of `make data`, so that it is not lost
         # among the imports' output.
         login = f"{settings.HANJARI_SITE_URL}{reverse('accounts:login')}"
