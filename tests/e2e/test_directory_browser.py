@@ -8,6 +8,7 @@ import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from hanjari.registry.models import Designation, Organization
 from hanjari.registry.services import registry_import
@@ -81,6 +82,13 @@ def test_directory_filter_profile_and_accessibility(
     # The CSV link follows the filters.
     export = page.locator("#directory-results a[download]").get_attribute("href")
     assert "sigungu=%EC%A0%84%EC%A3%BC%EC%8B%9C" in export
+
+    # The industry box updates the results while typing, like the name box (newcomer:
+    # it waited for Tab or Enter).
+    page.locator("#id_industry").press_sequentially("없는업종")
+    expect(page.locator(".hj-count")).to_have_text("0개 조직")
+    page.locator("#id_industry").fill("")
+    expect(page.locator(".hj-count")).to_have_text(f"{expected}개 조직")
 
     page.screenshot(path=screenshot_dir / "directory.png", full_page=True)
     violations = axe_violations(page)
