@@ -656,8 +656,10 @@ class OrganizationMerge(models.Model):
     of `kept` the merge changed (``{field: [before, after]}``), and `moved` what moved
     or went away: ids of designations, source records, council memberships, user
     memberships and earlier merges into the absorbed record that now belong to `kept`,
-    memberships dropped because `kept` already had them, and merge candidates changed
-    or deleted. `status` says whether the merge stands or was undone
+    memberships dropped because `kept` already had them, merge candidates changed
+    or deleted, and the other apps' links (``links``: rows moved to `kept`, by
+    ``app_label.model.field``; ``dropped_links``: list entries `kept` had already).
+    `status` says whether the merge stands or was undone
     (`hanjari.registry.services.organization_merge_undo`).
     """
 

@@ -10,12 +10,14 @@ import logging
 import os
 from typing import Any, TypedDict, cast
 
+from django.apps import apps
 from django.core import serializers
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import models, router, transaction
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -302,7 +304,10 @@ def organization_merge(
     """Merge `drop` into `keep` (the same organisation found in two official lists).
 
     Moves every designation, source record, council membership and user membership
-    to `keep`, fills `keep`'s empty fields from `drop`, remembers `drop`'s name as an
+    to `keep`, and every other link to `drop` of the apps above the registry (booths,
+    registrations, talks, event and article lists, commendations, plaques, donations:
+    `_move_links`, found from the model metadata; a list entry `keep` has already is
+    dropped), fills `keep`'s empty fields from `drop`, remembers `drop`'s name as an
     alias and its id in `keep.merged_from` (so its history stays reachable), marks
     pending merge candidates between the two as merged (those pairing `drop` with a
     third organisation now pair `keep` with it), writes the audit log and
@@ -310,8 +315,9 @@ def organization_merge(
     unverified one of `keep`. Everything it changes is kept in an `OrganizationMerge`
     record (with `drop`'s own fields and address, and `candidate` when the merge
     decides one), so the merge can be undone (`organization_merge_undo`). Raises
-    `MergeError` when both have different valid 사업자등록번호 (two legal entities)
-    or when `keep` is `drop`.
+    `MergeError` when both have different valid 사업자등록번호 (two legal entities),
+    when `keep` is `drop`, or when both have a link a unique constraint allows only once
+    (`_link_conflicts`).
     """
     if keep.pk == drop.pk:
         raise MergeError(_("같은 조직끼리는 합칠 수 없습니다."))
@@ -319,6 +325,12 @@ def organization_merge(
         raise MergeError(_("서로 다른 사업자등록번호를 가진 조직은 합칠 수 없습니다."))
     if keep.crn_verified and drop.crn_verified and keep.crn != drop.crn:
         raise MergeError(_("서로 다른 법인등록번호를 가진 조직은 합칠 수 없습니다."))
+    conflicts = _link_conflicts(keep, drop)
+    if conflicts:
+        raise MergeError(
+            _("두 조직에 한 번만 둘 수 있는 항목이 둘 다 있어 합칠 수 없습니다: %(what)s")
+            % {"what": ", ".join(conflicts)}
+        )
     from hanjari.accounts.models import Membership
 
     kept_before = _organization_fields(keep)
@@ -396,6 +408,7 @@ def organization_merge(
     ).update(status=MergeCandidate.Status.MERGED, decided_by=by, decided_at=now)
     _move_pending_candidates(keep, drop)
     moved["candidates"] = candidates
+    moved.update(_move_links(keep, drop))
     record = OrganizationMerge(
         kept=keep,
         kept_name=keep.name,
@@ -461,13 +474,13 @@ def organization_merge_undo(*, merge: OrganizationMerge, by: Actor) -> Organizat
     """Undo `merge` (병합 되돌리기): bring back the absorbed organisation with its own id
     and fields, and give it back what the merge moved — designations, source records,
     council and user memberships (those dropped because the kept organisation had them
-    too are made again), earlier merges into it — where they still belong to the kept
-    organisation; take back from the kept organisation the fields the merge filled
-    (where nobody changed them since), the aliases and merged ids it added; and put every
-    merge candidate that named the absorbed organisation back as it was (the decided
-    pair becomes pending again). History and audit log record who undid it. Returns the
-    restored organisation. Raises `MergeError` with the refusal's message
-    (`merge_undo_refusal`)."""
+    too are made again), earlier merges into it, the other apps' links (`_return_links`)
+    — where they still belong to the kept organisation; take back from the kept
+    organisation the fields the merge filled (where nobody changed them since), the
+    aliases and merged ids it added; and put every merge candidate that named the
+    absorbed organisation back as it was (the decided pair becomes pending again). History
+    and audit log record who undid it. Returns the restored organisation. Raises
+    `MergeError` with the refusal's message (`merge_undo_refusal`)."""
     from hanjari.accounts.models import Membership
 
     merge = OrganizationMerge.objects.select_for_update().get(pk=merge.pk)
@@ -524,6 +537,7 @@ def organization_merge_undo(*, merge: OrganizationMerge, by: Actor) -> Organizat
                     created_at=dt.datetime.fromisoformat(m["created_at"])
                 )
     OrganizationMerge.objects.filter(pk__in=moved.get("merges", []), kept=keep).update(kept=drop)
+    _return_links(keep, drop, moved)
     _restore_kept_fields(keep, merge, by)
     _restore_candidates(moved.get("candidates", {}))
     merge.status = OrganizationMerge.Status.UNDONE
@@ -576,12 +590,34 @@ def _restore_kept_fields(keep: Organization, merge: OrganizationMerge, by: Actor
 
 def _restore_candidates(states: dict[str, dict[str, Any]]) -> None:
     """Put the merge candidates recorded by a merge back as they were (made again with
-    their id when the merge deleted them), unless that would repeat a pair asked since."""
+    their id when the merge deleted them), unless that would repeat a pair asked since.
+    A side whose organisation was merged away since names the organisation that absorbed
+    it (`selectors.merged_into`), or nobody when there is none or that is the other
+    side; a decider whose account is gone is forgotten."""
+    from hanjari.accounts.models import User
+
+    from .selectors import merged_into
+
     for pk, state in states.items():
         values = dict(state)
         created_at = values.pop("created_at", None)
         decided_at = values.get("decided_at")
         values["decided_at"] = dt.datetime.fromisoformat(decided_at) if decided_at else None
+        for side in ("left", "right"):
+            side_id = values[f"{side}_id"]
+            if side_id is None or Organization.objects.filter(pk=side_id).exists():
+                continue
+            now_there = merged_into(pk=side_id)
+            values[f"{side}_id"] = now_there.pk if now_there else None
+            if now_there is not None:
+                values[f"{side}_name"] = now_there.name
+        if values["left_id"] is not None and values["left_id"] == values["right_id"]:
+            continue  # both sides are one organisation now: nothing to ask
+        if (
+            values.get("decided_by_id")
+            and not User.objects.filter(pk=values["decided_by_id"]).exists()
+        ):
+            values["decided_by_id"] = None
         pair = Q(left_id=values["left_id"], right_id=values["right_id"])
         if MergeCandidate.objects.filter(pair).exclude(pk=int(pk)).exists():
             continue
@@ -615,6 +651,207 @@ def _move_pending_candidates(keep: Organization, drop: Organization) -> None:
         else:
             candidate.right, candidate.right_name = keep, keep.name
         candidate.save(update_fields=["left", "left_name", "right", "right_name", "updated_at"])
+
+
+# Links to an organisation that `organization_merge` moves by name (or that are the
+# merge's own bookkeeping), by ``app_label.model.field``; every other link (booths,
+# registrations, articles, events, commendations, plaques, donations … of the apps
+# above the registry) is found from the model metadata and moved by `_move_links`.
+_LINKS_MOVED_BY_NAME = frozenset(
+    {
+        "accounts.membership.organization",
+        "registry.designation.organization",
+        "registry.councilmembership.organization",
+        "registry.sourcerecord.organization",
+        "registry.mergecandidate.left",
+        "registry.mergecandidate.right",
+        "registry.organizationmerge.kept",
+    }
+)
+
+
+def _link_key(field: models.ForeignKey[Any, Any]) -> str:
+    return f"{field.model._meta.label_lower}.{field.name}"
+
+
+def _other_links() -> list[models.ForeignKey[Any, Any]]:
+    """The foreign keys to `Organization` of the other models (the rows of the
+    automatic many-to-many tables among them), but those `_LINKS_MOVED_BY_NAME` and
+    those the deletion of an organisation leaves alone (``DO_NOTHING``: the history
+    tables, which keep the id as it was)."""
+    links = []
+    for rel in Organization._meta.get_fields(include_hidden=True):
+        if not isinstance(rel, models.ForeignObjectRel) or rel.many_to_many:
+            continue  # a many-to-many's rows: by the foreign key of its table
+        field = cast(models.ForeignKey[Any, Any], rel.field)
+        if field.remote_field.on_delete is models.DO_NOTHING:
+            continue
+        if _link_key(field) not in _LINKS_MOVED_BY_NAME:
+            links.append(field)
+    return sorted(links, key=_link_key)
+
+
+def _link_field(key: str) -> models.ForeignKey[Any, Any] | None:
+    """The foreign key a merge recorded as `key` (`_link_key`), or None when that model
+    or field is gone."""
+    label, _dot, name = key.rpartition(".")
+    try:
+        field = apps.get_model(label)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+    return field if isinstance(field, models.ForeignKey) else None
+
+
+def _far_side(field: models.ForeignKey[Any, Any]) -> models.ForeignKey[Any, Any]:
+    """The other foreign key of an automatic many-to-many row (`field` is the one to
+    the organisation): e.g. the article of an article–organisation link."""
+    return next(
+        cast(models.ForeignKey[Any, Any], f)
+        for f in field.model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and f is not field
+    )
+
+
+def _unique_sets(field: models.ForeignKey[Any, Any]) -> list[list[str]]:
+    """The unique field sets of `field`'s model that contain `field` (a unique field
+    alone, ``unique_together`` and unconditional unique constraints)."""
+    meta = field.model._meta
+    sets = [list(names) for names in meta.unique_together]
+    sets += [list(c.fields) for c in meta.total_unique_constraints]
+    if field.unique:
+        sets.append([field.name])
+    return [names for names in sets if field.name in names]
+
+
+def _link_conflicts(keep: Organization, drop: Organization) -> list[str]:
+    """The links of `drop` that cannot move to `keep` because `keep` has a row that a
+    unique constraint allows only once (besides the many-to-many rows, which are
+    simply dropped then): their models' names. Empty when every link can move."""
+    conflicts: list[str] = []
+    for field in _other_links():
+        if field.model._meta.auto_created:
+            continue
+        manager = field.model._base_manager
+        for names in _unique_sets(field):
+            others = [n for n in names if n != field.name]
+            for values in manager.filter(**{field.name: drop}).values(*others):
+                if None in values.values():
+                    continue  # NULLs never clash
+                if manager.filter(**{field.name: keep}, **values).exists():
+                    conflicts.append(str(field.model._meta.verbose_name))
+                    break
+    return sorted(set(conflicts))
+
+
+def _send_m2m_changed(
+    field: models.ForeignKey[Any, Any], org: Organization, action: str, far_ids: list[int]
+) -> None:
+    """Tell the receivers of `m2m_changed` (search index, page cache) that the
+    many-to-many rows of `field` between `org` and `far_ids` were added or removed
+    (the rows move by an update, which sends nothing itself)."""
+    if far_ids:
+        m2m_changed.send(
+            sender=field.model,
+            instance=org,
+            action=action,
+            reverse=True,
+            model=_far_side(field).related_model,
+            pk_set=set(far_ids),
+            using=router.db_for_write(field.model),
+        )
+
+
+def _move_links(keep: Organization, drop: Organization) -> dict[str, Any]:
+    """Point `drop`'s other links (`_other_links`) at `keep`. A row of a model moves
+    with its id (saved, so its receivers hear of it); a many-to-many row moves too,
+    unless `keep` is linked to the same object already, when it is deleted. Returns
+    what an undo needs, by `_link_key`: ``links`` (ids of the moved rows; for a
+    many-to-many row ``{"id", "to"}`` with the far object's id) and ``dropped_links``
+    (the deleted many-to-many rows, likewise)."""
+    moved: dict[str, Any] = {}
+    dropped: dict[str, Any] = {}
+    for field in _other_links():
+        key, manager = _link_key(field), field.model._base_manager
+        rows = manager.filter(**{field.name: drop}).order_by("pk")
+        if not field.model._meta.auto_created:
+            ids = []
+            for row in rows:
+                setattr(row, field.name, keep)
+                row.save(update_fields=[field.name])
+                ids.append(row.pk)
+            if ids:
+                moved[key] = ids
+            continue
+        far = _far_side(field).attname
+        linked = set(manager.filter(**{field.name: keep}).values_list(far, flat=True))
+        for pk, to in rows.values_list("pk", far):
+            (dropped if to in linked else moved).setdefault(key, []).append({"id": pk, "to": to})
+        manager.filter(pk__in=[r["id"] for r in dropped.get(key, [])]).delete()
+        manager.filter(pk__in=[r["id"] for r in moved.get(key, [])]).update(**{field.name: keep})
+        _send_m2m_changed(field, drop, "post_remove", [r["to"] for r in moved.get(key, [])])
+        _send_m2m_changed(field, drop, "post_remove", [r["to"] for r in dropped.get(key, [])])
+        _send_m2m_changed(field, keep, "post_add", [r["to"] for r in moved.get(key, [])])
+    return {"links": moved, "dropped_links": dropped}
+
+
+def _return_links(keep: Organization, drop: Organization, moved: dict[str, Any]) -> None:
+    """Undo `_move_links` for the restored `drop`: the rows it moved go back where they
+    still belong to `keep`; a many-to-many row is made again with its own id where it was
+    deleted — by the merge (``dropped_links``) or, for a moved row, by a later merge
+    into an organisation linked to the same object (while `keep` still is) — unless a row
+    with that id exists (it went back elsewhere) or the far object is gone."""
+    for key, ids in moved.get("links", {}).items():
+        field = _link_field(key)
+        if field is None:
+            continue
+        manager = field.model._base_manager
+        if not field.model._meta.auto_created:
+            for row in manager.filter(pk__in=ids, **{field.name: keep}).order_by("pk"):
+                setattr(row, field.name, drop)
+                row.save(update_fields=[field.name])
+            continue
+        far = _far_side(field).attname
+        back = list(
+            manager.filter(pk__in=[r["id"] for r in ids], **{field.name: keep}).values_list(
+                far, flat=True
+            )
+        )
+        manager.filter(pk__in=[r["id"] for r in ids], **{field.name: keep}).update(
+            **{field.name: drop}
+        )
+        _send_m2m_changed(field, keep, "post_remove", back)
+        _send_m2m_changed(field, drop, "post_add", back)
+        linked = set(manager.filter(**{field.name: keep}).values_list(far, flat=True))
+        _remake_links(field, drop, [r for r in ids if r["to"] in linked])
+    for key, rows in moved.get("dropped_links", {}).items():
+        field = _link_field(key)
+        if field is not None:
+            _remake_links(field, drop, rows)
+
+
+def _remake_links(
+    field: models.ForeignKey[Any, Any], org: Organization, rows: list[dict[str, int]]
+) -> None:
+    """Make the many-to-many `rows` (``{"id", "to"}``) of `field` again for `org`, each
+    with its id, but those whose id is taken, whose far object is gone or that `org`
+    has already."""
+    far_field = _far_side(field)
+    manager = field.model._base_manager
+    far_model = cast(type[models.Model], far_field.related_model)
+    far_ids = set(
+        far_model._base_manager.filter(pk__in=[r["to"] for r in rows]).values_list("pk", flat=True)
+    )
+    made = []
+    for row in rows:
+        if (
+            row["to"] not in far_ids
+            or manager.filter(pk=row["id"]).exists()
+            or manager.filter(**{field.name: org, far_field.attname: row["to"]}).exists()
+        ):
+            continue
+        manager.create(pk=row["id"], **{field.name: org, far_field.attname: row["to"]})
+        made.append(row["to"])
+    _send_m2m_changed(field, org, "post_add", made)
 
 
 def merge_proposal_refusal(left: Organization, right: Organization) -> Refusal | None:

@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core.cache import caches
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Q
 from django.http import (
     HttpRequest,
@@ -700,8 +701,16 @@ class MergeUndoView(ObjectPermissionMixin, View):
         merge = get_object_or_404(OrganizationMerge, pk=pk)
         try:
             restored = services.organization_merge_undo(merge=merge, by=acting_user(request.user))
-        except services.MergeError as exc:
-            messages.error(request, str(exc))
+        except (services.MergeError, IntegrityError) as exc:
+            # An IntegrityError (the database refusing what the undo would leave, e.g. a
+            # link to a record deleted since) is a refusal too, never a 500; nothing of
+            # the undo was kept.
+            messages.error(
+                request,
+                str(exc)
+                if isinstance(exc, services.MergeError)
+                else _("이 병합은 지금 되돌릴 수 없습니다. 그 뒤에 바뀐 기록과 맞지 않습니다."),
+            )
             back = (
                 reverse("registry:organization-history", args=[merge.kept_id])
                 if merge.kept_id
