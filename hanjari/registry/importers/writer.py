@@ -46,8 +46,9 @@ from ..signals import organizations_written
 
 CHUNK_SECONDS = 0.1
 CHUNK_WRITES = 400
-# At most this many new rows are collected for one chunk's bulk inserts (with their
-# history rows, about 50 ms on SQLite here; bench/import).
+# At most this many new rows are collected for one chunk's bulk inserts; fewer when the
+# last inserts show that they would take more than what is left of `CHUNK_SECONDS` (a
+# loaded machine inserts more slowly; bench/import).
 CHUNK_CREATES = 240
 PAUSE_SECONDS = 0.02
 
@@ -70,6 +71,8 @@ class Writer:
 
     user: Any = None
     writes: list[Write] = field(default_factory=list)
+    # Seconds one new row took to insert (with its history row) in the last bulk insert.
+    seconds_per_new: float = 0.001
 
     def add(self, run: Callable[[], Undo | None]) -> None:
         self.writes.append(Write(run))
@@ -145,7 +148,11 @@ class Writer:
                         position += 1
                         if write.new is not None:
                             new.append(write.new)
-                            if len(new) >= CHUNK_CREATES:
+                            spent = time.monotonic() - started
+                            if (
+                                len(new) >= CHUNK_CREATES
+                                or spent + len(new) * self.seconds_per_new >= CHUNK_SECONDS
+                            ):
                                 break
                             continue
                         if write.run is _nothing:
@@ -180,6 +187,7 @@ class Writer:
         per model, a model after those its foreign keys point to, with history rows
         attributed to the writer's user; tell the page cache and the apps above (see the
         module docstring). Returns the undos, in insertion order."""
+        started = time.monotonic()
         by_model: dict[type[Model], list[Model]] = {}
         for instance in instances:
             by_model.setdefault(type(instance), []).append(instance)
@@ -203,6 +211,7 @@ class Writer:
                     organizations.add(instance.pk)
                 elif isinstance(instance, Designation):
                     organizations.add(instance.organization_id)
+        self.seconds_per_new = (time.monotonic() - started) / len(instances)
         transaction.on_commit(pagecache.bump, robust=True)
         if organizations:
             organizations_written.send(
