@@ -124,12 +124,18 @@ class Organization(TimeStampedModel):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def set_derived_fields(self) -> None:
+        """Fill the columns computed from others (normalised name, digits-only numbers,
+        whether they are valid): called by `save`, and before a `bulk_create`, which
+        does not call `save`."""
         self.name_normalized = normalize_name(self.name)
         self.brn = identifiers.normalize_digits(self.brn)
         self.crn = identifiers.normalize_digits(self.crn)
         self.brn_verified = identifiers.brn_is_valid(self.brn)
         self.crn_verified = identifiers.crn_is_valid(self.crn)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("registry:organization", kwargs={"pk": self.pk})
@@ -400,13 +406,19 @@ class ImportRun(models.Model):
     Records the file (name, SHA-256), the dataset's reference date (기준일), who ran it
     and when, the outcome and the counts, and the row-by-row report
     (``report = {"errors": [...], "warnings": [...]}``; each item has ``row``,
-    ``column``, ``value``, ``reason``).
+    ``column``, ``value``, ``reason``). `status` is "running" while the rows are
+    written, then "succeeded" or "failed" with `finished_at` set.
     """
 
     class Status(models.TextChoices):
         SUCCEEDED = "succeeded", _("완료")
         FAILED = "failed", _("오류로 가져오지 않음")
         DRY_RUN = "dry_run", _("시험 실행")
+        # Being written (the rows written so far are visible). A run that stays
+        # "running" with no end time (`finished_at`) was interrupted: its process was
+        # killed between two chunks, and the rows it wrote are still there
+        # (docs/data.md, "Validation and writing").
+        RUNNING = "running", _("가져오는 중")
 
     dataset = models.ForeignKey(
         SourceDataset,

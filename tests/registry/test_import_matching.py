@@ -246,13 +246,15 @@ def test_a_failing_write_undoes_the_whole_file(monkeypatch):
     before = registry_counts()
     org_before = Organization.objects.values().get()
     monkeypatch.setattr(writer, "CHUNK_WRITES", 2)
+    monkeypatch.setattr(writer, "CHUNK_CREATES", 2)
     calls = {"n": 0}
 
     def failing(*args, **kwargs):
         calls["n"] += 1
         raise RuntimeError("디스크가 가득 찼습니다")
 
-    monkeypatch.setattr(MergeCandidate.objects, "get_or_create", failing)
+    # Merge candidates are inserted in bulk with the chunk's other new rows.
+    monkeypatch.setattr(MergeCandidate.objects, "bulk_create", failing)
     user = UserFactory()
     report = registry_import(
         data=village_xlsx(

@@ -1079,28 +1079,19 @@ def _match_or_create(row: ParsedRow, plan: _Plan) -> Organization:
 def _plan_candidate(
     left: Organization, right: Organization, score: float, reason: str, plan: _Plan
 ) -> None:
-    left_name, right_name = left.name, right.name
-
-    def run() -> Callable[[], None] | None:
-        candidate, created = MergeCandidate.objects.get_or_create(
+    """Plan a merge candidate (병합 후보) for staff review. `right` is an organisation
+    this file creates, so the pair cannot exist yet: a plain insert, in bulk with the
+    chunk's other new rows."""
+    plan.writer.create(
+        MergeCandidate(
             left=left,
             right=right,
-            defaults={
-                "score": score,
-                "reason": reason,
-                "left_name": left_name,
-                "right_name": right_name,
-            },
+            score=score,
+            reason=reason,
+            left_name=left.name,
+            right_name=right.name,
         )
-        if not created:
-            return None
-
-        def undo() -> None:
-            MergeCandidate.objects.filter(pk=candidate.pk).delete()
-
-        return undo
-
-    plan.writer.add(run)
+    )
     plan.report.queued += 1
 
 
@@ -1148,8 +1139,9 @@ def import_file(
         file_name=report.file_name[: _max_length(ImportRun, "file_name")],
         sha256=report.sha256,
         started_by=user if getattr(user, "pk", None) else None,
-        # Until its last write is committed the run counts as failed (not finished).
-        status=ImportRun.Status.FAILED,
+        # Until its last write is committed (or undone) the run is running, with no
+        # end time; a process killed meanwhile leaves it so (ImportRun.Status.RUNNING).
+        status=ImportRun.Status.RUNNING,
         rows=report.rows,
     )
     writer = plan_rows(layout, rows, report, run, source, user=user)

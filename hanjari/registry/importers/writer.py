@@ -9,16 +9,25 @@ writer at a time hold the database, and the site's requests give up after 5 seco
 chunks (`PAUSE_SECONDS`), because a waiting writer retries on a timer and would
 otherwise keep missing the moment the lock is free.
 
+New rows (organisations, source records, designations) are not saved one at a time:
+the creates of a chunk are collected and inserted with one `bulk_create` per model, in
+the order their foreign keys need, with their history rows
+(django-simple-history's `bulk_create_with_history`). `bulk_create` sends no
+``post_save``, so the writer itself tells the page cache (a new generation on commit)
+and the apps above the registry (`signals.organizations_written`: the search app
+indexes the organisations in the background instead of after every chunk).
+
 All or nothing, per file: every write records how to undo itself; if a chunk fails
 (the database refuses a write, an organisation was deleted meanwhile), the chunk rolls
 back and the chunks already committed are undone in reverse order, in short
 transactions too. While the import runs the site sees the rows applied so far; a
-process killed between chunks leaves them (its `ImportRun` stays "failed" without an
+process killed between chunks leaves them (its `ImportRun` stays "running" without an
 end time, docs/data.md).
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,11 +35,21 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Model
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
+from hanjari.core import pagecache
 from hanjari.core.audit import set_history_user
+
+from ..models import Designation, Organization
+from ..signals import organizations_written
 
 CHUNK_SECONDS = 0.1
 CHUNK_WRITES = 400
+# At most this many new rows are collected for one chunk's bulk inserts; fewer when the
+# last inserts show that they would take more than what is left of `CHUNK_SECONDS` (a
+# loaded machine inserts more slowly; bench/import).
+CHUNK_CREATES = 240
 PAUSE_SECONDS = 0.02
 
 Undo = Callable[[], None]
@@ -42,6 +61,8 @@ class Write:
 
     run: Callable[[], Undo | None]
     row: int = 0  # set on the last write of a row: its 1-based position in the file
+    # A new instance, inserted with the other new rows of its chunk (`run` is unused).
+    new: Model | None = None
 
 
 @dataclass
@@ -50,26 +71,22 @@ class Writer:
 
     user: Any = None
     writes: list[Write] = field(default_factory=list)
+    # Seconds one new row took to insert (with its history row) in the last bulk insert.
+    seconds_per_new: float = 0.001
 
     def add(self, run: Callable[[], Undo | None]) -> None:
         self.writes.append(Write(run))
 
     def row_done(self, position: int) -> None:
         """Mark the end of the writes of the row at `position` (1-based), for progress."""
-        self.writes.append(Write(lambda: None, position))
+        self.writes.append(Write(_nothing, position))
 
     # --- the kinds of writes the pipeline plans ---------------------------------------
 
     def create(self, instance: Model) -> None:
-        """Save a new instance (with history); undo deletes it."""
-
-        def run() -> Undo:
-            set_history_user(instance, self.user)
-            instance.save()
-            model, pk = type(instance), instance.pk
-            return lambda: _delete(model, pk, self.user)
-
-        self.add(run)
+        """Insert a new instance (with history), in bulk with the other new instances of
+        its chunk, before the next write of another kind; undo deletes it."""
+        self.writes.append(Write(_nothing, new=instance))
 
     def save_fields(
         self, model: type[Model], key: Callable[[], Any], values: dict[str, Any]
@@ -125,13 +142,34 @@ class Writer:
                 first = position
                 done: list[Undo] = []
                 with transaction.atomic():
+                    new: list[Model] = []
                     while position < len(self.writes):
-                        back = self.writes[position].run()
+                        write = self.writes[position]
                         position += 1
+                        if write.new is not None:
+                            new.append(write.new)
+                            spent = time.monotonic() - started
+                            if (
+                                len(new) >= CHUNK_CREATES
+                                or spent + len(new) * self.seconds_per_new >= CHUNK_SECONDS
+                            ):
+                                break
+                            continue
+                        if write.run is _nothing:
+                            continue  # the end of a row: nothing to write
+                        if new:
+                            done.extend(self._insert(new))
+                            new = []
+                        back = write.run()
                         if back is not None:
                             done.append(back)
-                        if len(done) >= CHUNK_WRITES or time.monotonic() - started >= CHUNK_SECONDS:
+                        if (
+                            len(done) + len(new) >= CHUNK_WRITES
+                            or time.monotonic() - started >= CHUNK_SECONDS
+                        ):
                             break
+                    if new:
+                        done.extend(self._insert(new))
                 undo.extend(done)
                 if progress:
                     for write in self.writes[first:position]:
@@ -144,6 +182,45 @@ class Writer:
             self.undo(undo, pause)
             raise
 
+    def _insert(self, instances: list[Model]) -> list[Undo]:
+        """Insert new `instances` (any models, in planning order) with one bulk insert
+        per model, a model after those its foreign keys point to, with history rows
+        attributed to the writer's user; tell the page cache and the apps above (see the
+        module docstring). Returns the undos, in insertion order."""
+        started = time.monotonic()
+        by_model: dict[type[Model], list[Model]] = {}
+        for instance in instances:
+            by_model.setdefault(type(instance), []).append(instance)
+        user = self.user if getattr(self.user, "pk", None) else None
+        undos: list[Undo] = []
+        organizations: set[int] = set()
+        for model in _dependency_order(list(by_model)):
+            objects = by_model[model]
+            for instance in objects:
+                if isinstance(instance, Organization):
+                    instance.set_derived_fields()
+            try:
+                get_history_manager_for_model(model)
+            except NotHistoricalModelError:
+                model._default_manager.bulk_create(objects)
+            else:
+                bulk_create_with_history(objects, model, default_user=user)
+            for instance in objects:
+                undos.append(functools.partial(_delete, model, instance.pk, self.user))
+                if isinstance(instance, Organization):
+                    organizations.add(instance.pk)
+                elif isinstance(instance, Designation):
+                    organizations.add(instance.organization_id)
+        self.seconds_per_new = (time.monotonic() - started) / len(instances)
+        transaction.on_commit(pagecache.bump, robust=True)
+        if organizations:
+            organizations_written.send(
+                sender=type(self),
+                ids=sorted(organizations),
+                using=transaction.get_connection().alias,
+            )
+        return undos
+
     @staticmethod
     def undo(undo: list[Undo], pause: bool) -> None:
         """Run `undo` in reverse order, in short transactions."""
@@ -154,6 +231,27 @@ class Writer:
                     undo.pop()()
             if pause and undo:
                 time.sleep(PAUSE_SECONDS)
+
+
+def _nothing() -> None:
+    return None
+
+
+def _dependency_order(models: list[type[Model]]) -> list[type[Model]]:
+    """`models` ordered so that each comes after the others its foreign keys point to
+    (a designation after its source record and organisation); ties keep their order."""
+    ordered: list[type[Model]] = []
+    remaining = list(models)
+    while remaining:
+        for model in remaining:
+            targets = {f.related_model for f in model._meta.concrete_fields if f.is_relation}
+            if not (targets & set(remaining)) - {model}:
+                break
+        else:  # a cycle: not among the models the import writes
+            model = remaining[0]
+        ordered.append(model)
+        remaining.remove(model)
+    return ordered
 
 
 def _save(instance: Model, values: dict[str, Any], user: Any) -> None:
