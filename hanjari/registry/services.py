@@ -481,7 +481,7 @@ def organization_merge_undo(*, merge: OrganizationMerge, by: Actor) -> Organizat
     absorbed organisation back as it was (the decided pair becomes pending again). History
     and audit log record who undid it. Returns the restored organisation. Raises
     `MergeError` with the refusal's message (`merge_undo_refusal`)."""
-    from hanjari.accounts.models import Membership
+    from hanjari.accounts.models import Membership, User
 
     merge = OrganizationMerge.objects.select_for_update().get(pk=merge.pk)
     refusal = merge_undo_refusal(merge)
@@ -527,8 +527,7 @@ def organization_merge_undo(*, merge: OrganizationMerge, by: Actor) -> Organizat
         organization=drop
     )
     for m in moved.get("removed_memberships", []):
-        user_model = Membership._meta.get_field("user").related_model
-        if user_model._default_manager.filter(pk=m["user"]).exists():  # type: ignore[union-attr]
+        if User.objects.filter(pk=m["user"]).exists():
             membership, created = Membership.objects.get_or_create(
                 user_id=m["user"], organization=drop, defaults={"role": m["role"]}
             )
