@@ -131,3 +131,12 @@ def test_without_a_cool_off_the_page_says_to_ask_the_centre(client, db, settings
         "로그인에 5번 실패해 이 인터넷 주소(IP)에서 이 아이디로 로그인할 수 없습니다. "
         "센터에 문의해 주세요."
     ) in response.content.decode()
+
+
+def test_a_username_longer_than_the_model_allows_is_a_form_error(client, db):
+    """Form fuzz on PostgreSQL: a 1,000-character username reached django-axes, which
+    stores it in a 255-character column (DataError, 500)."""
+    response = _login(client, "x" * 1000, "999999999999", ip="203.0.113.20")
+    assert response.status_code == 200
+    assert "150" in response.content.decode()
+    assert SESSION_KEY not in client.session
