@@ -12,9 +12,7 @@ from tests.search.conftest import make_article, make_org
 # The live server needs committed data. No serialized_rollback: restoring the migration
 # data after a flush duplicated content types when this file ran after another
 # browser test; the test makes everything it needs itself.
-# serialized_rollback like every e2e module: a flush without it re-creates the content
-# types under new ids, and the next module that restores the serialized data collides.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 
