@@ -14,6 +14,28 @@ from tests.factories import (
     UserFactory,
 )
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the migration data it started with
+    (``serialized_rollback=True``), whatever its module asked for.
+
+    A transactional test ends with a flush. Without serialized rollback, the flush
+    re-runs post_migrate, which recreates content types and permissions under new ids;
+    the next test that restores the serialized data then collides with them
+    ("UNIQUE constraint failed: django_content_type…", seen with tests/events/test_race.py
+    followed by a browser test). With every transactional test restoring, no flush runs
+    post_migrate and the ids always match, in any order (tests/test_test_isolation.py).
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if not marker.kwargs.get("serialized_rollback"):
+            # Prepended: pytest-django reads the first django_db marker it finds.
+            restoring = pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True})
+            item.add_marker(restoring, append=False)
+
+
 REPO = Path(__file__).resolve().parent.parent
 OFFICIAL = REPO / "data" / "official"
 VILLAGE_XLSX = OFFICIAL / "village_enterprises_15080745_2025-12-31.xlsx"

@@ -9,10 +9,9 @@ from hanjari.registry.models import DesignationKind
 from tests.e2e.conftest import console_errors, format_violations
 from tests.search.conftest import make_article, make_org
 
-# The live server needs committed data. No serialized_rollback: restoring the migration
-# data after a flush duplicated content types when this file ran after another
-# browser test; the test makes everything it needs itself.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# The live server needs committed data (transaction=True); serialized_rollback puts back
+# the migration data after the flush.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 390, "height": 844}
 

@@ -23,9 +23,9 @@ from tests.conftest import SELF_SUFFICIENCY_CSV
 from tests.e2e.conftest import console_errors, format_violations
 from tests.factories import DesignationFactory, OrganizationFactory
 
-# No serialized_rollback: the module before it (search) flushes without one, and
-# restoring the serialized content types after that collides with the new ones.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# The live server needs committed data (transaction=True); serialized_rollback puts back
+# the migration data after the flush.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def login(page: Any, live_server: Any, user: Any) -> None:

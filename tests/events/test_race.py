@@ -37,9 +37,8 @@ from hanjari.events.services.registrations import RegistrationError
 from tests.events.registration_support import open_event, register
 from tests.factories import UserFactory
 
-# transaction=True: the threads must see committed rows. No serialized_rollback: it
-# duplicated content types when restoring after another browser test's flush; these
-# tests create what they need and run after every test that relies on migration data.
+# transaction=True: the threads must see committed rows (tests/conftest.py makes every
+# transactional test restore the migration data afterwards).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RACERS = 8
