@@ -78,9 +78,11 @@ def test_a_word_nothing_holds_finds_nothing(corpus):
 
 def test_the_search_page_shows_did_you_mean(client, corpus):
     html = client.get("/search/", {"q": "마을기엽"}).content.decode()
-    link = '<a href="?q=%EB%A7%88%EC%9D%84%EA%B8%B0%EC%97%85">마을기업</a>'
-    assert f"이것을 찾으셨나요: {link}" in html
-    assert "‘마을기엽’에 맞는 결과가 없어 ‘마을기업’의 검색 결과를 보여 드립니다." in html
+    link = '<a href="?q=%EB%A7%88%EC%9D%84%EA%B8%B0%EC%97%85">‘마을기업’(으)로 검색</a>'
+    assert f"‘마을기엽’에 맞는 결과가 없어 ‘마을기업’의 검색 결과를 보여 드립니다. {link}" in html
+    # One notice, not a second "did you mean" line saying the same.
+    assert html.count("hj-search-suggestion") == 1
+    assert "이것을 찾으셨나요" not in html
 
 
 TOFU = next(
@@ -103,7 +105,7 @@ def test_typos_on_the_shipped_data(client):
     assert (page.mode, page.suggestion) == ("corrected", "마을기업")
     assert len(results) == 20 and all(r.title in village for r in results)
     html = client.get("/search/", {"q": "마을기엽"}).content.decode()
-    assert "이것을 찾으셨나요: <a" in html and ">마을기업</a>" in html
+    assert "‘마을기업’의 검색 결과를 보여 드립니다." in html and "’(으)로 검색</a>" in html
 
     page, results = selectors.ranked("협동조함")
     assert (page.mode, page.suggestion) == ("corrected", "협동조합")
