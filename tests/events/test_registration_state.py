@@ -164,3 +164,52 @@ def test_migration_fills_the_columns_from_old_audit_entries(staff):
     reprs = set(AuditEntry.objects.filter(target_id=str(member.pk)).values_list("target_repr"))
     assert reprs == {(f"#{member.pk} · {event.title}",)}
     assert not AuditEntry.objects.filter(target_repr="이름이 남은 옛 항목").exists()
+
+
+# --- the purge is scheduled by itself: a task per guest registration ----------------------
+
+
+def test_a_guest_registration_schedules_its_purge(settings, django_capture_on_commit_callbacks):
+    """With the production backend (django-tasks-db), a guest's registration enqueues
+    the purge for when its confirmation link dies; nothing has to be scheduled by hand."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    from django_tasks_db.models import DBTaskResult
+
+    event = open_event(registration_opens_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        reg = register(event, person_name="손님", contact_email="guest@example.kr")
+        register(event, by=UserFactory())  # an account's registration: nothing to purge
+    queued = list(DBTaskResult.objects.values_list("task_path", "run_after"))
+    max_age = dt.timedelta(seconds=services.GUEST_CONFIRM_MAX_AGE)
+    assert queued == [
+        (
+            "hanjari.events.tasks.purge_unconfirmed_registrations",
+            fresh(reg).created_at + max_age + dt.timedelta(minutes=5),
+        )
+    ]
+
+
+def test_the_purge_task_deletes_what_the_command_would():
+    from hanjari.events.tasks import purge_unconfirmed_registrations
+
+    event = open_event(registration_opens_at=None)
+    with time_machine.travel(timezone.now() - dt.timedelta(days=8), tick=False):
+        old = register(event, person_name="지워질사람", contact_email="gone@example.kr")
+    kept = register(event, person_name="남을사람", contact_email="kept@example.kr")
+    result = purge_unconfirmed_registrations.enqueue()  # the immediate backend runs it
+    assert result.return_value == 1
+    assert list(Registration.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not Registration.objects.filter(pk=old.pk).exists()
+
+
+def test_no_task_without_a_backend_that_can_wait():
+    """The immediate backend (test settings) cannot run a task later: nothing is
+    enqueued (enqueueing with `run_after` would raise there), and registering works."""
+    from hanjari.events import tasks
+
+    assert tasks.schedule_purge(timezone.now(), services.GUEST_CONFIRM_MAX_AGE) is False
+    event = open_event(registration_opens_at=None)
+    reg = register(event, contact_email="wait@example.kr")
+    assert fresh(reg).status == S.UNCONFIRMED

@@ -54,7 +54,7 @@ from hanjari.core.audit import log_action
 from hanjari.core.rules import Refusal
 from hanjari.registry.models import CouncilMembership, Organization
 
-from .. import permissions, qr, rules, selectors
+from .. import permissions, qr, rules, selectors, tasks
 from ..models import SEOUL, Event, Registration
 from ..rules import window_message
 
@@ -516,6 +516,7 @@ def _create(
     _supersede_unconfirmed(event, registration, user, now)
     if guest:
         _notify(registration, "guest_confirm")
+        tasks.schedule_purge(registration.created_at, GUEST_CONFIRM_MAX_AGE)
     else:
         _notify_status(registration)
     return registration
