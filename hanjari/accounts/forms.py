@@ -78,7 +78,7 @@ class SignupForm(KrdsWidgetsMixin, account_forms.SignupForm):
         self.consent_texts = consents.current_texts()
         for text in self.consent_texts:
             self.fields[consent_field_name(text.purpose)] = forms.BooleanField(
-                label=text.title,
+                label=str(text.title),
                 required=text.required,
                 error_messages={
                     "required": _("필수 동의 항목입니다. 동의해야 가입할 수 있습니다.")

@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.usersessions.models import UserSession
 from axes.models import AccessAttempt, AccessLog
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,11 +34,13 @@ from .models import Consent, CouncilRole, Membership, User
 
 __all__ = [
     "AccountError",
+    "TotpEnrolment",
     "account_delete",
     "consent_agree",
     "consent_withdraw",
     "signup_consents_record",
     "staff_account_create",
+    "totp_enrol",
 ]
 
 
@@ -249,3 +255,37 @@ def account_delete(*, user: User, by: Actor, now: dt.datetime | None = None) -> 
     user.user_permissions.clear()
     log_action("accounts.user.deleted", user=user, target=user, data={"erased": erased})
     return erased
+
+
+@dataclass(frozen=True)
+class TotpEnrolment:
+    """An authenticator app (TOTP) turned on for an account by the command line: the
+    base32 `secret` to add to an app, its ``otpauth://`` `uri`, and the one-time
+    `recovery_codes` (복구 코드)."""
+
+    secret: str
+    uri: str
+    recovery_codes: list[str]
+
+
+@transaction.atomic
+def totp_enrol(*, user: User, by: Actor) -> TotpEnrolment:
+    """Turn on two-factor sign-in (2단계 인증, TOTP, RFC 6238: 30-second steps, six
+    digits) for `user` with a new secret, and make recovery codes.
+
+    For system work only (`by` None: `manage.py create_demo_staff`, whose staff account
+    must have it for the staff pages); people turn it on themselves on the two-factor
+    page. Raises `PermissionDenied` for any signed-in `by`, `ValidationError` when the
+    user has an authenticator app already. Returns the secret and codes, which are
+    shown once and never stored in clear by us. Audit: ``accounts.totp.enrolled`` (no
+    secret in the entry)."""
+    if by is not None:
+        raise PermissionDenied(_("2단계 인증은 본인이 켭니다."))
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        raise ValidationError(_("이미 2단계 인증이 켜져 있습니다."), code="exists")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+    uri = get_mfa_adapter().build_totp_url(user, secret)
+    log_action("accounts.totp.enrolled", user=by, target=user, data={"recovery_codes": len(codes)})
+    return TotpEnrolment(secret=secret, uri=uri, recovery_codes=codes)
