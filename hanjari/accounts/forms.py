@@ -39,6 +39,10 @@ class LoginForm(KrdsWidgetsMixin, account_forms.LoginForm):
     django-axes would record the whole name in a 255-character column (a 500 on
     PostgreSQL, found by the form fuzz test)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("아이디 또는 이메일")
+
     def clean_login(self) -> str:
         login = str(super().clean_login())
         limit = EMAIL_MAX_LENGTH if "@" in login else User._meta.get_field("username").max_length
@@ -84,6 +88,10 @@ class SignupForm(KrdsWidgetsMixin, account_forms.SignupForm):
                     "required": _("필수 동의 항목입니다. 동의해야 가입할 수 있습니다.")
                 },
             )
+        # The page's order, which the error summary follows.
+        names = ["email", "username", "password1", "password2", "display_name"]
+        names += [consent_field_name(t.purpose) for t in self.consent_texts] + ["age_14"]
+        self.order_fields(names)
 
     def account_fields(self) -> list[forms.BoundField]:
         """The account's own fields (address, username, passwords, display name)."""
