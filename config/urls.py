@@ -2,6 +2,7 @@
 
 import posixpath
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -18,6 +19,9 @@ from hanjari.site import urls as site_urls
 admin.site.site_header = _("한자리 관리")
 admin.site.site_title = _("한자리 관리")
 admin.site.index_title = _("센터 관리자 화면")
+# The admin signs in through the site's login page (allauth: two-factor, lockout), never
+# with its own form, which would skip the second factor.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include(site_urls)),
@@ -27,7 +31,11 @@ urlpatterns = [
     path("", include("hanjari.events.urls")),
     path("", include("hanjari.recognition.urls")),
     path("", include("hanjari.search.urls")),
+    # Our account pages first (accounts:login and accounts:logout are allauth's views
+    # under the names the site uses), then django-allauth's: sign-up, e-mail,
+    # password, two-factor (2fa/) and sessions (sessions/).
     path("accounts/", include("hanjari.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     # Choosing the language only sets the visitor's own language cookie, so the form
     # carries no CSRF token: a token would make every page personal, and no anonymous
     # page could be served from the page cache (hanjari.core.pagecache). The worst a

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hanjari.registry.models import ImportRun, MergeCandidate, Organization
+from tests.accounts.permission_cases_accounts import ACCOUNTS_TABLE, accounts_post_data
 from tests.core.picture_files import picture_bytes
 from tests.events.permission_cases_pages import PAGES_TABLE, pages_post_data, pages_world
 from tests.events.permission_cases_registration import (
@@ -195,6 +196,8 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
 TABLE += PAGES_TABLE + REGISTRATION_TABLE
 # Background imports and merge confirmation / undo / proposal: tests/registry.
 TABLE += TASKS_TABLE
+# Accounts (django-allauth's pages and ours): tests/accounts.
+TABLE += ACCOUNTS_TABLE
 
 CASES = [
     pytest.param(
@@ -304,6 +307,9 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
         return {"action": "add", "organization": world["org_a"].pk}
     if name == "registry:merge-decide":
         return {"decision": "distinct"}
+    accounts_data = accounts_post_data(name, world)
+    if accounts_data is not None:
+        return accounts_data
     tasks_data = tasks_post_data(name, world)
     if tasks_data is not None:
         return tasks_data

@@ -134,7 +134,7 @@ def test_security_headers(client, db, path):
 def test_session_and_csrf_cookies(client, db):
     user = UserFactory(username="cookie")
     response = client.post(
-        reverse("accounts:login"), {"username": "cookie", "password": "pw-Hanjari-123"}
+        reverse("accounts:login"), {"login": "cookie", "password": "pw-Hanjari-123"}
     )
     assert response.status_code == 302
     session = response.cookies["sessionid"]
@@ -147,14 +147,14 @@ def test_csrf_is_enforced_on_login(db):
     UserFactory(username="csrf")
     client = Client(enforce_csrf_checks=True)
     refused = client.post(
-        reverse("accounts:login"), {"username": "csrf", "password": "pw-Hanjari-123"}
+        reverse("accounts:login"), {"login": "csrf", "password": "pw-Hanjari-123"}
     )
     assert refused.status_code == 403
     page = client.get(reverse("accounts:login"))
     token = page.context["csrf_token"]
     accepted = client.post(
         reverse("accounts:login"),
-        {"username": "csrf", "password": "pw-Hanjari-123", "csrfmiddlewaretoken": str(token)},
+        {"login": "csrf", "password": "pw-Hanjari-123", "csrfmiddlewaretoken": str(token)},
     )
     assert accepted.status_code == 302
 

@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "hanjari.core",
     "hanjari.accounts",
     "hanjari.registry",
@@ -55,6 +59,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Staff and council admins without two-factor sign-in are sent to set it up from
+    # the staff pages (hanjari.accounts.middleware, HANJARI_STAFF_MFA_REQUIRED).
+    "hanjari.accounts.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -150,10 +158,17 @@ CACHES = {
 }
 
 # --- Accounts -------------------------------------------------------------------------
+# Sign-up, e-mail verification, password reset, e-mail change, two-factor sign-in and
+# the list of one's sessions are django-allauth's (account, mfa, usersessions);
+# hanjari.accounts adds consents, the data download and account deletion
+# (docs/accounts.md).
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address or address before any password check.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in by e-mail address (and username) as allauth's forms pass it.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,6 +179,49 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "hanjari.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# An address must be verified before its account signs in (accounts that centre staff
+# made on the command line without an address sign in with their password alone:
+# hanjari.accounts.adapter.EmailVerificationStage).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# One address per account; a new one replaces the old once it is verified.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_USERNAME_BLACKLIST = ["admin", "staff", "hanjari", "deleted"]
+ACCOUNT_FORMS = {
+    "login": "hanjari.accounts.forms.LoginForm",
+    "signup": "hanjari.accounts.forms.SignupForm",
+    "add_email": "hanjari.accounts.forms.AddEmailForm",
+    "change_password": "hanjari.accounts.forms.ChangePasswordForm",
+    "set_password": "hanjari.accounts.forms.SetPasswordForm",
+    "reset_password": "hanjari.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "hanjari.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "hanjari.accounts.forms.ReauthenticateForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "hanjari.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "hanjari.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "hanjari.accounts.forms.ActivateTOTPForm",
+    "deactivate_totp": "hanjari.accounts.forms.DeactivateTOTPForm",
+    "generate_recovery_codes": "hanjari.accounts.forms.GenerateRecoveryCodesForm",
+}
+# Staff and council admins must turn on an authenticator app (TOTP) before they use the
+# staff pages (hanjari.accounts.middleware).
+HANJARI_STAFF_MFA_REQUIRED = env.bool("HANJARI_STAFF_MFA_REQUIRED", default=True)
+# allauth's rate limits count in the `default` cache below, which every server process
+# shares. Failed logins are counted and locked by django-axes alone (below), so
+# allauth's own failed-login limit is off; sign-ups: HANJARI_SIGNUP_RATE per address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": None,
+    "signup": env.str("HANJARI_SIGNUP_RATE", default="10/h/ip"),
+}
 # Login rate limit (django-axes): lock a username+IP pair after 5 failures for 15 min,
 # and an IP after 20 failures over any usernames (password spraying;
 # hanjari.accounts.lockout).
@@ -174,6 +232,8 @@ AXES_HANDLER = "hanjari.accounts.lockout.AddressLimitHandler"
 # HANJARI_BEHIND_PROXY announces, the hop that proxy added, not the proxy itself (else
 # 20 failures from anyone would lock every visitor out).
 AXES_CLIENT_IP_CALLABLE = "hanjari.core.http.client_ip"
+# The account a login names, whether typed as a username or an e-mail address.
+AXES_USERNAME_CALLABLE = "hanjari.accounts.lockout.login_username"
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -282,6 +342,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{HANJARI_SITE_NAME}] "
+MFA_TOTP_ISSUER = HANJARI_SITE_NAME
 
 # --- Background tasks, staff imports, directory CSV -----------------------------------
 # Background work (django-tasks): the database backend of django-tasks-db keeps the

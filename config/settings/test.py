@@ -44,3 +44,6 @@ HANJARI_PRIVATE_ROOT = BASE_DIR / "var" / "test-private"
 # Exports are built anew in tests, except where a test turns the cache on (test data is
 # rolled back without the commit that would start a new content generation).
 HANJARI_EXPORT_CACHE_SECONDS = 0
+# Staff pages do not ask staff for two-factor sign-in in tests, except in the tests of
+# that requirement (tests/accounts/test_mfa.py).
+HANJARI_STAFF_MFA_REQUIRED = False

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import CouncilRole, Membership, User
+from hanjari.core.mixins import ViewOnlyAdminMixin
+
+from .models import Consent, CouncilRole, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -19,10 +21,11 @@ class CouncilRoleInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        ("Hanjari", {"fields": ("display_name",)}),
+        ("Hanjari", {"fields": ("display_name", "withdrawn_at")}),
     )
     inlines = [MembershipInline, CouncilRoleInline]
-    list_display = ("username", "display_name", "email", "is_staff", "is_active")
+    list_display = ("username", "display_name", "email", "is_staff", "is_active", "withdrawn_at")
+    readonly_fields = ("withdrawn_at",)
 
 
 @admin.register(Membership)
@@ -37,3 +40,13 @@ class MembershipAdmin(admin.ModelAdmin):
 class CouncilRoleAdmin(admin.ModelAdmin):
     list_display = ("user", "council", "role")
     autocomplete_fields = ["user"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Consents are given and withdrawn by the person (hanjari.accounts.services);
+    staff only look."""
+
+    list_display = ("user", "purpose", "version", "required", "agreed_at", "withdrawn_at")
+    list_filter = ("purpose", "required")
+    search_fields = ("user__username",)

@@ -8,6 +8,10 @@ an address once its failures across all usernames within the cool-off reach
 few colleagues behind one office address who mistype are not all locked out). The
 lock ends with the cool-off like axes' own; the signals are axes'. The locked-out page
 (`lockout_response`, axes' `AXES_LOCKOUT_CALLABLE`) says which of the two locks it is.
+
+The login form (django-allauth's) takes a username or an e-mail address in one field;
+`login_username` (axes' `AXES_USERNAME_CALLABLE`) counts both against the account's
+username, so typing the address instead does not start a second count of five.
 """
 
 from __future__ import annotations
@@ -23,6 +27,34 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+
+def login_username(request: Any, credentials: dict[str, Any] | None = None) -> str:
+    """The username a login attempt counts against (axes' `AXES_USERNAME_CALLABLE`).
+
+    Inputs: the request and, when axes has them, the credentials handed to
+    ``authenticate`` (allauth passes ``username`` — and ``email`` when the login looks
+    like an address); else the login form's ``login`` field. An e-mail address of an
+    account stands for that account's username; anything else is counted as typed.
+    Returns "" when the attempt names nobody. Never raises."""
+    from allauth.account.models import EmailAddress
+
+    from .models import User
+
+    if credentials:
+        value = credentials.get("username") or credentials.get("email") or ""
+    else:
+        data = getattr(request, "POST", None) or {}
+        value = data.get("login") or data.get("username") or ""
+    value = str(value).strip()
+    if "@" in value:
+        address = EmailAddress.objects.filter(email__iexact=value).select_related("user").first()
+        if address is not None:
+            return str(address.user.get_username())
+        user = User.objects.filter(email__iexact=value).only("username").first()
+        if user is not None:
+            return str(user.get_username())
+    return value
 
 
 def address_failures(ip_address: str, request: HttpRequest | None = None) -> int:

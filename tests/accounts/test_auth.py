@@ -1,4 +1,7 @@
-"""Sign-in and sign-out, and the login rate limit (django-axes, config/settings/base.py)."""
+"""Sign-in and sign-out, and the login rate limit (django-axes, config/settings/base.py).
+
+The login form is django-allauth's: one field, ``login``, takes a username or an e-mail
+address."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ def user(db):
 def _login(client, username: str, password: str, ip: str = "10.0.0.1", **extra):
     return client.post(
         reverse("accounts:login"),
-        {"username": username, "password": password, **extra},
+        {"login": username, "password": password, **extra},
         REMOTE_ADDR=ip,
     )
 
@@ -32,10 +35,10 @@ def test_login_page(client, db):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<h1 class="hj-page-title">로그인</h1>' in html
-    assert 'name="username"' in html
+    assert 'name="login"' in html
     assert 'name="password"' in html
     assert 'type="password"' in html
-    assert re.search(r'<input type="text" name="username"[^>]*class="krds-input"', html)
+    assert re.search(r'<input type="text" name="login"[^>]*class="krds-input"', html)
     assert "csrfmiddlewaretoken" in html
 
 
@@ -61,7 +64,7 @@ def test_wrong_password_shows_the_form_again(client, user):
     response = _login(client, user.username, "wrong")
     assert response.status_code == 200
     assert SESSION_KEY not in client.session
-    assert "올바른" in response.content.decode()  # Django's Korean "enter a correct …"
+    assert "아이디 또는 비밀번호가 올바르지 않습니다." in response.content.decode()
 
 
 def test_logout_is_post_only(client, user):
@@ -126,7 +129,7 @@ def test_wrong_password_has_an_error_summary_with_the_message(client, user):
     html = _login(client, user.username, "wrong").content.decode()
     summary = html.split("data-hj-error-summary", 1)[1].split("</div>", 1)[0]
     assert "입력한 내용을 확인해 주세요" in summary
-    assert "<li>올바른" in summary
+    assert "<li>아이디 또는 비밀번호가 올바르지 않습니다.</li>" in summary
     assert "href=" not in summary
     assert 'role="alert"' not in html
     assert "<title>오류: " in html

@@ -15,7 +15,7 @@ PASSWORD = "correct-horse-battery"
 def _login(client, username: str, password: str, ip: str):
     return client.post(
         reverse("accounts:login"),
-        {"username": username, "password": password},
+        {"login": username, "password": password},
         REMOTE_ADDR=ip,
     )
 
@@ -76,7 +76,7 @@ def test_behind_the_proxy_the_lock_is_per_client_not_for_the_proxy(client, db, s
     def via_proxy(username, password, forwarded):
         return client.post(
             reverse("accounts:login"),
-            {"username": username, "password": password},
+            {"login": username, "password": password},
             REMOTE_ADDR="10.0.0.2",
             HTTP_X_FORWARDED_FOR=forwarded,
         )

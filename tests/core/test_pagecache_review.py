@@ -262,7 +262,7 @@ def test_logging_in_does_not_empty_the_page_cache(db, client, django_capture_on_
     other = type(client)()
     with django_capture_on_commit_callbacks(execute=True):
         response = other.post(
-            reverse("accounts:login"), {"username": "reader2", "password": "Review-pass-123"}
+            reverse("accounts:login"), {"login": "reader2", "password": "Review-pass-123"}
         )
     assert response.status_code == 302
     assert client.get(url)[HEADER] == "hit", "a login emptied the anonymous page cache"
