@@ -218,6 +218,11 @@ def test_every_form_page_is_fuzzed():
         "events:event-new",
         "events:event-edit",
         "events:register",
+        "events:booths-edit",
+        "events:programme-edit",
+        "recognition:staff-new",
+        "recognition:staff-edit",
+        "recognition:staff-delete",
     } <= names
 
 
@@ -237,6 +242,22 @@ def test_huge_council_id_on_the_event_form_is_a_400_with_a_message(client, reque
     response = _staff_client(client, request).post(url, data)
     assert response.status_code == 400
     assert f"&quot;{HUGE}&quot; 은/는 유효한 값이 아닙니다." in response.content.decode()
+
+
+@pytest.mark.parametrize("value", [HUGE, str(2**63), "0", ["1", HUGE], "\x00"])
+def test_odd_organiser_ids_on_the_event_form_are_a_400_with_a_message(
+    client, request, world, value
+):
+    from tests.events.permission_cases_pages import pages_post_data
+
+    data = {**pages_post_data("events:event-edit", world), "organiser_organizations": value}
+    url = reverse("events:event-edit", args=[world["event"].pk])
+    response = _staff_client(client, request).post(url, data)
+    if value == "\x00":  # control characters are dropped: nothing chosen
+        assert response.status_code == 302
+        return
+    assert response.status_code == 400
+    assert "그런 번호의 조직이 없습니다." in response.content.decode()
 
 
 def test_year_1_registration_window_is_a_400_with_a_message(client, request, world):

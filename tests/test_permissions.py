@@ -39,6 +39,7 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
+from tests.recognition.permission_cases_staff import STAFF_TABLE, staff_post_data, staff_url_arg
 from tests.registry.permission_cases_tasks import TASKS_TABLE, tasks_post_data, tasks_world
 
 ROLES = ("anonymous", "plain_user", "member_a", "council_admin_a", "member_b", "staff")
@@ -198,6 +199,8 @@ TABLE += PAGES_TABLE + REGISTRATION_TABLE
 TABLE += TASKS_TABLE
 # Accounts (django-allauth's pages and ours): tests/accounts.
 TABLE += ACCOUNTS_TABLE
+# Recognition staff pages and the organisation picker: tests/recognition.
+TABLE += STAFF_TABLE
 
 CASES = [
     pytest.param(
@@ -313,6 +316,9 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
     tasks_data = tasks_post_data(name, world)
     if tasks_data is not None:
         return tasks_data
+    staff_data = staff_post_data(name, world)
+    if staff_data is not None:
+        return staff_data
     if name == "set_language":
         return {"language": "ko", "next": reverse("registry:directory")}
     return {
@@ -344,6 +350,9 @@ def _expected_location(target: str, path: str, world: dict[str, Any]) -> str:
 
 
 def _url_arg(key: str, value: str, world: dict[str, Any]) -> Any:
+    staff_record = staff_url_arg(value, world)
+    if staff_record is not None:
+        return staff_record
     if value not in world:
         return value
     if key == "slug":

@@ -3,9 +3,11 @@ and article links), the registration form (참가 신청) and the check-in box (
 Forms validate input only; the views hand the cleaned data to
 `hanjari.events.services`, which save.
 
-Organisations are typed, one per line, as their exact name or as ``#id`` (the number
-in their profile address): a select of every organisation in the country would be
-tens of thousands of options.
+Organisations (organisers, participants, invited ones, a programme item's speaker, a
+booth's exhibitor) are chosen with the organisation picker
+(`hanjari.registry.forms.OrganizationPickerField`: search by name, Korean-aware): a
+select of every organisation in the country would be tens of thousands of options.
+Without scripts the picker's box takes an exact name or ``#id``.
 """
 
 from __future__ import annotations
@@ -27,80 +29,14 @@ from hanjari.core.forms import (
     bounded_formfield,
 )
 from hanjari.core.identifiers import is_object_id
+from hanjari.registry.forms import OrganizationPickerField
 from hanjari.registry.models import Council, Organization
 
 from . import permissions
 from .models import Booth, Event, ProgrammeItem
 from .services.events import PHOTO_MAX_BYTES, BoothFields, EventFields, ProgrammeFields
 
-_ID = re.compile(r"^#?(\d+)$")
 MAX_ATTENDEES = 10  # people one registration may bring, the registrant included
-
-
-def resolve_organization(text: str) -> Organization:
-    """The organisation named by `text`: ``#12`` / ``12`` (its id) or its exact name.
-    Raises `ValidationError` when none or several match."""
-    text = text.strip()
-    match = _ID.match(text)
-    if match:
-        org = Organization.objects.filter(pk=int(match.group(1))).first()
-        if org is None:
-            raise ValidationError(_("%(text)s: 그런 번호의 조직이 없습니다.") % {"text": text})
-        return org
-    found = list(Organization.objects.filter(name=text)[:2])
-    if not found:
-        raise ValidationError(
-            _("%(text)s: 이 이름의 조직이 없습니다. 명부의 이름 그대로 적거나 #번호로 적어 주세요.")
-            % {"text": text}
-        )
-    if len(found) > 1:
-        raise ValidationError(
-            _("%(text)s: 같은 이름의 조직이 여럿입니다. #번호로 적어 주세요.") % {"text": text}
-        )
-    return found[0]
-
-
-class OrganizationLinesField(forms.CharField):
-    """Organisations, one per line (exact name or ``#id``) → a list of organisations."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text", _("한 줄에 하나씩, 명부의 이름 그대로 또는 #번호 (예: #12).")
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list | tuple) or hasattr(value, "all"):
-            items = value.all() if hasattr(value, "all") else value
-            return "\n".join(
-                f"#{o.pk} {o.name}" if isinstance(o, Organization) else str(o) for o in items
-            )
-        return value
-
-    # override: returns objects, not the text the parent CharField cleans to.
-    def clean(self, value: Any) -> list[Organization]:  # type: ignore[override]
-        text = super().clean(value) or ""
-        orgs: list[Organization] = []
-        errors: list[ValidationError] = []
-        for line in text.splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            # "#12 이름" (as the form shows existing ones) means #12.
-            head = line.split()[0]
-            try:
-                org = resolve_organization(head if _ID.match(head) else line)
-            except ValidationError as exc:
-                errors.append(exc)
-                continue
-            if org not in orgs:
-                orgs.append(org)
-        if errors:
-            raise ValidationError(errors)
-        return orgs
 
 
 def _council_field(label: Any) -> forms.ModelMultipleChoiceField:
@@ -115,9 +51,15 @@ def _council_field(label: Any) -> forms.ModelMultipleChoiceField:
 class EventForm(KrdsWidgetsMixin, forms.ModelForm):
     """An event's details (행사 정보), with its organisers and participants."""
 
-    organiser_organizations = OrganizationLinesField(label=_("주최 조직"))
-    participating_organizations = OrganizationLinesField(label=_("참여 조직"))
-    invited_organizations = OrganizationLinesField(label=_("초청한 조직"))
+    organiser_organizations = OrganizationPickerField(
+        label=_("주최 조직"), multiple=True, required=False
+    )
+    participating_organizations = OrganizationPickerField(
+        label=_("참여 조직"), multiple=True, required=False
+    )
+    invited_organizations = OrganizationPickerField(
+        label=_("초청한 조직"), multiple=True, required=False
+    )
 
     class Meta:
         model = Event
@@ -221,12 +163,7 @@ class ProgrammeItemForm(KrdsWidgetsMixin, forms.ModelForm):
 
     position = forms.IntegerField(label=_("순서"), min_value=1, max_value=999, required=False)
     item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    speaker_organization = forms.CharField(
-        label=_("발표 조직"),
-        required=False,
-        max_length=200,
-        help_text=_("명부의 이름 그대로 또는 #번호"),
-    )
+    speaker_organization = OrganizationPickerField(label=_("발표 조직"), required=False)
 
     class Meta:
         model = ProgrammeItem
@@ -247,19 +184,10 @@ class ProgrammeItemForm(KrdsWidgetsMixin, forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("position", self.instance.order)
             self.initial.setdefault("item_id", self.instance.pk)
-            if self.instance.speaker_organization:
-                org = self.instance.speaker_organization
-                self.initial.setdefault("speaker_organization", f"#{org.pk} {org.name}")
+            self.initial.setdefault("speaker_organization", self.instance.speaker_organization)
 
     def _post_clean(self) -> None:
         """The service validates the item (`full_clean`)."""
-
-    def clean_speaker_organization(self) -> Organization | None:
-        text = (self.cleaned_data.get("speaker_organization") or "").strip()
-        if not text:
-            return None
-        head = text.split()[0]
-        return resolve_organization(head if _ID.match(head) else text)
 
     def service_data(self) -> ProgrammeFields:
         """The cleaned data as the services take it (`ProgrammeFields`)."""
@@ -287,9 +215,7 @@ class BoothForm(KrdsWidgetsMixin, forms.ModelForm):
     field_order = ["number", "organization", "place", "category", "shows"]
 
     item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    organization = forms.CharField(
-        label=_("조직"), max_length=200, help_text=_("명부의 이름 그대로 또는 #번호")
-    )
+    organization = OrganizationPickerField(label=_("조직"))
 
     class Meta:
         model = Booth
@@ -310,16 +236,10 @@ class BoothForm(KrdsWidgetsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("item_id", self.instance.pk)
-            org = self.instance.organization
-            self.initial.setdefault("organization", f"#{org.pk} {org.name}")
+            self.initial.setdefault("organization", self.instance.organization)
 
     def _post_clean(self) -> None:
         """The service validates the booth (`full_clean`)."""
-
-    def clean_organization(self) -> Organization:
-        text = (self.cleaned_data.get("organization") or "").strip()
-        head = text.split()[0] if text else ""
-        return resolve_organization(head if _ID.match(head) else text)
 
     def service_data(self) -> BoothFields:
         """The cleaned data as the services take it (`BoothFields`)."""

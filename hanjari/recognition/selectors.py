@@ -1,5 +1,6 @@
 """Recognition reads (포상·감사·기부 읽기): the yearly page, the donation ledger, and
-what an event, an organisation or a council gave and received.
+what an event, an organisation or a council gave and received; for the staff pages, the
+records by kind, year and organisation and each record's history (from the audit log).
 
 Names are public only where `Commendation.name_public` is set; otherwise pages show
 how many people were commended ("N명"). Donation totals add only known amounts
@@ -12,7 +13,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from hanjari.core.models import AuditEntry
 
 from .models import Commendation, Donation, Plaque
 
@@ -210,3 +215,112 @@ def for_council(*, council: Any) -> PartyRecognition:
         donations_given=ledger_of(_donations().filter(donor_council=council)),
         donations_received=ledger_of([]),
     )
+
+
+# --- staff pages (포상·기부 관리) ------------------------------------------------------------
+
+# The kinds of record, as the staff pages' addresses name them.
+RECORD_MODELS: dict[str, type[Commendation | Plaque | Donation]] = {
+    "commendation": Commendation,
+    "plaque": Plaque,
+    "donation": Donation,
+}
+
+
+def staff_records(*, kind: str, year: int | None = None, organization: Any = None) -> QuerySet[Any]:
+    """The records of `kind` (``commendation``, ``plaque`` or ``donation``) for the staff
+    list, newest first, related rows loaded; every name is there, public or not (the
+    template marks the unpublished ones). `year` keeps that year's; `organization` keeps
+    those naming it: as the recipient, and for donations as donor or recipient. Raises
+    KeyError for an unknown kind."""
+    queryset: QuerySet[Any] = {
+        "commendation": _commendations,
+        "plaque": _plaques,
+        "donation": _donations,
+    }[kind]().order_by("-date", "-id")
+    if year is not None:
+        queryset = queryset.filter(date__year=year)
+    if organization is not None:
+        if kind == "donation":
+            queryset = queryset.filter(
+                Q(donor_organization=organization) | Q(recipient_organization=organization)
+            )
+        else:
+            queryset = queryset.filter(recipient_organization=organization)
+    return queryset
+
+
+@dataclass
+class HistoryEntry:
+    """One change of a record as its staff page shows it: when, by whom (None: a
+    command or import), what (`verb`: ``created``, ``updated``, ``deleted``), why
+    (`reason`, for corrections and deletions), and the fields as (label, before, after)
+    for a correction or (label, value) for a creation or deletion — values as the audit
+    log keeps them, booleans as 예 / 아니요, lists joined."""
+
+    when: dt.datetime
+    who: Any
+    verb: str
+    reason: str
+    what: str = ""
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    values: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def _label(model: type[Any], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("예") if value else _("아니요")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def _entry(model: type[Any], audit: AuditEntry) -> HistoryEntry:
+    data = audit.data or {}
+    verb = audit.action.rsplit(".", 1)[-1]
+    changes = [
+        (_label(model, name), _shown(pair[0]), _shown(pair[1]))
+        for name, pair in (data.get("changes") or {}).items()
+        if isinstance(pair, list) and len(pair) == 2
+    ]
+    if not changes and data.get("fields"):  # corrections logged before values were kept
+        changes = [(_label(model, name), "", "") for name in data["fields"]]
+    values = [(_label(model, name), _shown(v)) for name, v in (data.get("values") or {}).items()]
+    return HistoryEntry(
+        when=audit.created_at,
+        who=audit.user,
+        verb=verb,
+        reason=str(data.get("reason") or ""),
+        what=audit.target_repr,
+        changes=changes,
+        values=values,
+    )
+
+
+def record_history(*, record: Commendation | Plaque | Donation) -> list[HistoryEntry]:
+    """The history of `record` from the audit log (감사 기록): its creation and every
+    correction with its reason and values before and after, newest first."""
+    model = type(record)
+    entries = AuditEntry.objects.filter(
+        target_type=model._meta.label_lower,
+        target_id=str(record.pk),
+        action__startswith=f"recognition.{model._meta.model_name}.",
+    ).select_related("user")
+    return [_entry(model, e) for e in entries.order_by("-created_at", "-id")]
+
+
+def recent_deletions(*, kind: str, limit: int = 10) -> list[HistoryEntry]:
+    """The `limit` latest deletions of records of `kind`, newest first: what the record
+    said, who deleted it, when and why. Raises KeyError for an unknown kind."""
+    model = RECORD_MODELS[kind]
+    entries = AuditEntry.objects.filter(
+        action=f"recognition.{model._meta.model_name}.deleted"
+    ).select_related("user")
+    return [_entry(model, e) for e in entries.order_by("-created_at", "-id")[:limit]]

@@ -8,6 +8,11 @@ anyone else gets `PermissionDenied`.
 What a source does not say stays empty: a commendation whose recipient is not named
 has `name_public=False` and no name; a donation whose amount is not known has
 `amount_krw=None` (never 0).
+
+A correction (``*_update``) or deletion (`record_delete`) needs a reason
+(`rules.change_refusal`): the audit entry keeps it with the values before and after
+(``changes``: field → [before, after], as shown), which the record's staff page shows
+as its history; a deletion keeps every value the record had (``values``).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -25,6 +30,7 @@ from hanjari.core.audit import log_action
 from hanjari.core.services import apply_fields
 
 from .models import Commendation, Donation, Plaque
+from .rules import REASON_MAX, change_refusal
 
 if TYPE_CHECKING:
     from hanjari.events.models import Event
@@ -44,6 +50,8 @@ __all__ = [
     "plaque_create",
     "plaque_update",
     "record_delete",
+    "record_values",
+    "shown_value",
 ]
 
 
@@ -100,10 +108,53 @@ def _require_staff(by: Actor) -> None:
         raise PermissionDenied(_("포상·기부 기록은 센터 관리자만 쓸 수 있습니다."))
 
 
-def _save(record: models.Model, verb: str, by: Actor, data: dict[str, Any]) -> None:
+def _save(
+    record: Commendation | Plaque | Donation, verb: str, by: Actor, data: dict[str, Any]
+) -> None:
     record.full_clean()
     record.save()
+    if verb == "created":
+        data = {**data, "values": record_values(record)}
     log_action(f"recognition.{record._meta.model_name}.{verb}", user=by, target=record, data=data)
+
+
+def _require_reason(reason: str) -> str:
+    refusal = change_refusal(reason=reason)
+    if refusal is not None:
+        raise ValidationError(refusal.message, code=refusal.code)
+    return reason.strip()[:REASON_MAX]
+
+
+def shown_value(value: Any) -> Any:
+    """A field's value as the audit log keeps it (JSON): text, numbers, booleans and
+    None as they are; a date as ``YYYY-MM-DD``; a related row (organisation, event,
+    council) as its name; several related rows as a list of names."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [shown_value(v) for v in value]
+    return str(value)
+
+
+def record_values(record: Commendation | Plaque | Donation) -> dict[str, Any]:
+    """Every field a service sets on `record`, as `shown_value` gives it (a plaque's
+    councils as ``given_by_councils``)."""
+    fields = _FIELDS[type(record)]
+    values = {name: shown_value(getattr(record, name)) for name in fields}
+    if isinstance(record, Plaque) and record.pk:
+        values["given_by_councils"] = sorted(c.name for c in record.given_by_councils.all())
+    return values
+
+
+def _changes(
+    before: dict[str, Any], record: Commendation | Plaque | Donation, names: list[str]
+) -> dict[str, list[Any]]:
+    after = record_values(record)
+    return {name: [before.get(name), after.get(name)] for name in names}
 
 
 @transaction.atomic
@@ -128,14 +179,18 @@ def commendation_create(*, data: CommendationData, by: Actor) -> Commendation:
 
 @transaction.atomic
 def commendation_update(
-    *, commendation: Commendation, data: CommendationData, by: Actor
+    *, commendation: Commendation, data: CommendationData, by: Actor, reason: str
 ) -> Commendation:
     """Correct a commendation (표창): set `data`, check, save and audit the changed
-    field names. Raises as `commendation_create`."""
+    field names, their values before and after and `reason` (required:
+    `rules.change_refusal`, else `ValidationError` with code ``reason``). Raises as
+    `commendation_create` too."""
     _require_staff(by)
+    reason = _require_reason(reason)
     commendation = Commendation.objects.select_for_update().get(pk=commendation.pk)
+    before = record_values(commendation)
     changed = apply_fields(commendation, data, allowed=COMMENDATION_FIELDS)
-    _save(commendation, "updated", by, {"fields": changed})
+    _save(commendation, "updated", by, _correction(before, commendation, changed, reason))
     return commendation
 
 
@@ -151,9 +206,20 @@ def plaque_create(
     plaque = Plaque()
     apply_fields(plaque, data, allowed=PLAQUE_FIELDS)
     councils = list(given_by_councils)
-    _save(plaque, "created", by, {"event": plaque.event_id, "councils": [c.pk for c in councils]})
+    plaque.full_clean()
+    plaque.save()
     if councils:
         plaque.given_by_councils.set(councils)
+    log_action(
+        "recognition.plaque.created",
+        user=by,
+        target=plaque,
+        data={
+            "event": plaque.event_id,
+            "councils": [c.pk for c in councils],
+            "values": record_values(plaque),
+        },
+    )
     return plaque
 
 
@@ -163,19 +229,23 @@ def plaque_update(
     plaque: Plaque,
     data: PlaqueData,
     by: Actor,
+    reason: str,
     given_by_councils: Iterable[Council] | None = None,
 ) -> Plaque:
     """Correct a plaque (감사패): set `data` and, when given, the councils; check, save
-    and audit the changed field names. Raises as `plaque_create`."""
+    and audit the changed field names, their values before and after and `reason`
+    (required, as for `commendation_update`). Raises as `plaque_create` too."""
     _require_staff(by)
+    reason = _require_reason(reason)
     plaque = Plaque.objects.select_for_update().get(pk=plaque.pk)
+    before = record_values(plaque)
     changed = apply_fields(plaque, data, allowed=PLAQUE_FIELDS)
     if given_by_councils is not None:
         councils = list(given_by_councils)
         if {c.pk for c in councils} != set(plaque.given_by_councils.values_list("pk", flat=True)):
             changed.append("given_by_councils")
         plaque.given_by_councils.set(councils)
-    _save(plaque, "updated", by, {"fields": changed})
+    _save(plaque, "updated", by, _correction(before, plaque, changed, reason))
     return plaque
 
 
@@ -195,26 +265,53 @@ def donation_create(*, data: DonationData, by: Actor) -> Donation:
 
 
 @transaction.atomic
-def donation_update(*, donation: Donation, data: DonationData, by: Actor) -> Donation:
+def donation_update(*, donation: Donation, data: DonationData, by: Actor, reason: str) -> Donation:
     """Correct a donation (기부금): set `data`, check, save and audit the changed field
-    names. Raises as `donation_create`."""
+    names, their values before and after and `reason` (required, as for
+    `commendation_update`). Raises as `donation_create` too."""
     _require_staff(by)
+    reason = _require_reason(reason)
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    before = record_values(donation)
     changed = apply_fields(donation, data, allowed=DONATION_FIELDS)
-    _save(donation, "updated", by, {"fields": changed})
+    _save(donation, "updated", by, _correction(before, donation, changed, reason))
     return donation
 
 
+def _correction(
+    before: dict[str, Any],
+    record: Commendation | Plaque | Donation,
+    changed: list[str],
+    reason: str,
+) -> dict[str, Any]:
+    return {"fields": changed, "changes": _changes(before, record, changed), "reason": reason}
+
+
 @transaction.atomic
-def record_delete(*, record: Commendation | Plaque | Donation, by: Actor) -> None:
+def record_delete(*, record: Commendation | Plaque | Donation, by: Actor, reason: str) -> None:
     """Delete a recognition record entered by mistake, writing
-    ``recognition.<model>.deleted`` (with what it said) to the audit log first. Raises
-    `PermissionDenied` for anyone but centre staff."""
+    ``recognition.<model>.deleted`` to the audit log first with `reason` (required:
+    `rules.change_refusal`, else `ValidationError` with code ``reason``) and every value the
+    record had (``values``), so the staff pages can still say what was deleted and why.
+    Raises `PermissionDenied` for anyone but centre staff."""
     _require_staff(by)
+    reason = _require_reason(reason)
     log_action(
         f"recognition.{record._meta.model_name}.deleted",
         user=by,
         target=record,
-        data={"record": str(record), "date": record.date.isoformat()},
+        data={
+            "record": str(record),
+            "date": record.date.isoformat(),
+            "reason": reason,
+            "values": record_values(record),
+        },
     )
     record.delete()
+
+
+_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Commendation: COMMENDATION_FIELDS,
+    Plaque: PLAQUE_FIELDS,
+    Donation: DONATION_FIELDS,
+}

@@ -1,4 +1,5 @@
-"""Registry forms: they validate input; services save."""
+"""Registry forms: they validate input; services save. Also the organisation picker's
+form field (`OrganizationPickerField`), which other apps' forms use."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from hanjari.core import identifiers, regions
 from hanjari.core.forms import BoundedDateField, KrdsWidgetsMixin, bounded_formfield
 from hanjari.core.images import LOGO_MAX_SIDE, LOGO_MESSAGES, clean_picture
+from hanjari.core.names import normalize_name
+from hanjari.core.picker import ObjectPickerField, PickerItem
 
+from . import selectors
 from .importers.layouts import LAYOUTS
-from .models import Organization
+from .models import Designation, DesignationKind, Organization
+from .selectors import PICKER_LIMIT
 from .services import EDITABLE_FIELDS
 
 DATASET_CHOICES = [("auto", _("자동 인식"))] + [
@@ -176,3 +181,77 @@ class MergeDecisionForm(forms.Form):
             ("distinct", _("다른 조직입니다")),
         ]
     )
+
+
+# --- the organisation picker (조직 고르기) ---------------------------------------------------
+
+
+def organization_kinds(org: Organization) -> list[str]:
+    """The names of `org`'s kinds (마을기업, 사회적협동조합 …) as the picker shows them: of
+    its current designations, or of all when none is current, in the order of
+    `DesignationKind`, without repeats. Reads ``org.designations.all()`` (prefetch it)."""
+    designations = list(org.designations.all())
+    current = [d for d in designations if d.status == Designation.Status.ACTIVE] or designations
+    order = {kind: i for i, kind in enumerate(DesignationKind.values)}
+    current.sort(key=lambda d: order.get(d.kind, len(order)))
+    return list(dict.fromkeys(str(d.get_kind_display()) for d in current))
+
+
+def describe_organization(org: Organization) -> PickerItem:
+    """An organisation as the picker shows it: its name, and its region and kinds
+    (``"전북특별자치도 전주시 · 마을기업, 사회적협동조합"``, `organization_kinds`)."""
+    kinds = ", ".join(organization_kinds(org))
+    detail = " · ".join(p for p in (org.region_display, kinds) if p)
+    return PickerItem(org.pk, org.name, detail)
+
+
+PICKER_HELP = _(
+    "이름 일부를 적으면 목록이 나옵니다 (#번호도 됩니다). 고른 조직은 체크를 끄면 빠집니다."
+)
+MERGED_MESSAGE = _("#%(pk)s: 이 조직은 %(name)s(으)로 합쳐졌습니다. 합쳐진 조직을 골라 주세요.")
+
+
+class OrganizationPickerField(ObjectPickerField):
+    """Organisations (조직) chosen with the search picker (`hanjari.core.picker`):
+    suggestions from ``registry:organization-picker``; a typed text is resolved by the
+    exact name (or the name without legal-form markers, `normalize_name`) or ``#id``.
+    An id of an organisation merged into another says which one it now is and offers
+    it (`selectors.merged_into`); an unknown or impossible id, an unknown or shared
+    name are form errors with the closest organisations offered. `multiple`: a list.
+    """
+
+    default_error_messages = {
+        "required": _("조직을 검색해서 골라 주세요."),
+        "not_found": _("%(text)s: 이 이름의 조직이 없습니다. 검색해서 목록에서 골라 주세요."),
+        "ambiguous": _("%(text)s: 같은 이름의 조직이 여럿입니다. 아래에서 하나를 골라 주세요."),
+        "one": _("조직은 하나만 골라 주세요."),
+    }
+
+    def __init__(self, *, multiple: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", PICKER_HELP)
+        super().__init__(
+            queryset=Organization.objects.prefetch_related("designations"),
+            source="registry:organization-picker",
+            multiple=multiple,
+            **kwargs,
+        )
+
+    def describe(self, obj: Any) -> PickerItem:
+        return describe_organization(obj)
+
+    def find_by_text(self, text: str) -> list[Any]:
+        orgs = Organization.objects.prefetch_related("designations").order_by("pk")
+        exact = list(orgs.filter(name=text)[:PICKER_LIMIT])
+        if exact:
+            return exact
+        key = normalize_name(text)
+        return list(orgs.filter(name_normalized=key)[:PICKER_LIMIT]) if key else []
+
+    def candidates_for(self, text: str) -> list[Any]:
+        return selectors.organization_picker(text=text, limit=PICKER_LIMIT)
+
+    def missing_message(self, pk: int | None, raw: str) -> tuple[str, list[Any]]:
+        kept = selectors.merged_into(pk=pk) if pk is not None else None
+        if kept is not None:
+            return str(MERGED_MESSAGE % {"pk": raw, "name": kept.name}), [kept]
+        return str(_("%(text)s: 그런 번호의 조직이 없습니다.") % {"text": f"#{raw}"}), []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -12,6 +13,7 @@ from django.http import QueryDict
 
 from hanjari.core import regions
 from hanjari.core.cache import cached
+from hanjari.core.names import normalize_name
 from hanjari.core.text import replace_controls
 
 from .models import SECTORS, Designation, DesignationKind, Organization, OrganizationMerge
@@ -41,6 +43,10 @@ class TextSearch(Protocol):
 
     def ranked_object_ids(self, text: str | None, *, kind: str, limit: int = ...) -> list[int]:
         """Ids of `kind` objects matching `text`, best match first, at most `limit`."""
+
+    def typeahead_object_ids(self, text: str | None, *, kind: str, limit: int = ...) -> list[int]:
+        """Ids of `kind` objects whose names match `text` as typed so far (the last word
+        a prefix; typos forgiven when nothing matches), best first, at most `limit`."""
 
 
 _text_search: list[TextSearch] = []
@@ -273,6 +279,37 @@ def council_list() -> QuerySet[Any]:
     from .models import Council
 
     return Council.objects.annotate(member_count=Count("memberships"))
+
+
+# Suggestions the organisation picker shows at once.
+PICKER_LIMIT = 10
+_PICKER_ID = re.compile(r"^#(\d{1,18})$")
+
+
+def organization_picker(*, text: str, limit: int = PICKER_LIMIT) -> list[Organization]:
+    """The organisations the organisation picker (조직 고르기) suggests for `text`, at
+    most `limit`, designations prefetched: ``#12`` gives organisation 12; otherwise the
+    Korean search over names and other names as typed so far (the last word a prefix;
+    typos forgiven when nothing matches: `hanjari.search`), and when the search finds
+    none, the names containing the text. A name equal to the text (legal-form markers
+    and spacing aside, as `normalize_name` compares) comes first. Control characters are
+    dropped and the text is cut to 100 characters; empty text gives ``[]``. Never
+    raises on odd text."""
+    text = replace_controls(text or "", " ").strip()[:100]
+    if not text:
+        return []
+    orgs = Organization.objects.prefetch_related("designations")
+    number = _PICKER_ID.match(text)
+    if number:
+        return list(orgs.filter(pk=int(number.group(1))))
+    ids = _search().typeahead_object_ids(text, kind="organization", limit=limit)
+    if ids:
+        found = orgs.in_bulk(ids)
+        rows = [found[pk] for pk in ids if pk in found]
+    else:
+        rows = list(orgs.filter(name__icontains=text).order_by("name_normalized", "id")[:limit])
+    key = normalize_name(text)
+    return sorted(rows, key=lambda org: org.name_normalized != key)
 
 
 def merged_into(*, pk: int) -> Organization | None:

@@ -13,6 +13,11 @@ urlpatterns = [
     path("organizations/", cache_anonymous_page(views.DirectoryView.as_view()), name="directory"),
     path("organizations/export.csv", views.DirectoryExportView.as_view(), name="directory-export"),
     path(
+        "organizations/picker/",
+        views.OrganizationPickerView.as_view(),
+        name="organization-picker",
+    ),
+    path(
         "organizations/<int:pk>/edit/",
         views.OrganizationEditView.as_view(),
         name="organization-edit",

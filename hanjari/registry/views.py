@@ -26,6 +26,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
+    JsonResponse,
     QueryDict,
     StreamingHttpResponse,
 )
@@ -46,7 +47,13 @@ from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.core.rules import Refusal
 
 from . import permissions, selectors, services
-from .forms import ImportForm, MergeDecisionForm, OrganizationForm
+from .forms import (
+    ImportForm,
+    MergeDecisionForm,
+    OrganizationForm,
+    describe_organization,
+    organization_kinds,
+)
 from .importers.layouts import LAYOUTS
 from .importers.pipeline import Issue
 from .models import (
@@ -792,6 +799,53 @@ class MergeProposeView(ObjectPermissionMixin, View):
             % {"left": org.name, "right": other.name},
         )
         return HttpResponseRedirect(reverse("registry:merge-queue"), status=303)
+
+
+# Suggestions one user (signed out: one address) may ask the organisation picker for in
+# a window of seconds: typing pauses of 250 ms give at most about 4 a second.
+PICKER_RATE_LIMIT = 120
+PICKER_RATE_WINDOW = 60
+
+
+class OrganizationPickerView(View):
+    """The organisation picker's suggestions (조직 고르기, `forms.OrganizationPickerField`):
+    ``?q=`` → up to `selectors.PICKER_LIMIT` organisations (`selectors.organization_picker`:
+    Korean search over names, typos forgiven, ``#id``) as listbox options for the
+    picker's htmx, or with ``?format=json`` as ``{"results": [{"id", "name", "region",
+    "kinds", "detail", "url"}]}``. Public, as the directory is (names, regions and kinds
+    are public); at most `PICKER_RATE_LIMIT` requests per `PICKER_RATE_WINDOW` seconds
+    per user (signed out: per address), then 429 with a message. Empty text: no
+    options."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        as_json = request.GET.get("format") == "json"
+        user = request.user
+        who = f"user:{user.pk}" if user.is_authenticated else f"ip:{client_ip(request)}"
+        if not rate_allows(
+            f"registry:picker:{who}", limit=PICKER_RATE_LIMIT, window=PICKER_RATE_WINDOW
+        ):
+            message = _("너무 자주 찾았습니다. 잠시 뒤에 다시 해 보세요.")
+            if as_json:
+                return JsonResponse({"error": message}, status=429)
+            return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        orgs = selectors.organization_picker(text=request.GET.get("q", ""))
+        items = [describe_organization(org) for org in orgs]
+        if as_json:
+            results = [
+                {
+                    "id": org.pk,
+                    "name": org.name,
+                    "region": org.region_display,
+                    "kinds": organization_kinds(org),
+                    "detail": item.detail,
+                    "url": org.get_absolute_url(),
+                }
+                for org, item in zip(orgs, items, strict=True)
+            ]
+            return JsonResponse({"results": results})
+        return render(
+            request, "registry/partials/_organization_picker_options.html", {"items": items}
+        )
 
 
 class CouncilMemberView(ObjectPermissionMixin, View):

@@ -6,6 +6,8 @@
 - :func:`suggest` — typeahead titles for the text typed so far.
 - :func:`object_ids_sql` / :func:`ranked_object_ids` — for another app's list (the
   registry directory) to filter and order by the same search.
+- :func:`typeahead_object_ids` — for a picker (the organisation picker): names matching
+  what has been typed, typos forgiven.
 
 How a query is answered: the text is analysed (`query.parse`) and every word must
 match. When nothing matches, the text with its typos corrected word by word
@@ -479,6 +481,33 @@ def suggest(text: str | None, *, limit: int = 8) -> list[Suggestion]:
         Suggestion(r.kind, r.kind_label, r.title, r.url, r.title_html)
         for r in _hydrate(hits, query)
     ]
+
+
+def typeahead_object_ids(text: str | None, *, kind: str, limit: int = 10) -> list[int]:
+    """Ids of the `limit` objects of `kind` whose title or other names match `text` as
+    typed so far (every word must match, the last one as a prefix), best first — for a
+    picker that chooses one (the organisation picker). When none match, the text with
+    its typos corrected (`corrected_text`: 한옥마을협동조함 → 한옥마을협동조합) or else the
+    closest title (`did_you_mean`) is searched instead. ``[]`` for empty text; never
+    raises on odd text."""
+    _prepare()
+    query = _pruned(parse(text, prefix_last=True))
+    if query.expr is None:
+        return []
+    backend = get_backend()
+    expr = query.expr
+    total = backend.count(expr, kind=kind, titles_only=True)
+    if not total:
+        fixed = corrected_text(query.text) or did_you_mean(query.text)
+        corrected = _pruned(parse(fixed)) if fixed else None
+        if corrected is None or corrected.expr is None:
+            return []
+        expr = corrected.expr
+        total = backend.count(expr, kind=kind, titles_only=True)
+        if not total:
+            return []
+    hits = backend.top(expr, kind=kind, total=total, limit=limit, titles_only=True)
+    return [h.object_id for h in hits]
 
 
 def object_ids_sql(text: str | None, *, kind: str) -> tuple[str, list[Any]] | None:

@@ -1,5 +1,6 @@
-"""The Django admin writes recognition records only through the services: adding,
-correcting and deleting a commendation, plaque or donation are checked and audited."""
+"""The Django admin writes recognition records only through the services: adding and
+correcting (with a reason) a commendation, plaque or donation are checked and audited;
+deleting, which needs a reason too, is left to the staff pages."""
 
 from __future__ import annotations
 
@@ -47,12 +48,23 @@ def test_add_and_correct_a_commendation_through_the_service(admin_client):
     assert [e.target_id for e in created] == [str(commendation.pk)]
 
     url = reverse("admin:recognition_commendation_change", args=[commendation.pk])
+    # Without a reason the admin refuses the correction, as the staff page does.
     response = admin_client.post(url, {**data, "conferred_by": "전라북도"})
+    assert response.status_code == 200
+    assert "필수 항목입니다." in response.content.decode()
+    assert Commendation.objects.get().conferred_by == "전주시"
+
+    reason = "수여 기관을 잘못 적었습니다"
+    response = admin_client.post(url, {**data, "conferred_by": "전라북도", "change_reason": reason})
     assert response.status_code == 302
     commendation.refresh_from_db()
     assert commendation.conferred_by == "전라북도"
     (updated,) = _audit("recognition.commendation.updated")
-    assert updated.data == {"fields": ["conferred_by"]}
+    assert updated.data == {
+        "fields": ["conferred_by"],
+        "changes": {"conferred_by": ["전주시", "전라북도"]},
+        "reason": reason,
+    }
 
 
 def test_invalid_admin_form_writes_nothing(admin_client):
@@ -82,22 +94,26 @@ def test_plaque_councils_are_saved_by_the_service(admin_client):
     assert created.data["councils"] == [council.pk]
 
 
-def test_delete_goes_through_the_service(admin_client):
+def test_the_admin_does_not_delete(admin_client):
+    """Deleting needs a reason: the record's staff page asks for it, the admin has no
+    delete button and refuses a forged delete."""
     donation = services.donation_create(data={"donor_name": "이웃", "date": DAY}, by=None)
     url = reverse("admin:recognition_donation_delete", args=[donation.pk])
-    response = admin_client.post(url, {"post": "yes"})
-    assert response.status_code == 302
-    assert not Donation.objects.exists()
-    (deleted,) = _audit("recognition.donation.deleted")
-    assert deleted.target_id == str(donation.pk) and deleted.data["date"] == "2024-12-10"
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    change = admin_client.get(reverse("admin:recognition_donation_change", args=[donation.pk]))
+    assert url not in change.content.decode()
+    assert Donation.objects.filter(pk=donation.pk).exists()
+    assert not AuditEntry.objects.filter(action="recognition.donation.deleted").exists()
 
 
 def test_update_services_refuse_non_staff_and_unknown_fields(plain_user, staff):
     donation = services.donation_create(data={"donor_name": "이웃", "date": DAY}, by=staff)
     with pytest.raises(PermissionDenied):
-        services.donation_update(donation=donation, data={"purpose": "x"}, by=plain_user)
+        services.donation_update(
+            donation=donation, data={"purpose": "x"}, by=plain_user, reason="x"
+        )
     with pytest.raises(PermissionDenied):
-        services.record_delete(record=donation, by=plain_user)
+        services.record_delete(record=donation, by=plain_user, reason="x")
     with pytest.raises(TypeError, match="view_count"):
-        services.donation_update(donation=donation, data={"view_count": 1}, by=staff)
+        services.donation_update(donation=donation, data={"view_count": 1}, by=staff, reason="x")
     assert Donation.objects.get().purpose == ""
