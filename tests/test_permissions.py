@@ -38,6 +38,11 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
+from tests.registry.permission_cases_profile import (
+    PROFILE_TABLE,
+    profile_post_data,
+    profile_world,
+)
 from tests.registry.permission_cases_tasks import TASKS_TABLE, tasks_post_data, tasks_world
 
 ROLES = ("anonymous", "plain_user", "member_a", "council_admin_a", "member_b", "staff")
@@ -195,6 +200,8 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
 TABLE += PAGES_TABLE + REGISTRATION_TABLE
 # Background imports and merge confirmation / undo / proposal: tests/registry.
 TABLE += TASKS_TABLE
+# The organisation's photo pages: tests/registry.
+TABLE += PROFILE_TABLE
 
 CASES = [
     pytest.param(
@@ -251,6 +258,7 @@ def world(db, org_a, org_b, staff, plain_user):
     objects["draft_event"] = pages_world(staff)["draft_event"]
     objects.update(registration_world(staff=staff, plain_user=plain_user))
     objects.update(tasks_world(staff))
+    objects.update(profile_world(org_a, staff))
     cache.clear()  # guest registration rate limits live in the default cache
     return objects
 
@@ -307,6 +315,9 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
     tasks_data = tasks_post_data(name, world)
     if tasks_data is not None:
         return tasks_data
+    profile_data = profile_post_data(name, world)
+    if profile_data is not None:
+        return profile_data
     if name == "set_language":
         return {"language": "ko", "next": reverse("registry:directory")}
     return {
