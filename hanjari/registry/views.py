@@ -562,12 +562,17 @@ class OrganizationHistoryView(ObjectPermissionMixin, View):
         ).select_related("history_user")
         entries = []
         for record in org_history:
-            changes = _diff(record)
-            entries.append(("org", record, changes, _org_change_summary(record)))
+            delta = _delta(record)
+            entries.append(
+                ("org", record, _diff(record, delta), _org_change_summary(record, delta))
+            )
         for record in des_history:
             entries.append(("designation", record, _diff(record), ""))
         for record in photo_history:
-            entries.append(("photo", record, _diff(record), _photo_change_summary(record)))
+            delta = _delta(record)
+            entries.append(
+                ("photo", record, _diff(record, delta), _photo_change_summary(record, delta))
+            )
         entries.sort(key=lambda e: e[1].history_date, reverse=True)
         return render(
             request,
@@ -584,16 +589,27 @@ class OrganizationHistoryView(ObjectPermissionMixin, View):
         )
 
 
-def _diff(record: Any) -> list[tuple[str, Any, Any]]:
-    """(field label, old, new) for each field `record` changed against the one before.
+def _delta(record: Any) -> Any:
+    """The changes of history `record` against the one before it (django-simple-history's
+    `ModelDelta`), or None for the first record."""
+    prev = record.prev_record
+    return None if prev is None else record.diff_against(prev)
+
+
+_NO_DELTA = object()
+
+
+def _diff(record: Any, delta: Any = _NO_DELTA) -> list[tuple[str, Any, Any]]:
+    """(field label, old, new) for each field `record` changed against the one before
+    (`delta`, when the caller has it already: `_delta`).
 
     Labels are the model fields' verbose names (업종, not ``industry``); values the
     model derives itself (`HISTORY_HIDDEN_FIELDS`) are left out.
     """
-    prev = record.prev_record
-    if prev is None:
+    if delta is _NO_DELTA:
+        delta = _delta(record)
+    if delta is None:
         return []
-    delta = record.diff_against(prev)
     meta = record.instance_type._meta
     rows = []
     for change in delta.changes:
@@ -656,29 +672,27 @@ _CHANGE_GROUPS: tuple[tuple[Any, Callable[[str], bool]], ...] = (
 )
 
 
-def _org_change_summary(record: Any) -> str:
+def _org_change_summary(record: Any, delta: Any) -> str:
     """The 종류 of an organisation's history record in words: 만듦 / 지움, or for a change
-    the groups of fields it changed (`_CHANGE_GROUPS`: "연락처 공개 설정 변경 · 연락처
-    변경"), or 바뀜 when it changed nothing shown."""
+    the groups of fields it changed (`delta`, from `_delta`; `_CHANGE_GROUPS`: "연락처 공개
+    설정 변경 · 연락처 변경"), or 바뀜 when it changed nothing shown."""
     if record.history_type == "+":
         return _("만듦")
     if record.history_type == "-":
         return _("지움")
-    prev = record.prev_record
-    fields = set(record.diff_against(prev).changed_fields) if prev is not None else set()
+    fields = set(delta.changed_fields) if delta is not None else set()
     names = [str(label) for label, belongs in _CHANGE_GROUPS if any(belongs(f) for f in fields)]
     return " · ".join(names) or _("바뀜")
 
 
-def _photo_change_summary(record: Any) -> str:
+def _photo_change_summary(record: Any, delta: Any) -> str:
     """The 종류 of a photo's history record: 사진 추가 / 사진 삭제, 사진 순서 변경 or
-    사진 설명 변경."""
+    사진 설명 변경 (by `delta`, from `_delta`)."""
     if record.history_type == "+":
         return _("사진 추가")
     if record.history_type == "-":
         return _("사진 삭제")
-    prev = record.prev_record
-    fields = set(record.diff_against(prev).changed_fields) if prev is not None else set()
+    fields = set(delta.changed_fields) if delta is not None else set()
     names = []
     if "position" in fields:
         names.append(_("사진 순서 변경"))

@@ -47,9 +47,11 @@ def _profile_post(org: Organization, **changes: str) -> dict[str, str]:
         "phone": org.phone,
         "founded_on": "",
         "status": org.status,
-        # the view-only designation inline still sends its management form
+        # the view-only designation and photo inlines still send their management forms
         "designations-TOTAL_FORMS": "0",
         "designations-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
     }
     return {**data, **changes}
 
