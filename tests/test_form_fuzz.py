@@ -211,6 +211,9 @@ def test_every_form_page_is_fuzzed():
     names = {name for name, _kwargs, _role in FORM_PAGES}
     assert {
         "registry:organization-edit",
+        "registry:organization-photos",
+        "registry:organization-photo",
+        "registry:organization-photo-delete",
         "registry:import",
         "registry:council-members",
         "news:article-new",

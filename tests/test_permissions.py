@@ -40,6 +40,11 @@ from tests.factories import (
     UserFactory,
 )
 from tests.recognition.permission_cases_staff import STAFF_TABLE, staff_post_data, staff_url_arg
+from tests.registry.permission_cases_profile import (
+    PROFILE_TABLE,
+    profile_post_data,
+    profile_world,
+)
 from tests.registry.permission_cases_tasks import TASKS_TABLE, tasks_post_data, tasks_world
 
 ROLES = ("anonymous", "plain_user", "member_a", "council_admin_a", "member_b", "staff")
@@ -201,6 +206,8 @@ TABLE += TASKS_TABLE
 TABLE += ACCOUNTS_TABLE
 # Recognition staff pages and the organisation picker: tests/recognition.
 TABLE += STAFF_TABLE
+# The organisation's photo pages: tests/registry.
+TABLE += PROFILE_TABLE
 
 CASES = [
     pytest.param(
@@ -257,6 +264,7 @@ def world(db, org_a, org_b, staff, plain_user):
     objects["draft_event"] = pages_world(staff)["draft_event"]
     objects.update(registration_world(staff=staff, plain_user=plain_user))
     objects.update(tasks_world(staff))
+    objects.update(profile_world(org_a, staff))
     cache.clear()  # guest registration rate limits live in the default cache
     return objects
 
@@ -319,6 +327,9 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
     staff_data = staff_post_data(name, world)
     if staff_data is not None:
         return staff_data
+    profile_data = profile_post_data(name, world)
+    if profile_data is not None:
+        return profile_data
     if name == "set_language":
         return {"language": "ko", "next": reverse("registry:directory")}
     return {

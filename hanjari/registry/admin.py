@@ -27,6 +27,7 @@ from .models import (
     ImportRun,
     MergeCandidate,
     Organization,
+    OrganizationPhoto,
     SourceDataset,
     SourceRecord,
 )
@@ -37,6 +38,15 @@ class DesignationInline(ViewOnlyAdminMixin, admin.TabularInline):
     extra = 0
     fields = ("kind", "subtype", "number", "issuer", "start_date", "end_date", "status")
     show_change_link = True
+
+
+class PhotoInline(ViewOnlyAdminMixin, admin.TabularInline):
+    """The profile's photos, shown only: owners, editors and staff manage them on the
+    photo page (`services.organization_photo_add` and the others)."""
+
+    model = OrganizationPhoto
+    extra = 0
+    fields = ("position", "image", "alt_text", "caption")
 
 
 class CouncilMembershipInline(ViewOnlyAdminMixin, admin.TabularInline):
@@ -54,7 +64,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ("name", "sido", "sigungu", "legal_form", "status", "brn_verified")
     list_filter = ("status", "sido", "legal_form")
     search_fields = ("name", "name_normalized", "brn", "address")
-    inlines = [DesignationInline]
+    inlines = [DesignationInline, PhotoInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = (*services.EDITABLE_FIELDS, "name_normalized", "brn_verified", "crn_verified")
     readonly_fields = ("name_normalized", "brn_verified", "crn_verified", "merged_from")

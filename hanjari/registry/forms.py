@@ -9,17 +9,19 @@ from django import forms
 from django.conf import settings
 from django.core import validators
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hanjari.core import identifiers, regions
 from hanjari.core.forms import BoundedDateField, KrdsWidgetsMixin, bounded_formfield
-from hanjari.core.images import LOGO_MAX_SIDE, LOGO_MESSAGES, clean_picture
+from hanjari.core.images import LOGO_MAX_SIDE, LOGO_MESSAGES, PHOTO_MAX_BYTES, clean_picture
 from hanjari.core.names import normalize_name
 from hanjari.core.picker import ObjectPickerField, PickerItem
 
-from . import selectors
+from . import contacts, selectors
 from .importers.layouts import LAYOUTS
-from .models import Designation, DesignationKind, Organization
+from .models import Designation, DesignationKind, Organization, OrganizationPhoto
 from .selectors import PICKER_LIMIT
 from .services import EDITABLE_FIELDS
 
@@ -80,11 +82,55 @@ class WebAddressField(forms.URLField):
     }
 
 
+class SocialLinkField(WebAddressField):
+    """A social link's address: an http(s) address like a 누리집 (the model checks that
+    it is on the service's hosts: `Organization.clean`)."""
+
+    default_error_messages = {"invalid": contacts.WEB_ADDRESS_MESSAGE}
+
+
+# Longest texts the profile form takes (the columns are unbounded text): a profile's
+# introduction is a few paragraphs, not a document.
+DESCRIPTION_MAX_LENGTH = 5000
+PRODUCTS_MAX_LENGTH = 2000
+PERSONAL_DATA_HELP = _(
+    "공개를 켠 항목만 조직 페이지, 목록 내려받기(CSV)와 검색엔진용 정보에 나옵니다. "
+    "처음 적은 연락처는 공개하지 않습니다. 전화번호나 전자우편이 한 사람의 것이면 "
+    "그 사람의 동의를 받은 뒤에 공개하세요 (개인정보 보호법 제15조)."
+)
+
+
+def _profile_formfield(db_field: Any, **kwargs: Any) -> forms.Field | None:
+    """`bounded_formfield`, with web addresses typed without a scheme read as https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return bounded_formfield(db_field, **kwargs)
+
+
+def _hours_field(day: contacts.Weekday, which: str) -> forms.TimeField:
+    label = (
+        format_lazy(_("{day} 여는 시각"), day=day.label)
+        if which == "opens"
+        else format_lazy(_("{day} 닫는 시각"), day=day.label)
+    )
+    return forms.TimeField(
+        label=label,
+        required=False,
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+
 class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
-    """Profile edit by staff or the organisation's members.
+    """Profile edit by staff or the organisation's members (owners and editors).
 
     A 사업자등록번호/법인등록번호 must pass its check digit when it is typed in; an
-    unverified number kept from an official list does not block other changes.
+    unverified number kept from an official list does not block other changes; so does
+    a phone number kept from a list (a new one must be a Korean phone number and is
+    stored hyphenated: `contacts.phone_format`). Every contact item has its own 공개
+    switch (off for a value given for the first time: the model's default). Opening
+    hours are two time fields per weekday (``hours_<day>_opens`` / ``_closes``, both
+    or neither); `profile_changes` gives what changed as the service takes it.
     """
 
     # Longer than the stored digits: people type the hyphens (124-81-00998).
@@ -106,17 +152,140 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
         required=False,
         assume_scheme="https",
     )
+    phone = forms.CharField(
+        label=Organization._meta.get_field("phone").verbose_name,
+        max_length=contacts.PHONE_MAX_LENGTH,
+        required=False,
+        help_text=_("지역번호부터 적어 주세요 (예: 063-123-4567, 1588-0000)."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    description = forms.CharField(
+        label=Organization._meta.get_field("description").verbose_name,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        required=False,
+        help_text=format_lazy(
+            _("글자만 씁니다 (HTML은 그대로 글자로 보입니다). {n}자까지."),
+            n=DESCRIPTION_MAX_LENGTH,
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    products = forms.CharField(
+        label=Organization._meta.get_field("products").verbose_name,
+        max_length=PRODUCTS_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     class Meta:
         model = Organization
-        formfield_callback = bounded_formfield
-        fields = list(EDITABLE_FIELDS)  # the profile fields the service takes
+        formfield_callback = _profile_formfield
+        # The profile fields the service takes; the opening hours come from the time
+        # fields added in __init__.
+        fields = [f for f in EDITABLE_FIELDS if f != "opening_hours"]
         widgets = {
             "founded_on": forms.DateInput(attrs={"type": "date"}),
-            "description": forms.Textarea(attrs={"rows": 5}),
-            "products": forms.Textarea(attrs={"rows": 3}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
+        help_texts = {
+            "employee_range": _("대표자를 포함해 일하는 사람 수"),
+            "opening_hours_note": _(
+                "예: 점심시간 12:00~13:00, 공휴일 쉼. 쉬는 요일은 시각을 비워 두세요."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stored_hours = contacts.sorted_hours(self.instance.opening_hours)
+        for item in self.stored_hours:
+            for which in ("opens", "closes"):
+                self.initial.setdefault(f"hours_{item['day']}_{which}", item[which])
+
+    # ---- groups of fields, for the template -------------------------------------------
+
+    BASIC_FIELDS = (
+        "name",
+        "legal_form",
+        "status",
+        "brn",
+        "crn",
+        "address",
+        "sido",
+        "sigungu",
+        "industry",
+        "products",
+        "founded_on",
+        "employee_range",
+    )
+    ABOUT_FIELDS = ("description", "logo")
+
+    def basic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.BASIC_FIELDS if name in self.fields]
+
+    def about_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.ABOUT_FIELDS if name in self.fields]
+
+    CONTACT_PAIRS = (
+        ("phone", "phone_public"),
+        ("contact_email", "email_public"),
+        ("website", "website_public"),
+        *((link.field, link.public_field) for link in contacts.SOCIAL_LINKS),
+    )
+
+    def contact_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """(value field, its 공개 switch) for every contact item, in the page's order."""
+        return [(self[value], self[switch]) for value, switch in self.CONTACT_PAIRS]
+
+    def hours_rows(self) -> list[tuple[contacts.Weekday, forms.BoundField, forms.BoundField]]:
+        """(weekday, opening time field, closing time field), Monday first."""
+        return [
+            (day, self[f"hours_{day.key}_opens"], self[f"hours_{day.key}_closes"])
+            for day in contacts.WEEKDAYS
+        ]
+
+    # ---- cleaning -------------------------------------------------------------------------
+
+    def clean_phone(self) -> str:
+        typed = str(self.cleaned_data.get("phone", "") or "").strip()
+        if typed == self.instance.phone:
+            return typed  # kept as it is (a number from a list is not checked again)
+        contacts.validate_phone(typed)
+        return contacts.phone_format(typed) or ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        hours = []
+        for day in contacts.WEEKDAYS:
+            opens_name, closes_name = f"hours_{day.key}_opens", f"hours_{day.key}_closes"
+            if opens_name in self.errors or closes_name in self.errors:
+                continue
+            opens, closes = cleaned.get(opens_name), cleaned.get(closes_name)
+            if opens is None and closes is None:
+                continue  # a day off
+            if opens is None or closes is None:
+                self.add_error(
+                    opens_name if opens is None else closes_name,
+                    _("여는 시각과 닫는 시각을 함께 적어 주세요 (쉬는 날은 둘 다 비웁니다)."),
+                )
+                continue
+            if closes <= opens:
+                self.add_error(closes_name, _("닫는 시각은 여는 시각보다 늦어야 합니다."))
+                continue
+            hours.append(
+                {"day": day.key, "opens": contacts.hhmm(opens), "closes": contacts.hhmm(closes)}
+            )
+        cleaned["opening_hours"] = hours
+        return cleaned
+
+    def profile_changes(self) -> dict[str, Any]:
+        """The profile fields that changed, as `services.organization_update` takes them
+        (a cleared logo as ""). Call after `is_valid()`."""
+        data = {k: self.cleaned_data[k] for k in self.changed_data if k in EDITABLE_FIELDS}
+        if "logo" in data and data["logo"] is False:
+            data["logo"] = ""
+        if self.cleaned_data.get("opening_hours", self.stored_hours) != self.stored_hours:
+            data["opening_hours"] = self.cleaned_data["opening_hours"]
+        return data
 
     def clean_brn(self) -> str:
         typed = str(self.cleaned_data.get("brn", "") or "")
@@ -171,6 +340,57 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
                 messages=LOGO_MESSAGES,
             )
         return logo
+
+
+# Added to the class's fields (so the KRDS classes and screen-reader links apply): each
+# social link's address field, and two time fields per weekday.
+for _link in contacts.SOCIAL_LINKS:
+    OrganizationForm.base_fields[_link.field] = SocialLinkField(
+        label=_link.label,
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=format_lazy(_("예: {example}"), example=_link.example),
+    )
+for _day in contacts.WEEKDAYS:
+    for _which in ("opens", "closes"):
+        OrganizationForm.base_fields[f"hours_{_day.key}_{_which}"] = _hours_field(_day, _which)
+# Errors are listed in the page's order.
+OrganizationForm.field_order = [
+    *OrganizationForm.BASIC_FIELDS,
+    *OrganizationForm.ABOUT_FIELDS,
+    *(name for pair in OrganizationForm.CONTACT_PAIRS for name in pair),
+    *(f"hours_{d.key}_{w}" for d in contacts.WEEKDAYS for w in ("opens", "closes")),
+    "opening_hours_note",
+]
+
+
+class PhotoUploadForm(KrdsWidgetsMixin, forms.Form):
+    """One photo for the profile (사진 올리기) with its text alternative (required) and
+    caption. The picture itself is checked by the service (`clean_photo`)."""
+
+    image = forms.ImageField(
+        label=_("사진"),
+        help_text=format_lazy(
+            _("PNG, JPG, WebP, {mb} MB까지. 사진 속 위치 정보 등은 지우고 저장합니다."),
+            mb=PHOTO_MAX_BYTES // 2**20,
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    alt_text = forms.CharField(
+        label=_("대체 텍스트"),
+        max_length=300,
+        help_text=_("화면을 보지 못하는 사람에게 읽어 줄 사진 내용 (예: 두부를 만드는 조합원들)"),
+    )
+    caption = forms.CharField(label=_("사진 설명"), max_length=300, required=False)
+
+
+class PhotoEditForm(KrdsWidgetsMixin, forms.ModelForm):
+    """A stored photo's text alternative and caption."""
+
+    class Meta:
+        model = OrganizationPhoto
+        fields = ["alt_text", "caption"]
 
 
 class MergeDecisionForm(forms.Form):

@@ -13,6 +13,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -26,6 +27,8 @@ from simple_history.models import HistoricalRecords
 from hanjari.core import identifiers
 from hanjari.core.models import TimeStampedModel
 from hanjari.core.uploads import RandomName
+
+from . import contacts
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -104,6 +107,43 @@ class Organization(TimeStampedModel):
         blank=True,
         validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
     )
+    # Contact details (연락처), each with its own 공개 switch: shown on public pages, in
+    # the JSON-LD and the directory CSV only when switched on (hanjari.registry.public).
+    # A value the organisation gives is not public until it says so (개인정보 보호법
+    # §15: an e-mail or phone of the organisation may be a person's).
+    contact_email = models.EmailField(_("대표 전자우편"), max_length=254, blank=True)
+    phone_public = models.BooleanField(_("대표 전화 공개"), default=False)
+    email_public = models.BooleanField(_("대표 전자우편 공개"), default=False)
+    website_public = models.BooleanField(_("누리집 공개"), default=False)
+    blog_url = models.URLField(
+        _("블로그"), max_length=300, blank=True, validators=[contacts.validate_web_address]
+    )
+    blog_public = models.BooleanField(_("블로그 공개"), default=False)
+    instagram_url = models.URLField(
+        _("인스타그램"), max_length=300, blank=True, validators=[contacts.validate_web_address]
+    )
+    instagram_public = models.BooleanField(_("인스타그램 공개"), default=False)
+    facebook_url = models.URLField(
+        _("페이스북"), max_length=300, blank=True, validators=[contacts.validate_web_address]
+    )
+    facebook_public = models.BooleanField(_("페이스북 공개"), default=False)
+    youtube_url = models.URLField(
+        _("유튜브"), max_length=300, blank=True, validators=[contacts.validate_web_address]
+    )
+    youtube_public = models.BooleanField(_("유튜브 공개"), default=False)
+    kakao_channel_url = models.URLField(
+        _("카카오톡 채널"), max_length=300, blank=True, validators=[contacts.validate_web_address]
+    )
+    kakao_channel_public = models.BooleanField(_("카카오톡 채널 공개"), default=False)
+    # Always public: opening hours (a list, see hanjari.registry.contacts) with a note,
+    # and the number of people working there as a range.
+    opening_hours = models.JSONField(
+        _("여는 시간"), default=list, blank=True, validators=[contacts.validate_opening_hours]
+    )
+    opening_hours_note = models.CharField(_("여는 시간 덧붙임"), max_length=200, blank=True)
+    employee_range = models.CharField(
+        _("직원 수"), max_length=10, choices=contacts.EmployeeRange.choices, blank=True
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = OrganizationQuerySet.as_manager()
@@ -139,6 +179,21 @@ class Organization(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:organization", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        """Each social link must be on its service's web hosts (an Instagram link on
+        instagram.com: `contacts.SOCIAL_LINKS`). Raises `ValidationError` by field."""
+        errors = {}
+        for link in contacts.SOCIAL_LINKS:
+            url = getattr(self, link.field)
+            if url and not contacts.on_hosts(url, link.hosts):
+                errors[link.field] = ValidationError(
+                    _("%(label)s 주소가 아닙니다 (예: %(example)s)."),
+                    code="social_host",
+                    params={"label": link.label, "example": link.example},
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def brn_display(self) -> str:
@@ -730,3 +785,44 @@ class OrganizationMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dropped_name} → {self.kept_name}"
+
+
+# Photos an organisation shows on its profile (사진), at most this many.
+PHOTO_LIMIT = 10
+
+
+class OrganizationPhoto(models.Model):
+    """A photo on an organisation's profile (조직 사진): its products, place or people
+    at work, with a text alternative (대체 텍스트, required: the profile is read by screen
+    readers too) and an optional caption, shown in `position` order. Added, described,
+    moved and deleted by the organisation's owners and editors and centre staff
+    (`hanjari.registry.services.organization_photo_add` and the others); at most
+    `PHOTO_LIMIT` per organisation. The stored file is the checked, normalised copy
+    (`hanjari.core.images.clean_photo`: upright, no metadata)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("조직"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        _("사진"),
+        upload_to=RandomName("organizations"),
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+    )
+    alt_text = models.CharField(
+        _("대체 텍스트"),
+        max_length=300,
+        help_text=_("화면을 보지 못하는 사람에게 읽어 줄 사진 내용"),
+    )
+    caption = models.CharField(_("사진 설명"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("순서"), default=0)
+    created_at = models.DateTimeField(_("올린 때"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("조직 사진")
+        verbose_name_plural = _("조직 사진")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text or f"photo {self.pk}"

@@ -248,12 +248,13 @@ def sigungu_choices(sido: str) -> list[str]:
 
 
 def organization_profile(*, pk: int) -> Organization:
-    """One organisation with designations (and their sources) and councils loaded.
-    Raises Organization.DoesNotExist."""
+    """One organisation with designations (and their sources), councils and photos (in
+    their order) loaded. Raises Organization.DoesNotExist."""
     return Organization.objects.prefetch_related(
         "designations__dataset",
         "designations__source_record__import_run",
         "councils",
+        "photos",
     ).get(pk=pk)
 
 

@@ -16,24 +16,28 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import models, router, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hanjari.accounts.actors import Actor
 from hanjari.core.audit import log_action, set_history_user
+from hanjari.core.images import clean_photo
 from hanjari.core.rules import Refusal, Step, allowed_steps
 from hanjari.core.services import apply_fields
 
+from . import contacts
 from .importers.pipeline import ImportReport, ProgressCallback, import_file, refuse_too_large
 from .models import (
+    PHOTO_LIMIT,
     Council,
     CouncilMembership,
     ImportJob,
     MergeCandidate,
     Organization,
     OrganizationMerge,
+    OrganizationPhoto,
     SourceRecord,
 )
 
@@ -258,7 +262,19 @@ MERGE_FILLED_FIELDS = (
     "phone",
     "representative",
     "founded_on",
+    "contact_email",
+    *(link.field for link in contacts.SOCIAL_LINKS),
+    "opening_hours",
+    "opening_hours_note",
+    "employee_range",
 )
+# The 공개 switch of each contact field: a merge that fills the field brings its switch.
+PUBLIC_SWITCHES = {
+    "phone": "phone_public",
+    "contact_email": "email_public",
+    "website": "website_public",
+    **{link.field: link.public_field for link in contacts.SOCIAL_LINKS},
+}
 # Fields the model derives itself or that change on every save: not a merge's change.
 _MERGE_DERIVED_FIELDS = frozenset(
     {"id", "name_normalized", "brn_verified", "crn_verified", "updated_at"}
@@ -388,6 +404,9 @@ def organization_merge(
     for name in MERGE_FILLED_FIELDS:
         if not getattr(keep, name) and getattr(drop, name):
             setattr(keep, name, getattr(drop, name))
+            if name in PUBLIC_SWITCHES:
+                switch = PUBLIC_SWITCHES[name]
+                setattr(keep, switch, getattr(drop, switch))
     aliases = list(keep.aliases)
     for alias in [drop.name, *drop.aliases]:
         if alias != keep.name and alias not in aliases:
@@ -955,7 +974,11 @@ class ProfileFields(TypedDict, total=False):
     """An organisation's profile fields as `organization_update` and
     `organization_get_or_create` take them (already validated by a form), by field:
     texts as the model stores them, `founded_on` a date or None, `logo` an uploaded
-    file, the stored file, or "" to remove it."""
+    file, the stored file, or "" to remove it; each contact item (`phone`,
+    `contact_email`, `website`, ``<social>_url``) with its 공개 switch
+    (``*_public``, a bool); `opening_hours` a list of ``{"day", "opens", "closes"}``
+    (`contacts.validate_opening_hours`); `employee_range` a `contacts.EmployeeRange`
+    value or ""."""
 
     name: str
     legal_form: str
@@ -967,14 +990,33 @@ class ProfileFields(TypedDict, total=False):
     industry: str
     products: str
     description: str
-    website: str
-    phone: str
     founded_on: dt.date | None
+    employee_range: str
+    opening_hours: list[dict[str, str]]
+    opening_hours_note: str
+    phone: str
+    phone_public: bool
+    contact_email: str
+    email_public: bool
+    website: str
+    website_public: bool
+    blog_url: str
+    blog_public: bool
+    instagram_url: str
+    instagram_public: bool
+    facebook_url: str
+    facebook_public: bool
+    youtube_url: str
+    youtube_public: bool
+    kakao_channel_url: str
+    kakao_channel_public: bool
     status: str
     logo: Any
 
 
 EDITABLE_FIELDS = tuple(ProfileFields.__annotations__)
+# The 공개 switches among them.
+PUBLIC_FIELDS = tuple(PUBLIC_SWITCHES.values())
 
 
 @transaction.atomic
@@ -991,15 +1033,166 @@ def organization_update(
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("고칠 수 없는 항목입니다: %s") % ", ".join(sorted(unknown)))
-    changed = apply_fields(organization, data, allowed=EDITABLE_FIELDS)
+    values: dict[str, Any] = dict(data)
+    if "opening_hours" in values and values["opening_hours"] is None:
+        values["opening_hours"] = []  # an emptied JSON box (the admin): no hours
+    phone = str(values.get("phone") or "")
+    if phone and phone != organization.phone:
+        # A new number must be one (a number kept from a list as it was is not checked).
+        try:
+            contacts.validate_phone(phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.error_list}) from None
+        values["phone"] = contacts.phone_format(phone) or phone
+    changed = apply_fields(organization, values, allowed=EDITABLE_FIELDS)
+    # An emptied contact item is not public any more: a value given later starts hidden.
+    for name, switch in PUBLIC_SWITCHES.items():
+        if not getattr(organization, name) and getattr(organization, switch):
+            setattr(organization, switch, False)
+            if switch not in changed:
+                changed.append(switch)
     organization.full_clean()
     set_history_user(organization, by)
     organization.save()
     if changed:
-        log_action(
-            "registry.organization.updated", user=by, target=organization, data={"fields": changed}
-        )
+        audit_data: dict[str, Any] = {"fields": changed}
+        switched = {name: getattr(organization, name) for name in changed if name in PUBLIC_FIELDS}
+        if switched:
+            audit_data["public"] = switched
+        log_action("registry.organization.updated", user=by, target=organization, data=audit_data)
     return organization
+
+
+# ---- profile photos (조직 사진) -----------------------------------------------------------
+
+
+def photo_add_refusal(organization: Organization) -> Refusal | None:
+    """Whether a photo may be added to `organization` now: None, or a `Refusal` (code
+    ``limit``) when it has `PHOTO_LIMIT` photos already. The photo page hides the upload
+    form by it; `organization_photo_add` refuses by it."""
+    if organization.photos.count() >= PHOTO_LIMIT:
+        return Refusal(
+            "limit",
+            _("사진은 %(limit)d장까지 올릴 수 있습니다. 다른 사진을 지운 뒤에 올려 주세요.")
+            % {"limit": PHOTO_LIMIT},
+        )
+    return None
+
+
+def _require_profile_editor(by: Actor, organization: Organization) -> None:
+    from .permissions import can_edit_organization
+
+    if not can_edit_organization(by, organization):
+        raise PermissionDenied(_("이 조직의 정보를 고칠 권한이 없습니다."))
+
+
+def _photo_changed(photo: OrganizationPhoto, action: str, by: Actor, **data: Any) -> None:
+    log_action(
+        f"registry.organization.photo_{action}",
+        user=by,
+        target=photo.organization,
+        data={"photo": photo.pk, **data},
+    )
+
+
+@transaction.atomic
+def organization_photo_add(
+    *, organization: Organization, image: Any, alt_text: str, caption: str = "", by: Actor
+) -> OrganizationPhoto:
+    """Add a photo (사진) to `organization`'s profile, after the others.
+
+    `image` is an uploaded file: it must be a PNG, JPEG (also a camera's multi-picture
+    JPEG) or WebP picture named with its format's extension, at most `PHOTO_MAX_BYTES`
+    (5 MB) and `PHOTO_MAX_PIXELS` (40 million pixels); what is stored is its normalised
+    copy (`hanjari.core.images.clean_photo`: upright, no EXIF/GPS, at most 2,560 pixels a
+    side). `alt_text` (대체 텍스트, required) and `caption` are plain text, at most 300
+    characters each. Raises `ValidationError` (by field: ``image``, ``alt_text``, or
+    the refusal of `photo_add_refusal`) or `PermissionDenied` (`by` may not edit the
+    profile). Writes history and the audit log. Returns the photo."""
+    _require_profile_editor(by, organization)
+    # One at a time per organisation: two uploads at once must not both pass the limit.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    refusal = photo_add_refusal(organization)
+    if refusal is not None:
+        raise ValidationError(refusal.message, code=refusal.code)
+    try:
+        cleaned = clean_photo(image)
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.error_list}) from None
+    last = organization.photos.aggregate(m=Max("position"))["m"]
+    photo = OrganizationPhoto(
+        organization=organization,
+        image=cleaned,
+        alt_text=alt_text.strip(),
+        caption=caption.strip(),
+        position=0 if last is None else last + 1,
+    )
+    photo.full_clean()
+    set_history_user(photo, by)
+    photo.save()
+    _photo_changed(photo, "added", by, alt_text=photo.alt_text)
+    return photo
+
+
+@transaction.atomic
+def organization_photo_update(
+    *, photo: OrganizationPhoto, alt_text: str, caption: str, by: Actor
+) -> OrganizationPhoto:
+    """Change a profile photo's text alternative (required) and caption (plain text,
+    at most 300 characters each). Raises `ValidationError` or `PermissionDenied`.
+    Returns the photo (unchanged and unrecorded when nothing differs)."""
+    _require_profile_editor(by, photo.organization)
+    changed = apply_fields(
+        photo,
+        {"alt_text": alt_text.strip(), "caption": caption.strip()},
+        allowed=("alt_text", "caption"),
+    )
+    if changed:
+        photo.full_clean()
+        set_history_user(photo, by)
+        photo.save()
+        _photo_changed(photo, "updated", by, fields=changed)
+    return photo
+
+
+@transaction.atomic
+def organization_photo_move(*, photo: OrganizationPhoto, direction: str, by: Actor) -> bool:
+    """Move a profile photo one place earlier (`direction` ``"up"``) or later
+    (``"down"``) among its organisation's photos, which are numbered 0, 1, 2… again.
+    Returns False when it is first (up) or last (down) already. Raises `ValueError`
+    for another direction and `PermissionDenied`."""
+    if direction not in ("up", "down"):
+        raise ValueError(f"unknown direction {direction!r}")
+    _require_profile_editor(by, photo.organization)
+    Organization.objects.select_for_update().filter(pk=photo.organization_id).first()
+    photos = list(OrganizationPhoto.objects.filter(organization_id=photo.organization_id))
+    index = next(i for i, p in enumerate(photos) if p.pk == photo.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(photos):
+        return False
+    photos[index], photos[other] = photos[other], photos[index]
+    for position, each in enumerate(photos):
+        if each.position != position:
+            each.position = position
+            set_history_user(each, by)
+            each.save(update_fields=["position"])
+    photo.position = next(p.position for p in photos if p.pk == photo.pk)
+    _photo_changed(photo, "moved", by, position=photo.position)
+    return True
+
+
+@transaction.atomic
+def organization_photo_delete(*, photo: OrganizationPhoto, by: Actor) -> None:
+    """Delete a profile photo, and its stored file once the transaction commits (media
+    are served without a permission check: a deleted photo must not stay reachable).
+    Raises `PermissionDenied`. Writes history and the audit log."""
+    _require_profile_editor(by, photo.organization)
+    name, storage = photo.image.name, photo.image.storage
+    _photo_changed(photo, "deleted", by, alt_text=photo.alt_text)
+    set_history_user(photo, by)
+    photo.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 @transaction.atomic

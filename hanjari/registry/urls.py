@@ -23,6 +23,21 @@ urlpatterns = [
         name="organization-edit",
     ),
     path(
+        "organizations/<int:pk>/photos/",
+        views.OrganizationPhotosView.as_view(),
+        name="organization-photos",
+    ),
+    path(
+        "organizations/<int:pk>/photos/<int:photo_pk>/",
+        views.OrganizationPhotoView.as_view(),
+        name="organization-photo",
+    ),
+    path(
+        "organizations/<int:pk>/photos/<int:photo_pk>/delete/",
+        views.OrganizationPhotoDeleteView.as_view(),
+        name="organization-photo-delete",
+    ),
+    path(
         "organizations/<int:pk>/history/",
         views.OrganizationHistoryView.as_view(),
         name="organization-history",

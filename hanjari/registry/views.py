@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -33,7 +33,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -46,17 +46,21 @@ from hanjari.core.identifiers import is_object_id
 from hanjari.core.mixins import ObjectPermissionMixin
 from hanjari.core.rules import Refusal
 
-from . import permissions, selectors, services
+from . import contacts, permissions, selectors, services
 from .forms import (
+    PERSONAL_DATA_HELP,
     ImportForm,
     MergeDecisionForm,
     OrganizationForm,
+    PhotoEditForm,
+    PhotoUploadForm,
     describe_organization,
     organization_kinds,
 )
 from .importers.layouts import LAYOUTS
 from .importers.pipeline import Issue
 from .models import (
+    PHOTO_LIMIT,
     SECTORS,
     Council,
     DesignationKind,
@@ -65,8 +69,9 @@ from .models import (
     MergeCandidate,
     Organization,
     OrganizationMerge,
+    OrganizationPhoto,
 )
-from .public import public_phone, public_website
+from .public import public_contacts
 
 EXPORT_LIMIT = 50_000
 
@@ -229,12 +234,15 @@ def _csv_lines(rows: list[list[Any]]) -> str:
 def export_chunks(request: HttpRequest, filters: selectors.DirectoryFilters) -> Iterator[str]:
     """The directory CSV of `filters` in pieces: the UTF-8 BOM and header first (so Excel
     reads Korean), then `EXPORT_ROWS_PER_CHUNK` organisations a piece, at most
-    `EXPORT_LIMIT` in all. Reads the organisations in batches from the database."""
+    `EXPORT_LIMIT` in all. Reads the organisations in batches from the database. The
+    누리집 and 대표 전화 columns hold only public values (`public_contacts`)."""
     yield "\ufeff" + _csv_lines([_export_header()])
     qs = selectors.organization_directory(filters=filters)[:EXPORT_LIMIT]
     rows: list[list[Any]] = []
     for org in qs.iterator(chunk_size=EXPORT_ROWS_PER_CHUNK * 5):
         designations = list(org.designations.all())
+        # Only what the organisation (or the official list) made public.
+        contact = public_contacts(org)
         rows.append(
             [
                 org.name,
@@ -245,8 +253,8 @@ def export_chunks(request: HttpRequest, filters: selectors.DirectoryFilters) -> 
                 org.address,
                 org.industry,
                 org.products,
-                public_website(org.website) or org.website,
-                public_phone(org.phone),
+                contact.website,
+                contact.phone,
                 request.build_absolute_uri(org.get_absolute_url()),
             ]
         )
@@ -349,7 +357,14 @@ class OrganizationEditView(ObjectPermissionMixin, View):
     def _render(
         self, request: HttpRequest, org: Organization, form: OrganizationForm, status: int
     ) -> HttpResponse:
-        context = {"org": org, "form": form, "breadcrumbs": _org_breadcrumbs(org, _("정보 고치기"))}
+        context = {
+            "org": org,
+            "form": form,
+            "photo_count": org.photos.count(),
+            "photo_limit": PHOTO_LIMIT,
+            "personal_data_help": PERSONAL_DATA_HELP,
+            "breadcrumbs": _org_breadcrumbs(org, _("정보 고치기")),
+        }
         return render(request, self.template_name, context, status=status)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -359,21 +374,168 @@ class OrganizationEditView(ObjectPermissionMixin, View):
             request.POST, request.FILES, instance=Organization.objects.get(pk=org.pk)
         )
         if form.is_valid():
-            data = {k: form.cleaned_data[k] for k in form.changed_data}
-            if "logo" in data and data["logo"] is False:
-                data["logo"] = ""
             try:
                 services.organization_update(
                     organization=org,
-                    data=cast(services.ProfileFields, data),
+                    data=cast(services.ProfileFields, form.profile_changes()),
                     by=acting_user(request.user),
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, _("조직 정보를 저장했습니다."))
                 return HttpResponseRedirect(org.get_absolute_url())
         return self._render(request, org, form, 400)
+
+
+def _add_service_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's `ValidationError` on `form`: by field where it names a field of
+    the form, on the form otherwise."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# Photo uploads one user may make in an hour (each is decoded and re-encoded).
+PHOTO_UPLOADS_PER_HOUR = 30
+
+
+class OrganizationPhotosView(ObjectPermissionMixin, View):
+    """The organisation's photos (사진 관리): GET lists them with a form each (text
+    alternative, caption, move, delete) and the upload form; POST uploads one
+    (`services.organization_photo_add`), then back here (303), or the page again with
+    the form's errors (400). Owners, editors and staff."""
+
+    permission_predicate = staticmethod(permissions.can_edit_organization)
+
+    def get_permission_object(self) -> Organization:
+        return get_object_or_404(Organization, pk=self.kwargs["pk"])
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        org = get_object_or_404(Organization, pk=pk)
+        return _render_photos(request, org, PhotoUploadForm(), 200)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        org = get_object_or_404(Organization, pk=pk)
+        form = PhotoUploadForm(request.POST, request.FILES)
+        if not rate_allows(
+            f"registry:photo-upload:{request.user.pk}", limit=PHOTO_UPLOADS_PER_HOUR, window=3600
+        ):
+            form.add_error(
+                None,
+                _("사진을 너무 자주 올렸습니다. 한 시간에 %(limit)d장까지 올릴 수 있습니다.")
+                % {"limit": PHOTO_UPLOADS_PER_HOUR},
+            )
+            return _render_photos(request, org, form, 429)
+        if form.is_valid():
+            try:
+                services.organization_photo_add(
+                    organization=org,
+                    image=form.cleaned_data["image"],
+                    alt_text=form.cleaned_data["alt_text"],
+                    caption=form.cleaned_data["caption"],
+                    by=acting_user(request.user),
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("사진을 올렸습니다."))
+                return HttpResponseRedirect(
+                    reverse("registry:organization-photos", args=[org.pk]), status=303
+                )
+        return _render_photos(request, org, form, 400)
+
+
+def _render_photos(
+    request: HttpRequest,
+    org: Organization,
+    upload: PhotoUploadForm,
+    status: int,
+    edited: tuple[int, PhotoEditForm] | None = None,
+) -> HttpResponse:
+    """The photo page of `org` with `upload` as the upload form and, when `edited` is
+    given, that photo's form (with its errors) in place of a fresh one."""
+    photos = list(org.photos.all())
+    rows = []
+    for i, photo in enumerate(photos):
+        form = (
+            edited[1]
+            if edited and edited[0] == photo.pk
+            else PhotoEditForm(instance=photo, prefix=f"photo-{photo.pk}")
+        )
+        rows.append({"photo": photo, "form": form, "first": i == 0, "last": i == len(photos) - 1})
+    context = {
+        "org": org,
+        "rows": rows,
+        "upload": upload,
+        "refusal": services.photo_add_refusal(org),
+        "photo_limit": PHOTO_LIMIT,
+        "breadcrumbs": [
+            (_("조직 찾기"), reverse("registry:directory")),
+            (org.name, org.get_absolute_url()),
+            (_("정보 고치기"), reverse("registry:organization-edit", args=[org.pk])),
+            (_("사진 관리"), None),
+        ],
+    }
+    return render(request, "registry/organization_photos.html", context, status=status)
+
+
+class OrganizationPhotoView(ObjectPermissionMixin, View):
+    """POST one photo's change: its text alternative and caption (``save``), or a move
+    (``move`` = ``up`` / ``down``); then the photo page (303), or the page with the
+    photo form's errors (400). A photo of another organisation is a 404."""
+
+    permission_predicate = staticmethod(permissions.can_edit_organization)
+
+    def get_permission_object(self) -> Organization:
+        return get_object_or_404(Organization, pk=self.kwargs["pk"])
+
+    def post(self, request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+        photo = get_object_or_404(
+            OrganizationPhoto.objects.select_related("organization"), pk=photo_pk, organization=pk
+        )
+        by = acting_user(request.user)
+        back = HttpResponseRedirect(reverse("registry:organization-photos", args=[pk]), status=303)
+        move = request.POST.get("move", "")
+        if move:
+            if move not in ("up", "down"):
+                return HttpResponse(_("사진을 옮길 방향을 골라 주세요."), status=400)
+            services.organization_photo_move(photo=photo, direction=move, by=by)
+            return back
+        form = PhotoEditForm(request.POST, instance=photo, prefix=f"photo-{photo.pk}")
+        if form.is_valid():
+            try:
+                services.organization_photo_update(
+                    photo=OrganizationPhoto.objects.select_related("organization").get(pk=photo.pk),
+                    alt_text=form.cleaned_data["alt_text"],
+                    caption=form.cleaned_data["caption"],
+                    by=by,
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("사진 설명을 저장했습니다."))
+                return back
+        return _render_photos(request, photo.organization, PhotoUploadForm(), 400, (photo.pk, form))
+
+
+class OrganizationPhotoDeleteView(ObjectPermissionMixin, View):
+    """POST: delete one photo of the organisation, then the photo page (303)."""
+
+    permission_predicate = staticmethod(permissions.can_edit_organization)
+
+    def get_permission_object(self) -> Organization:
+        return get_object_or_404(Organization, pk=self.kwargs["pk"])
+
+    def post(self, request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+        photo = get_object_or_404(
+            OrganizationPhoto.objects.select_related("organization"), pk=photo_pk, organization=pk
+        )
+        services.organization_photo_delete(photo=photo, by=acting_user(request.user))
+        messages.success(request, _("사진을 지웠습니다."))
+        return HttpResponseRedirect(reverse("registry:organization-photos", args=[pk]), status=303)
 
 
 def _org_breadcrumbs(org: Organization, current: str) -> list[tuple[str, str | None]]:
@@ -398,11 +560,22 @@ class OrganizationHistoryView(ObjectPermissionMixin, View):
         des_history = Designation.history.filter(
             Q(organization_id__in=ids) | Q(id__in=org.designations.values("id"))
         ).select_related("history_user")
+        photo_history = OrganizationPhoto.history.filter(
+            Q(organization_id__in=ids) | Q(id__in=org.photos.values("id"))
+        ).select_related("history_user")
         entries = []
         for record in org_history:
-            entries.append(("org", record, _diff(record)))
+            delta = _delta(record)
+            entries.append(
+                ("org", record, _diff(record, delta), _org_change_summary(record, delta))
+            )
         for record in des_history:
-            entries.append(("designation", record, _diff(record)))
+            entries.append(("designation", record, _diff(record), ""))
+        for record in photo_history:
+            delta = _delta(record)
+            entries.append(
+                ("photo", record, _diff(record, delta), _photo_change_summary(record, delta))
+            )
         entries.sort(key=lambda e: e[1].history_date, reverse=True)
         return render(
             request,
@@ -419,16 +592,27 @@ class OrganizationHistoryView(ObjectPermissionMixin, View):
         )
 
 
-def _diff(record: Any) -> list[tuple[str, Any, Any]]:
-    """(field label, old, new) for each field `record` changed against the one before.
+def _delta(record: Any) -> Any:
+    """The changes of history `record` against the one before it (django-simple-history's
+    `ModelDelta`), or None for the first record."""
+    prev = record.prev_record
+    return None if prev is None else record.diff_against(prev)
+
+
+_NO_DELTA = object()
+
+
+def _diff(record: Any, delta: Any = _NO_DELTA) -> list[tuple[str, Any, Any]]:
+    """(field label, old, new) for each field `record` changed against the one before
+    (`delta`, when the caller has it already: `_delta`).
 
     Labels are the model fields' verbose names (업종, not ``industry``); values the
     model derives itself (`HISTORY_HIDDEN_FIELDS`) are left out.
     """
-    prev = record.prev_record
-    if prev is None:
+    if delta is _NO_DELTA:
+        delta = _delta(record)
+    if delta is None:
         return []
-    delta = record.diff_against(prev)
     meta = record.instance_type._meta
     rows = []
     for change in delta.changes:
@@ -445,7 +629,18 @@ def _diff(record: Any) -> list[tuple[str, Any, Any]]:
 
 def _shown(field: Any, value: Any) -> Any:
     """A history value as a person reads it: a list (다른 이름) as comma-separated text,
-    a link to an organisation as its name and number instead of a bare id."""
+    opening hours as ``월~금 09:00~18:00``, a 공개 switch as 공개 / 비공개, a choice as
+    its label (직원 수 ``1-4`` as 1~4명), a link to an organisation as its name and
+    number instead of a bare id."""
+    name = getattr(field, "name", "")
+    if name == "opening_hours":
+        return contacts.opening_hours_text(value)
+    if name in services.PUBLIC_FIELDS:
+        return _("공개") if value else _("비공개")
+    if isinstance(value, bool):
+        return _("예") if value else _("아니요")
+    if getattr(field, "choices", None) and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if value not in (None, "") and getattr(field, "related_model", None) is Organization:
@@ -456,6 +651,57 @@ def _shown(field: Any, value: Any) -> Any:
 
 # Kept in the history tables but not listed: bookkeeping, not a change anyone made.
 HISTORY_HIDDEN_FIELDS = frozenset({"name_normalized", "brn_verified", "crn_verified"})
+
+# What an organisation's change was about, by the fields it changed, in this order: the
+# history's 종류 column names each group that changed ("연락처 공개 설정 변경").
+_CONTACT_FIELDS = frozenset(services.PUBLIC_SWITCHES)
+_CHANGE_GROUPS: tuple[tuple[Any, Callable[[str], bool]], ...] = (
+    (gettext_lazy("연락처 공개 설정 변경"), lambda f: f in services.PUBLIC_FIELDS),
+    (gettext_lazy("연락처 변경"), lambda f: f in _CONTACT_FIELDS),
+    (gettext_lazy("소개 변경"), lambda f: f == "description"),
+    (gettext_lazy("로고 변경"), lambda f: f == "logo"),
+    (gettext_lazy("여는 시간 변경"), lambda f: f in ("opening_hours", "opening_hours_note")),
+    (gettext_lazy("병합"), lambda f: f == "merged_from"),
+    (
+        gettext_lazy("기본 정보 변경"),
+        lambda f: (
+            f not in services.PUBLIC_FIELDS
+            and f not in _CONTACT_FIELDS
+            and f
+            not in ("description", "logo", "opening_hours", "opening_hours_note", "merged_from")
+            and f not in HISTORY_HIDDEN_FIELDS
+        ),
+    ),
+)
+
+
+def _org_change_summary(record: Any, delta: Any) -> str:
+    """The 종류 of an organisation's history record in words: 만듦 / 지움, or for a change
+    the groups of fields it changed (`delta`, from `_delta`; `_CHANGE_GROUPS`: "연락처 공개
+    설정 변경 · 연락처 변경"), or 바뀜 when it changed nothing shown."""
+    if record.history_type == "+":
+        return _("만듦")
+    if record.history_type == "-":
+        return _("지움")
+    fields = set(delta.changed_fields) if delta is not None else set()
+    names = [str(label) for label, belongs in _CHANGE_GROUPS if any(belongs(f) for f in fields)]
+    return " · ".join(names) or _("바뀜")
+
+
+def _photo_change_summary(record: Any, delta: Any) -> str:
+    """The 종류 of a photo's history record: 사진 추가 / 사진 삭제, 사진 순서 변경 or
+    사진 설명 변경 (by `delta`, from `_delta`)."""
+    if record.history_type == "+":
+        return _("사진 추가")
+    if record.history_type == "-":
+        return _("사진 삭제")
+    fields = set(delta.changed_fields) if delta is not None else set()
+    names = []
+    if "position" in fields:
+        names.append(_("사진 순서 변경"))
+    if fields & {"alt_text", "caption"}:
+        names.append(_("사진 설명 변경"))
+    return " · ".join(names) or _("바뀜")
 
 
 class CouncilListView(ListView):

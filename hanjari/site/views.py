@@ -25,8 +25,12 @@ from hanjari.news import selectors as news_selectors
 from hanjari.recognition import selectors as recognition_selectors
 from hanjari.registry import permissions as registry_permissions
 from hanjari.registry import selectors as registry_selectors
-from hanjari.registry.models import SECTORS, Council, Organization
-from hanjari.registry.public import public_brn, public_phone, public_website
+from hanjari.registry.contacts import WEEKDAYS, EmployeeRange, opening_hours_lines, sorted_hours
+from hanjari.registry.models import SECTORS, Council, Organization, OrganizationPhoto
+from hanjari.registry.public import PublicContacts, public_brn, public_contacts
+
+# schema.org day names by stored weekday key.
+SCHEMA_DAYS = {day.key: day.schema for day in WEEKDAYS}
 
 
 class HomeView(TemplateView):
@@ -92,11 +96,12 @@ class OrganizationView(DetailView):
         ctx["can_edit"] = registry_permissions.can_edit_organization(self.request.user, org)
         ctx["can_view_history"] = registry_permissions.can_view_history(self.request.user, org)
         ctx["brn_public"] = public_brn(org)
-        ctx["phone_public"] = public_phone(org.phone)
-        ctx["website_url"] = public_website(org.website)
-        ctx["jsonld"] = json.dumps(_jsonld(self.request, org), ensure_ascii=False).replace(
-            "<", "\\u003c"
-        )
+        ctx["contacts"] = contacts = public_contacts(org)
+        ctx["hours"] = opening_hours_lines(org.opening_hours)
+        ctx["photos"] = list(org.photos.all())
+        ctx["jsonld"] = json.dumps(
+            _jsonld(self.request, org, contacts, ctx["photos"]), ensure_ascii=False
+        ).replace("<", "\\u003c")
         ctx["breadcrumbs"] = [(_("조직 찾기"), reverse("registry:directory")), (org.name, None)]
         ctx["articles"] = list(news_selectors.about_organization(organization=org)[:10])
         ctx["events"] = events_selectors.events_for_organization(organization=org)
@@ -104,7 +109,18 @@ class OrganizationView(DetailView):
         return ctx
 
 
-def _jsonld(request: HttpRequest, org: Organization) -> dict[str, Any]:
+def _jsonld(
+    request: HttpRequest,
+    org: Organization,
+    contacts: PublicContacts,
+    photos: list[OrganizationPhoto],
+) -> dict[str, Any]:
+    """The profile's schema.org ``Organization`` (JSON-LD): name, the profile's address
+    as ``url``, postal address, description, founding date, employee range
+    (``numberOfEmployees``), opening hours (``openingHoursSpecification``), logo and
+    photos (``image``), designations (``hasCertification``), and of the contact details
+    only the public ones (`contacts`: ``telephone``, ``email``, and the website and
+    social links as ``sameAs``). Never the 대표자명 or a non-public contact."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -119,14 +135,39 @@ def _jsonld(request: HttpRequest, org: Organization) -> dict[str, Any]:
             "addressLocality": org.sigungu,
             "addressCountry": "KR",
         }
-    if public_website(org.website):
-        data["sameAs"] = [public_website(org.website)]
-    if public_phone(org.phone):
-        data["telephone"] = public_phone(org.phone)
-    if org.products or org.industry:
+    if contacts.same_as:
+        data["sameAs"] = contacts.same_as
+    if contacts.phone:
+        data["telephone"] = contacts.phone
+    if contacts.email:
+        data["email"] = contacts.email
+    if org.description or org.products or org.industry:
         data["description"] = org.description or ", ".join(
             p for p in (org.industry, org.products) if p
         )
+    if org.founded_on:
+        data["foundingDate"] = org.founded_on.isoformat()
+    bounds = EmployeeRange.bounds(org.employee_range)
+    if bounds:
+        employees: dict[str, Any] = {"@type": "QuantitativeValue", "minValue": bounds[0]}
+        if bounds[1] is not None:
+            employees["maxValue"] = bounds[1]
+        data["numberOfEmployees"] = employees
+    hours = sorted_hours(org.opening_hours)
+    if hours:
+        data["openingHoursSpecification"] = [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{SCHEMA_DAYS[item['day']]}",
+                "opens": item["opens"],
+                "closes": item["closes"],
+            }
+            for item in hours
+        ]
+    if org.logo:
+        data["logo"] = request.build_absolute_uri(org.logo.url)
+    if photos:
+        data["image"] = [request.build_absolute_uri(p.image.url) for p in photos]
     if org.brn_verified and public_brn(org):
         data["taxID"] = public_brn(org)
     certs = []

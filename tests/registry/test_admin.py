@@ -47,9 +47,11 @@ def _profile_post(org: Organization, **changes: str) -> dict[str, str]:
         "phone": org.phone,
         "founded_on": "",
         "status": org.status,
-        # the view-only designation inline still sends its management form
+        # the view-only designation and photo inlines still send their management forms
         "designations-TOTAL_FORMS": "0",
         "designations-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
     }
     return {**data, **changes}
 
@@ -180,9 +182,26 @@ def test_profile_fields_are_the_services_editable_fields():
         "industry",
         "products",
         "description",
-        "website",
-        "phone",
         "founded_on",
+        "employee_range",
+        "opening_hours",
+        "opening_hours_note",
+        "phone",
+        "phone_public",
+        "contact_email",
+        "email_public",
+        "website",
+        "website_public",
+        "blog_url",
+        "blog_public",
+        "instagram_url",
+        "instagram_public",
+        "facebook_url",
+        "facebook_public",
+        "youtube_url",
+        "youtube_public",
+        "kakao_channel_url",
+        "kakao_channel_public",
         "status",
         "logo",
     )

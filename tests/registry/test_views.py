@@ -537,8 +537,14 @@ def test_profile_shows_a_corporate_brn_formatted(client, db):
     ],
 )
 def test_profile_and_export_hide_mobile_numbers(client, db, phone, shown):
-    """Bug: a mobile number (a person's, 개인정보 보호법 §2 1호) was shown as 대표 전화."""
-    org = org_with("전화마을", K.VILLAGE_ENTERPRISE, phone=phone)
+    """Bug: a mobile number (a person's, 개인정보 보호법 §2 1호) was shown as 대표 전화.
+    A number from an official list starts public only when it is an office number (the
+    importer's rule, `listed_phone_public`)."""
+    from hanjari.registry.public import listed_phone_public
+
+    org = org_with(
+        "전화마을", K.VILLAGE_ENTERPRISE, phone=phone, phone_public=listed_phone_public(phone)
+    )
     html = client.get(org.get_absolute_url()).content.decode()
     assert (phone in html) is shown
     assert ("대표 전화" in html) is shown
@@ -559,14 +565,16 @@ def test_profile_and_export_hide_mobile_numbers(client, db, phone, shown):
 )
 def test_profile_website_links_only_to_the_web(client, db, website, href):
     org = org_with("누리집마을", K.VILLAGE_ENTERPRISE)
-    Organization.objects.filter(pk=org.pk).update(website=website)  # as an import stores it
+    # As an older import stored it, switched public.
+    Organization.objects.filter(pk=org.pk).update(website=website, website_public=True)
     html = client.get(org.get_absolute_url()).content.decode()
     assert 'href="javascript:' not in html
     if href:
         assert f'<a href="{href}" rel="nofollow noopener" class="hj-external">{website}</a>' in html
         assert _jsonld(html)["sameAs"] == [href]
     else:
-        assert f"<td>{website}</td>" in html
+        # Not a web address: not shown at all (it was shown as text before the switch).
+        assert website not in html
         assert "sameAs" not in _jsonld(html)
 
 
@@ -908,7 +916,9 @@ def test_profile_edit_refuses_a_homepage_that_is_not_a_web_address(
     """Bug: ftp:// addresses were accepted and "javascript:alert(1)" was refused only
     with Django's generic "올바른 URL을 입력하세요."; the 누리집 must be an http(s)
     address, with a message that says so."""
-    Organization.objects.filter(pk=org_a.pk).update(website="https://hanjari.kr/")
+    Organization.objects.filter(pk=org_a.pk).update(
+        website="https://hanjari.kr/", website_public=True
+    )
     org_a.refresh_from_db()
     client.force_login(member_a)
     response = client.post(
@@ -1365,8 +1375,9 @@ def test_history_lists_a_change_with_its_author(client, org_a, member_a, staff):
     assert rows[0] == ["때", "대상", "종류", "한 사람", "바뀐 내용"]
     changed = [r for r in rows[1:] if "업종" in r[4]]
     assert len(changed) == 1
-    # Korean labels: the change type and the field's verbose name, not "Changed industry".
-    assert changed[0][1:4] == ["가나다협동조합", "바뀜", "member_a"]
+    # Korean labels: what kind of change (the group of fields it changed) and the
+    # field's verbose name, not "Changed industry".
+    assert changed[0][1:4] == ["가나다협동조합", "기본 정보 변경", "member_a"]
     assert changed[0][4] == "업종: 서비스업 → 카페"
     assert rows[-1][1:4] == ["가나다협동조합", "만듦", "시스템(가져오기)"]
 

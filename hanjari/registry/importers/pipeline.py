@@ -56,6 +56,7 @@ from ..models import (
     SourceDataset,
     SourceRecord,
 )
+from ..public import listed_phone_public, listed_website_public
 from . import reading
 from .layouts import LAYOUTS, Layout, best_layout
 from .matching import (
@@ -954,6 +955,14 @@ def _link(key: int, row: ParsedRow, plan: _Plan) -> Organization:
         if value and not getattr(org, name):
             setattr(org, name, value)
             changes[name] = value
+    # A phone or website filled from the list starts public as on a new organisation.
+    for name, public_field, listed_public in (
+        ("phone", "phone_public", listed_phone_public),
+        ("website", "website_public", listed_website_public),
+    ):
+        if name in changes and getattr(org, public_field) != listed_public(changes[name]):
+            setattr(org, public_field, listed_public(changes[name]))
+            changes[public_field] = getattr(org, public_field)
     name = row.org["name"]
     if name != org.name and name not in org.aliases:
         org.aliases = [*org.aliases, name]
@@ -1057,6 +1066,9 @@ def _match_or_create(row: ParsedRow, plan: _Plan) -> Organization:
         website=row.org["website"],
         phone=row.org["phone"],
         representative=row.org["representative"],
+        # The lists publish these: an office phone and a website start public.
+        website_public=listed_website_public(row.org["website"]),
+        phone_public=listed_phone_public(row.org["phone"]),
     )
     key = -(len(plan.orgs) + 1)
     while key in plan.orgs:
