@@ -117,3 +117,27 @@ def test_update_services_refuse_non_staff_and_unknown_fields(plain_user, staff):
     with pytest.raises(TypeError, match="view_count"):
         services.donation_update(donation=donation, data={"view_count": 1}, by=staff, reason="x")
     assert Donation.objects.get().purpose == ""
+
+
+def test_a_plaque_keeps_its_own_reason_apart_from_the_correction_reason(admin_client):
+    """A plaque's text of thanks is its `reason`; the correction's reason is asked apart."""
+    plaque = services.plaque_create(
+        data={"recipient_name": "김감사", "date": DAY, "reason": "고마운 마음"}, by=None
+    )
+    url = reverse("admin:recognition_plaque_change", args=[plaque.pk])
+    html = admin_client.get(url).content.decode()
+    assert 'name="reason"' in html and 'name="change_reason"' in html
+    data = {
+        "recipient_name": "김감사",
+        "recipient_office": "전주시의원",
+        "given_by": "",
+        "date": "2024-12-10",
+        "reason": "고마운 마음",
+        "change_reason": "직함을 더합니다.",
+    }
+    assert admin_client.post(url, data).status_code == 302
+    plaque.refresh_from_db()
+    assert (plaque.recipient_office, plaque.reason) == ("전주시의원", "고마운 마음")
+    (updated,) = _audit("recognition.plaque.updated")
+    assert updated.data["reason"] == "직함을 더합니다."
+    assert updated.data["changes"] == {"recipient_office": ["", "전주시의원"]}
