@@ -37,7 +37,11 @@ def test_sign_up_verify_sign_in_and_consents(
     page, live_server, settings, axe_violations, screenshot_dir
 ):
     settings.HANJARI_SITE_URL = live_server.url
+    # On a phone too, the header offers 회원가입 (KRDS would move it into a script menu).
+    page.set_viewport_size({"width": 390, "height": 800})
     page.goto("/")
+    expect(page.get_by_role("link", name="회원가입")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="회원가입").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("회원가입")
     assert page.title() == "회원가입 | 한자리"
@@ -79,6 +83,9 @@ def test_sign_up_verify_sign_in_and_consents(
     page.get_by_role("main").get_by_role("button", name="로그인").click()
     expect(page.get_by_role("link", name="내 계정")).to_be_visible()
     expect(page.locator(".hj-user")).to_contain_text("박한자")
+    page.set_viewport_size({"width": 390, "height": 800})
+    expect(page.get_by_role("link", name="내 계정")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="내 계정").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("내 계정")
