@@ -38,6 +38,11 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
+from tests.membership.permission_cases_members import (
+    MEMBERS_TABLE,
+    members_post_data,
+    members_world,
+)
 from tests.registry.permission_cases_tasks import TASKS_TABLE, tasks_post_data, tasks_world
 
 ROLES = ("anonymous", "plain_user", "member_a", "council_admin_a", "member_b", "staff")
@@ -195,6 +200,8 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
 TABLE += PAGES_TABLE + REGISTRATION_TABLE
 # Background imports and merge confirmation / undo / proposal: tests/registry.
 TABLE += TASKS_TABLE
+# Members, invitations, council join requests, "내 조직": tests/membership.
+TABLE += MEMBERS_TABLE
 
 CASES = [
     pytest.param(
@@ -217,7 +224,7 @@ def member_b(db, org_b):
 
 
 @pytest.fixture
-def world(db, org_a, org_b, staff, plain_user):
+def world(db, org_a, org_b, staff, plain_user, member_a, council_admin_a):
     """Objects the table's URLs point at."""
     DesignationFactory(organization=org_a)
     council = CouncilFactory()
@@ -251,6 +258,16 @@ def world(db, org_a, org_b, staff, plain_user):
     objects["draft_event"] = pages_world(staff)["draft_event"]
     objects.update(registration_world(staff=staff, plain_user=plain_user))
     objects.update(tasks_world(staff))
+    objects.update(
+        members_world(
+            staff=staff,
+            plain_user=plain_user,
+            member_a=member_a,
+            council_admin_a=council_admin_a,
+            org_a=org_a,
+            council=council,
+        )
+    )
     cache.clear()  # guest registration rate limits live in the default cache
     return objects
 
@@ -304,6 +321,9 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
         return {"action": "add", "organization": world["org_a"].pk}
     if name == "registry:merge-decide":
         return {"decision": "distinct"}
+    members_data = members_post_data(name, world)
+    if members_data is not None:
+        return members_data
     tasks_data = tasks_post_data(name, world)
     if tasks_data is not None:
         return tasks_data
