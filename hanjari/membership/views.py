@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -419,12 +419,16 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
 class InvitationAcceptView(View):
     """POST: accept an invitation addressed to the signed-in account (from the
     dashboard, where the link's token is not known). The same rule as the link:
-    only the account that owns the invited address."""
+    only the account that owns the invited address (anyone else: 404, as if there were
+    no such invitation)."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         invitation = get_object_or_404(Invitation.objects.select_related("organization"), pk=pk)
+        if not rules.email_matches(request.user, invitation.email):
+            # Ids can be guessed, tokens cannot: someone else's invitation is not there.
+            raise Http404(_("초대를 찾을 수 없습니다."))
         return _accept(request, invitation)
 
 

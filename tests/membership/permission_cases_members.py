@@ -75,13 +75,14 @@ MEMBERS_TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
     ("post", "membership:invitation-resend", {"pk": "invitation"}, OWNER_POST),
     ("post", "membership:invitation-revoke", {"pk": "invitation"}, OWNER_POST),
     ("get", "membership:invitation-revoke", {"pk": "invitation"}, OWNER_405),
-    # accepting: only the account that owns the invited address (plain_user); anyone
-    # else gets a 403 page that says why
+    # accepting: only the account that owns the invited address (plain_user). By id
+    # (from the dashboard) anyone else finds nothing; by the link's token they get a
+    # 403 page that says why
     (
         "post",
         "membership:invitation-accept",
         {"pk": "invitation"},
-        (LOGIN, (303, "members_owned"), 403, 403, 403, 403),
+        (LOGIN, (303, "members_owned"), 404, 404, 404, 404),
     ),
     ("get", "membership:invitation", {"token": "invite_token"}, (200, 200, 403, 403, 403, 403)),
     (

@@ -53,7 +53,7 @@ def test_owner_sees_members_invitations_and_the_invite_form(client, org, owner):
     assert rows[:2] == [("owner", "대표 관리자"), ("editor", "편집자")]
     assert 'id="id_email"' in html
     assert "invitee@example.kr" in html
-    assert '다시 보내기<span class="sr-only">: invitee@example.kr</span>' in html
+    assert '다시 보내기<span class="sr-only"> (invitee@example.kr)</span>' in html
     assert f'action="{reverse("membership:member-remove", args=[org.pk, editor.pk])}"' in html
     # the last owner cannot be removed: no such button on their row
     assert (
@@ -378,3 +378,12 @@ def test_profile_links_members_page_for_members_only(client, org, owner):
     assert link not in text(client.get(url))
     client.force_login(owner)
     assert link in text(client.get(url))
+
+
+def test_accepting_someone_elses_invitation_by_id_finds_nothing(client, org, owner, invitee):
+    issued = invite(org, owner)
+    client.force_login(person("other", "other@example.kr"))
+    response = client.post(reverse("membership:invitation-accept", args=[issued.invitation.pk]))
+    assert response.status_code == 404
+    assert "i***@example.kr" not in text(response)
+    assert Invitation.objects.get().status == Invitation.Status.PENDING
