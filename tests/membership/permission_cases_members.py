@@ -142,14 +142,12 @@ def members_world(
     from hanjari.accounts.models import Membership
     from hanjari.membership import services
     from tests.factories import CouncilFactory, MembershipFactory, OrganizationFactory, UserFactory
+    from tests.membership.support import own_address
 
     org = OrganizationFactory(name="권한표 회원관리 조직")
     MembershipFactory(user=member_a, organization=org, role=Membership.Role.OWNER)
-    editor = MembershipFactory(
-        user=UserFactory(username="perm_editor", email="editor@example.kr"), organization=org
-    )
-    plain_user.email = "plain@example.kr"
-    plain_user.save(update_fields=["email"])
+    editor = MembershipFactory(user=UserFactory(username="perm_editor"), organization=org)
+    own_address(plain_user, "plain@example.kr")
     issued = services.invitation_create(
         organization=org, email=plain_user.email, role="editor", by=member_a
     )

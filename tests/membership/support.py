@@ -19,11 +19,21 @@ def person(username: str, email: str = "", *, verified: bool = True) -> User:
     """A user whose account e-mail is `email`, verified the way the site verifies
     addresses (django-allauth's ``EmailAddress`` when that app is installed)."""
     user = UserFactory(username=username, email=email)
-    if email and apps.is_installed("allauth.account"):
-        apps.get_model("account", "EmailAddress").objects.create(
-            user=user, email=email, verified=verified, primary=True
-        )
+    if email:
+        own_address(user, email, verified=verified)
     return user
+
+
+def own_address(user: User, email: str, *, verified: bool = True) -> None:
+    """Make `email` `user`'s address (the account's e-mail, and with django-allauth's
+    account app installed, its ``EmailAddress``, verified or not)."""
+    if user.email != email:
+        user.email = email
+        user.save(update_fields=["email"])
+    if apps.is_installed("allauth.account"):
+        apps.get_model("account", "EmailAddress").objects.update_or_create(
+            user=user, email=email, defaults={"verified": verified, "primary": True}
+        )
 
 
 def owned_org(owner: User, name: str = "한마음협동조합", **fields: Any) -> Organization:
