@@ -39,6 +39,11 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
+from tests.membership.permission_cases_members import (
+    MEMBERS_TABLE,
+    members_post_data,
+    members_world,
+)
 from tests.recognition.permission_cases_staff import STAFF_TABLE, staff_post_data, staff_url_arg
 from tests.registry.permission_cases_profile import (
     PROFILE_TABLE,
@@ -208,6 +213,8 @@ TABLE += ACCOUNTS_TABLE
 TABLE += STAFF_TABLE
 # The organisation's photo pages: tests/registry.
 TABLE += PROFILE_TABLE
+# Members, invitations, council join requests, "내 조직": tests/membership.
+TABLE += MEMBERS_TABLE
 
 CASES = [
     pytest.param(
@@ -230,7 +237,7 @@ def member_b(db, org_b):
 
 
 @pytest.fixture
-def world(db, org_a, org_b, staff, plain_user):
+def world(db, org_a, org_b, staff, plain_user, member_a, council_admin_a):
     """Objects the table's URLs point at."""
     DesignationFactory(organization=org_a)
     council = CouncilFactory()
@@ -265,6 +272,16 @@ def world(db, org_a, org_b, staff, plain_user):
     objects.update(registration_world(staff=staff, plain_user=plain_user))
     objects.update(tasks_world(staff))
     objects.update(profile_world(org_a, staff))
+    objects.update(
+        members_world(
+            staff=staff,
+            plain_user=plain_user,
+            member_a=member_a,
+            council_admin_a=council_admin_a,
+            org_a=org_a,
+            council=council,
+        )
+    )
     cache.clear()  # guest registration rate limits live in the default cache
     return objects
 
@@ -321,6 +338,9 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
     accounts_data = accounts_post_data(name, world)
     if accounts_data is not None:
         return accounts_data
+    members_data = members_post_data(name, world)
+    if members_data is not None:
+        return members_data
     tasks_data = tasks_post_data(name, world)
     if tasks_data is not None:
         return tasks_data

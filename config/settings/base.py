@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "hanjari.news",
     "hanjari.events",
     "hanjari.recognition",
+    "hanjari.membership",
     "hanjari.search",
     "hanjari.site",
 ]
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hanjari.core.context_processors.site",
                 "hanjari.news.context_processors.desk",
+                "hanjari.membership.context_processors.nav",
             ],
         },
     },
@@ -330,6 +332,13 @@ HANJARI_CACHE_SECONDS = env.int("HANJARI_CACHE_SECONDS", default=60)
 HANJARI_PAGE_CACHE_SECONDS = env.int("HANJARI_PAGE_CACHE_SECONDS", default=60)
 # The site's public address, for links in e-mails (no request at hand when they are sent).
 HANJARI_SITE_URL = env.str("HANJARI_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Member invitations (hanjari.membership), counted in the shared cache: per sender per
+# window (seconds), and per invited address per day. Council join requests per person a day.
+HANJARI_INVITE_RATE_LIMIT = env.int("HANJARI_INVITE_RATE_LIMIT", default=20)
+HANJARI_INVITE_RATE_WINDOW = env.int("HANJARI_INVITE_RATE_WINDOW", default=3600)
+HANJARI_INVITE_ADDRESS_LIMIT = env.int("HANJARI_INVITE_ADDRESS_LIMIT", default=3)
+HANJARI_JOIN_REQUEST_RATE_LIMIT = env.int("HANJARI_JOIN_REQUEST_RATE_LIMIT", default=10)
 
 # --- E-mail ---------------------------------------------------------------------------
 # Console backend by default (mails are printed); set an SMTP backend in production:

@@ -33,6 +33,7 @@ from .models import CouncilRole, User
 DEFAULT_PATHS = ("/staff/", "/admin/")
 DEFAULT_VIEWS = (
     "registry:council-members",
+    "membership:join-request-decide",
     "registry:import*",
     "registry:merge-*",
     "registry:organization-history",

@@ -338,3 +338,43 @@ def merged_into(*, pk: int) -> Organization | None:
             return found
         current = kept_id
     return None
+
+
+def council_kind_counts(*, council: Any) -> dict[str, Any]:
+    """How many of `council`'s member organisations hold a designation in force of each
+    kind (`DesignationKind`: 인증 사회적기업, 마을기업, 자활기업(지역) …), grouped by
+    sector (`SECTORS`: 사회적기업, 마을기업, 자활기업, 협동조합).
+
+    Returns ``{"total": members, "without": members with no designation in force,
+    "sectors": [{"key", "label", "count", "kinds": [{"kind", "label", "count"}]}]}``;
+    sectors and kinds in `SECTORS` / `DesignationKind` order, those with no member left
+    out. An organisation with two kinds counts in both, so the parts may add up to more
+    than `total`. One query for the designations, one for the members."""
+    members = Organization.objects.filter(council_memberships__council=council)
+    current = Designation.objects.current().filter(organization__in=members)
+    kinds_of: dict[int, set[str]] = {}
+    for org_id, kind in current.values_list("organization_id", "kind"):
+        kinds_of.setdefault(org_id, set()).add(kind)
+    total = members.count()
+    sectors = []
+    for key, (label, kinds) in SECTORS.items():
+        in_sector = sum(1 for held in kinds_of.values() if held & set(kinds))
+        if not in_sector:
+            continue
+        rows = [
+            {
+                "kind": kind,
+                "label": DesignationKind(kind).label,
+                "count": sum(1 for held in kinds_of.values() if kind in held),
+            }
+            for kind in kinds
+        ]
+        sectors.append(
+            {
+                "key": key,
+                "label": label,
+                "count": in_sector,
+                "kinds": [row for row in rows if row["count"]],
+            }
+        )
+    return {"total": total, "without": total - len(kinds_of), "sectors": sectors}

@@ -16,6 +16,7 @@ from . import views
 
 urlpatterns = [
     path("", cache_anonymous_page(views.HomeView.as_view()), name="home"),
+    path("me/organizations/", views.MyOrganizationsView.as_view(), name="my-organizations"),
 ]
 
 registry_patterns: list[URLPattern | URLResolver] = [

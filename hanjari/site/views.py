@@ -13,6 +13,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +22,9 @@ from django.views.generic import DetailView, TemplateView
 from hanjari.core import regions
 from hanjari.core.text import CONTROL_CHARS
 from hanjari.events import selectors as events_selectors
+from hanjari.membership import permissions as membership_permissions
+from hanjari.membership import selectors as membership_selectors
+from hanjari.membership.forms import DecisionForm, JoinRequestForm
 from hanjari.news import selectors as news_selectors
 from hanjari.recognition import selectors as recognition_selectors
 from hanjari.registry import permissions as registry_permissions
@@ -31,6 +35,8 @@ from hanjari.registry.public import PublicContacts, public_brn, public_contacts
 
 # schema.org day names by stored weekday key.
 SCHEMA_DAYS = {day.key: day.schema for day in WEEKDAYS}
+
+from . import dashboard
 
 
 class HomeView(TemplateView):
@@ -95,6 +101,7 @@ class OrganizationView(DetailView):
         org: Organization = self.object
         ctx["can_edit"] = registry_permissions.can_edit_organization(self.request.user, org)
         ctx["can_view_history"] = registry_permissions.can_view_history(self.request.user, org)
+        ctx["can_view_members"] = membership_permissions.can_view_members(self.request.user, org)
         ctx["brn_public"] = public_brn(org)
         ctx["contacts"] = contacts = public_contacts(org)
         ctx["hours"] = opening_hours_lines(org.opening_hours)
@@ -214,6 +221,53 @@ class CouncilView(DetailView):
             (_("협의회"), reverse("registry:councils")),
             (self.object.name, None),
         ]
+        ctx["kind_counts"] = registry_selectors.council_kind_counts(council=self.object)
+        if ctx["can_manage"]:
+            ctx["join_requests"] = [
+                (req, DecisionForm(auto_id=f"id_r{req.pk}_%s"))
+                for req in membership_selectors.pending_join_requests(self.object)
+            ]
+        offer = membership_selectors.organizations_to_offer(self.request.user, self.object)
+        if offer.exists():
+            ctx["join_form"] = JoinRequestForm(
+                initial={"council": self.object.pk, "organization": offer[0].pk},
+                organizations=offer,
+                councils=Council.objects.filter(pk=self.object.pk),
+                hidden=("council",),
+            )
         ctx["events"] = events_selectors.events_for_council(council=self.object)
         ctx["recognition"] = recognition_selectors.for_council(council=self.object)
+        return ctx
+
+
+class MyOrganizationsView(LoginRequiredMixin, TemplateView):
+    """ "내 조직" (my organisations): invitations addressed to me, then each organisation
+    I belong to with my role, its links and what waits there (`dashboard`), and the
+    councils I administer with their pending join requests."""
+
+    template_name = "site/my_organizations.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        memberships = list(membership_selectors.my_memberships(user))
+        items = dashboard.waiting_items(user, memberships)
+        mine = {m.organization_id for m in memberships}
+        ctx["cards"] = [
+            {
+                "membership": m,
+                "org": m.organization,
+                "can_edit": registry_permissions.can_edit_organization(user, m.organization),
+                "waiting": [
+                    i for i in items if i.organization and i.organization.pk == m.organization_id
+                ],
+            }
+            for m in memberships
+        ]
+        ctx["other_items"] = [
+            i for i in items if i.organization is None or i.organization.pk not in mine
+        ]
+        ctx["invitations"] = list(membership_selectors.invitations_for(user))
+        ctx["councils"] = membership_selectors.councils_administered(user)
+        ctx["breadcrumbs"] = [(_("내 조직"), None)]
         return ctx

@@ -190,3 +190,18 @@ def test_the_admin_signs_in_through_the_site_login(client, staff):
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login") + "?next=")
+
+
+def test_council_admins_decide_join_requests_only_with_two_factor(client, council_admin_a):
+    """Deciding a council join request is council administration: it needs TOTP too."""
+    from hanjari.membership.models import CouncilJoinRequest
+    from tests.factories import OrganizationFactory
+
+    council = council_admin_a.council_roles.get().council
+    request = CouncilJoinRequest.objects.create(council=council, organization=OrganizationFactory())
+    client.force_login(council_admin_a)
+    url = reverse("membership:join-request-decide", args=[request.pk])
+    response = client.post(url, {"decision": "approve"})
+    assert response.status_code == 302 and response["Location"] == SETUP
+    request.refresh_from_db()
+    assert request.status == CouncilJoinRequest.Status.PENDING

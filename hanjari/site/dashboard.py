@@ -1,0 +1,81 @@
+"""The "내 조직" dashboard's parts: what waits for a person in each organisation.
+
+Each app that has something waiting (invitations and council requests from
+`hanjari.membership`; later claims, reports due, inquiries, matches) adds one
+*provider* to `WAITING_PROVIDERS`: a function ``(user, memberships) -> items`` that
+returns `WaitingItem`s. The dashboard groups the items under the organisations the
+person belongs to; an item about another organisation (a claim still being reviewed)
+is listed on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from hanjari.accounts.models import Membership
+from hanjari.membership import selectors as membership_selectors
+from hanjari.registry.models import Organization
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """One thing that waits (기다리는 일) about `organization` (None: about no
+    organisation in particular): a sentence to show (`text`), where to act (`url`)
+    and a stable `kind` (``invitations``, ``join_request``, ``claim`` …) for tests and
+    styling."""
+
+    organization: Organization | None
+    text: str
+    url: str
+    kind: str
+
+
+WaitingProvider = Callable[[Any, Sequence[Membership]], Iterable[WaitingItem]]
+
+
+def membership_waiting(user: Any, memberships: Sequence[Membership]) -> list[WaitingItem]:
+    """Open invitations an owner sent (how many wait to be accepted; owners only) and
+    council join requests waiting for the council's decision, per organisation."""
+    orgs = {m.organization_id: m for m in memberships}
+    found = membership_selectors.waiting_by_organization(list(orgs))
+    items = []
+    for org_id, waiting in found.items():
+        membership = orgs[org_id]
+        org = membership.organization
+        members_url = reverse("membership:members", kwargs={"pk": org_id})
+        count = waiting["invitations"]
+        if count and membership.role == Membership.Role.OWNER:
+            text = ngettext(
+                "수락을 기다리는 초대 %(count)d건",
+                "수락을 기다리는 초대 %(count)d건",
+                count,
+            ) % {"count": count}
+            items.append(WaitingItem(org, text, members_url, "invitations"))
+        for req in waiting["join_requests"]:
+            text = _("%(council)s 가입 신청: 협의회의 결정을 기다리는 중") % {
+                "council": req.council.name
+            }
+            items.append(WaitingItem(org, text, members_url, "join_request"))
+    return items
+
+
+WAITING_PROVIDERS: list[WaitingProvider] = [membership_waiting]
+"""The providers the dashboard asks, in order."""
+
+
+def waiting_items(
+    user: Any,
+    memberships: Sequence[Membership],
+    providers: Sequence[WaitingProvider] | None = None,
+) -> list[WaitingItem]:
+    """Every provider's items for `user` (default providers: `WAITING_PROVIDERS`)."""
+    found: list[WaitingItem] = []
+    for provider in WAITING_PROVIDERS if providers is None else providers:
+        found.extend(provider(user, memberships))
+    return found
