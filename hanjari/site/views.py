@@ -33,10 +33,10 @@ from hanjari.registry.contacts import WEEKDAYS, EmployeeRange, opening_hours_lin
 from hanjari.registry.models import SECTORS, Council, Organization, OrganizationPhoto
 from hanjari.registry.public import PublicContacts, public_brn, public_contacts
 
+from . import dashboard
+
 # schema.org day names by stored weekday key.
 SCHEMA_DAYS = {day.key: day.schema for day in WEEKDAYS}
-
-from . import dashboard
 
 
 class HomeView(TemplateView):
