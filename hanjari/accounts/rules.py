@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from hanjari.core.rules import Refusal
 
-from .models import Consent, User
+from .models import Consent, Membership, User
 
 
 def consent_withdraw_refusal(consent: Consent | None) -> Refusal | None:
@@ -38,4 +38,28 @@ def account_delete_refusal(user: User) -> Refusal | None:
             "staff",
             _("센터 관리자 계정은 스스로 탈퇴할 수 없습니다. 다른 센터 관리자에게 요청해 주세요."),
         )
+    if orphaned := _organizations_left_without_owner(user):
+        return Refusal(
+            "last_owner",
+            _(
+                "%(names)s의 마지막 대표 관리자입니다. 구성원 관리에서 다른 대표 관리자를 "
+                "정한 뒤 탈퇴해 주세요."
+            )
+            % {"names": ", ".join(orphaned)},
+        )
     return None
+
+
+def _organizations_left_without_owner(user: User) -> list[str]:
+    """Names of the organisations where `user` is the only owner (대표 관리자) while
+    other members remain: deleting the account would leave them with members but no
+    one to manage them (an organisation with no other member can be claimed again)."""
+    owned = Membership.objects.filter(user=user, role=Membership.Role.OWNER)
+    names = []
+    for membership in owned.select_related("organization"):
+        others = Membership.objects.filter(organization=membership.organization_id).exclude(
+            user=user
+        )
+        if others.exists() and not others.filter(role=Membership.Role.OWNER).exists():
+            names.append(membership.organization.name)
+    return names

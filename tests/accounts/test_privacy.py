@@ -200,9 +200,9 @@ def test_data_download_is_rate_limited(client, kim):
 
 
 def test_the_apps_register_their_personal_data():
-    assert [p.key for p in providers()] == ["events.registrations", "news"]
+    assert [p.key for p in providers()] == ["events.registrations", "membership", "news"]
     erasers = {p.key: p.erase is not None for p in providers()}
-    assert erasers == {"events.registrations": True, "news": False}
+    assert erasers == {"events.registrations": True, "membership": True, "news": False}
 
 
 # --- deletion ------------------------------------------------------------------------
@@ -221,6 +221,53 @@ def test_delete_with_a_wrong_password_is_refused(client, kim):
     assert "비밀번호가 맞지 않습니다." in response.content.decode()
     kim.refresh_from_db()
     assert kim.withdrawn_at is None and kim.is_active
+
+
+def test_the_last_owner_of_an_organisation_with_members_cannot_delete(client, kim):
+    """Deleting would leave the editors with no one to manage the organisation: the
+    owner names another owner first (members page)."""
+    org = OrganizationFactory(name="전주한옥마을협동조합")
+    MembershipFactory(user=kim, organization=org, role=Membership.Role.OWNER)
+    editor = MembershipFactory(organization=org, role=Membership.Role.EDITOR)
+    page = client.get(reverse("accounts:delete")).content.decode()
+    assert "전주한옥마을협동조합의 마지막 대표 관리자입니다." in page
+    response = client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 403
+    kim.refresh_from_db()
+    assert kim.withdrawn_at is None
+    # With a second owner (or no other member) the account can go.
+    editor.role = Membership.Role.OWNER
+    editor.save()
+    response = client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code in (302, 303)
+    kim.refresh_from_db()
+    assert kim.withdrawn_at is not None
+
+
+def test_delete_removes_pending_invitations_to_the_users_address(client, kim):
+    from hanjari.membership.models import Invitation
+
+    org = OrganizationFactory()
+    owner = MembershipFactory(organization=org, role=Membership.Role.OWNER).user
+    Invitation.objects.create(
+        organization=org,
+        email="kim@example.org",
+        role="editor",
+        invited_by=owner,
+        token_hash="a" * 64,
+        expires_at=timezone.now() + dt.timedelta(days=3),
+    )
+    other = Invitation.objects.create(
+        organization=org,
+        email="lee@example.kr",
+        role="editor",
+        invited_by=owner,
+        token_hash="b" * 64,
+        expires_at=timezone.now() + dt.timedelta(days=3),
+    )
+    response = client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code in (302, 303)
+    assert list(Invitation.objects.values_list("pk", flat=True)) == [other.pk]
 
 
 def test_delete_keeps_content_as_a_withdrawn_user_and_erases_personal_data(client, kim, staff):

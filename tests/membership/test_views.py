@@ -171,7 +171,7 @@ def test_anonymous_visitor_sees_the_invitation_and_a_login_that_comes_back(
     # signing in with the invited account returns to the link
     response = client.post(
         reverse("accounts:login"),
-        {"username": "invitee", "password": "pw-Hanjari-123", "next": url},
+        {"login": "invitee", "password": "pw-Hanjari-123", "next": url},
     )
     assert response.status_code == 302
     assert response["Location"] == url
