@@ -16,7 +16,11 @@ from rich.table import Table
 from hanjari.registry.importers import reading
 from hanjari.registry.importers.layouts import LAYOUTS
 from hanjari.registry.models import ImportRun
-from hanjari.registry.services import registry_import, registry_import_refuse_size
+from hanjari.registry.services import (
+    import_runs_recover,
+    registry_import,
+    registry_import_refuse_size,
+)
 
 
 def _date(text: str) -> dt.date:
@@ -29,8 +33,9 @@ def _date(text: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Import official lists (XLSX/CSV) of village enterprises, self-sufficiency "
-        "enterprises, social enterprises or cooperatives. One transaction per file; a "
-        "file with errors imports nothing and the command exits non-zero."
+        "enterprises, social enterprises or cooperatives. All or nothing per file; a "
+        "file with errors imports nothing and the command exits non-zero. Imports left "
+        "half-written by a stopped process are undone first (registry_recover_imports)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -64,6 +69,15 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=opts["user"]).first()
             if user is None:
                 raise CommandError(f"no user {opts['user']!r}")
+        if not opts["dry_run"]:
+            recovered = import_runs_recover()
+            for found in recovered["runs"]:
+                self.stderr.write(
+                    f"Import run {found.run_id} ({found.file_name}) had stopped while "
+                    "writing: undone and marked interrupted; import that file again."
+                )
+            for job in recovered["jobs"]:
+                self.stderr.write(f"Import job {job['job_id']} ({job['file_name']}): failed.")
         failed = 0
         for path in opts["files"]:
             if not path.is_file():
