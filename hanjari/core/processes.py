@@ -110,3 +110,29 @@ def owner_state(owner: str) -> OwnerState:
     if state in ("Z", "X") or (start and started != start):
         return OwnerState.GONE
     return OwnerState.ALIVE
+
+
+def lower_priority(to: int) -> int:
+    """Make this process at least `to` nice (Unix ``nice``, 0–19: the scheduler gives a
+    nicer process less CPU time when others want it; a process cannot take it back),
+    for background work that should yield to the site's requests. Idempotent: a process
+    already that nice is left as it is. Returns the niceness now (0 where the system
+    has no ``os.nice``). Never raises."""
+    nice = getattr(os, "nice", None)
+    if nice is None:
+        return 0
+    try:
+        now = int(nice(0))
+        return int(nice(to - now)) if to > now else now
+    except OSError:
+        return 0
+
+
+def background_nice(asked: int | None) -> int:
+    """The niceness a background command runs at: `asked` (its ``--nice``), else the
+    ``HANJARI_BACKGROUND_NICE`` setting (10)."""
+    if asked is not None:
+        return asked
+    from django.conf import settings
+
+    return int(getattr(settings, "HANJARI_BACKGROUND_NICE", 10))

@@ -70,6 +70,7 @@ def run_import(path: str, stop: str) -> None:
     writer.CHUNK_CREATES = 3
     writer.CHUNK_WRITES = 3
     writer.PAUSE_SECONDS = 0
+    writer.INDEX_SECONDS = 0
     if stop == "between":
 
         def progress(done: int, total: int) -> None:

@@ -85,6 +85,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer, "CHUNK_CREATES", 3)
     monkeypatch.setattr(writer, "CHUNK_WRITES", 3)
     monkeypatch.setattr(writer, "PAUSE_SECONDS", 0)
+    monkeypatch.setattr(writer, "INDEX_SECONDS", 0)  # hand each chunk to the index at once
 
 
 def dead_owner() -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import logging
 import re
@@ -129,6 +130,8 @@ class ImportReport:
     not_queued: int = 0
     # Look-alike names not compared because their block was longer than COMPARE_LIMIT.
     not_compared: int = 0
+    # Transactions the writes were committed in (`writer.Writer.apply`).
+    transactions: int = 0
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     run_id: int | None = None
@@ -1124,9 +1127,59 @@ def import_file(
     (`KeyboardInterrupt`, `SystemExit`) undoes what was written, marks the run
     "interrupted" and is raised again.
     """
+    with _LongLived() as keep:
+        return _import_file(
+            data,
+            file_name,
+            dataset=dataset,
+            reference_date=reference_date,
+            dry_run=dry_run,
+            user=user,
+            progress=progress,
+            on_run=on_run,
+            keep=keep,
+        )
+
+
+class _LongLived:
+    """Keeps what an import holds from start to end (the file's rows, the planned
+    writes: about a hundred objects a row) out of Python's cyclic garbage collection
+    while the import runs (`gc.freeze`), so that its full collections do not go
+    through them again and again. Measured on 10,000 generated rows: full collections
+    took about half of the import's CPU time. Not nested: when something else froze
+    objects first, it does nothing."""
+
+    def __enter__(self) -> Callable[[], None]:
+        self.mine = gc.get_freeze_count() == 0
+        return self.keep
+
+    def keep(self) -> None:
+        """Freeze what exists now (after a young collection, so little garbage is kept)."""
+        if self.mine:
+            gc.collect(1)
+            gc.freeze()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.mine:
+            gc.unfreeze()
+
+
+def _import_file(
+    data: bytes,
+    file_name: str,
+    *,
+    dataset: str,
+    reference_date: dt.date | None,
+    dry_run: bool,
+    user: Any,
+    progress: ProgressCallback | None,
+    on_run: RunCallback | None,
+    keep: Callable[[], None],
+) -> ImportReport:
     layout, rows, report = read_and_validate(
         data, file_name, dataset=dataset, reference_date=reference_date
     )
+    keep()
     report.dry_run = dry_run
     if not report.errors and layout is not None:
         _check_snapshot_order(layout, report)
@@ -1158,6 +1211,7 @@ def import_file(
     writer = plan_rows(layout, rows, report, run, source, user=user)
     if dry_run:
         return report
+    keep()
     with transaction.atomic():
         if source.pk is None:
             found, _created = SourceDataset.objects.get_or_create(
@@ -1209,6 +1263,7 @@ def import_file(
         report.errors.append(Issue(0, "", "", str(INTERRUPTED_UNDONE)))
         _finish_held(run, report, ImportRun.Status.INTERRUPTED, user)
         raise
+    report.transactions = writer.chunks
     _finish_held(run, report, ImportRun.Status.SUCCEEDED, user)
     return report
 

@@ -77,7 +77,8 @@ def release(run_id: int, owner: str) -> None:
 def record(run_id: int, chunk: int, actions: list[Action]) -> None:
     """Store the undo `actions` of chunk `chunk` of run `run_id` (in its transaction)."""
     if actions:
-        ImportUndo.objects.create(run_id=run_id, chunk=chunk, actions=actions)
+        # Inserted without signals: the row is no content (no new page-cache generation).
+        ImportUndo.objects.bulk_create([ImportUndo(run_id=run_id, chunk=chunk, actions=actions)])
 
 
 def to_json(field: Field[Any, Any], value: Any) -> Any:

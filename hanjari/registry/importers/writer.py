@@ -11,11 +11,14 @@ otherwise keep missing the moment the lock is free.
 
 New rows (organisations, source records, designations) are not saved one at a time:
 the creates of a chunk are collected and inserted with one `bulk_create` per model, in
-the order their foreign keys need, with their history rows
-(django-simple-history's `bulk_create_with_history`). `bulk_create` sends no
-``post_save``, so the writer itself tells the page cache (a new generation on commit)
-and the apps above the registry (`signals.organizations_written`: the search app
-indexes the organisations in the background instead of after every chunk).
+the order their foreign keys need, with their history rows (django-simple-history's
+`bulk_history_create`). `bulk_create` sends no ``post_save``, so the writer itself
+tells the page cache (a new generation when the chunk commits) and the apps above the
+registry (`signals.organizations_written`: the search app indexes the organisations
+in the background), the latter for the organisations of several chunks at once (at
+most `INDEX_SECONDS` apart, `INDEX_BATCH` organisations, and with the last chunk):
+each chunk costs a few fixed milliseconds besides its rows, and chunks get smaller
+when the machine is busy (bench/import, docs/benchmarks.md).
 
 All or nothing, per file, even when the process is killed: each chunk's transaction
 first renews the run's hold (`undo.hold`: the run is still this process's), and records
@@ -39,6 +42,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model
 from simple_history.exceptions import NotHistoricalModelError
+from simple_history.manager import HistoryManager
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from hanjari.core import pagecache
@@ -58,6 +62,12 @@ CHUNK_WRITES = 400
 # loaded machine inserts more slowly; bench/import).
 CHUNK_CREATES = 240
 PAUSE_SECONDS = 0.02
+# The organisations written are handed to the search index (`organizations_written`)
+# once this many are waiting or this many seconds after the last hand-over, and with
+# the last chunk. An organisation written but not yet handed over when the process dies
+# is undone by recovery anyway.
+INDEX_BATCH = 500
+INDEX_SECONDS = 2.0
 
 
 class UndoIncomplete(Exception):
@@ -93,6 +103,9 @@ class Writer:
     run_id: int | None = None
     owner: str = ""
     chunks: int = 0
+    # Organisations written and not yet handed to the search index, and when it was last.
+    to_index: set[int] = field(default_factory=set)
+    indexed_at: float = 0.0
 
     def add(self, run: Callable[[], Action | None]) -> None:
         self.writes.append(Write(run))
@@ -157,6 +170,7 @@ class Writer:
             raise ValueError("Writer.apply needs the saved run (run_id) and its owner")
         position = 0
         pause = connection.vendor == "sqlite" and not connection.in_atomic_block
+        self.indexed_at = time.monotonic()
         try:
             while position < len(self.writes):
                 started = time.monotonic()
@@ -195,6 +209,9 @@ class Writer:
                             break
                     if new:
                         actions.extend(self._insert(new))
+                    if any(action[0] == "create" for action in actions):
+                        transaction.on_commit(pagecache.bump, robust=True)
+                    self._hand_over(last=position >= len(self.writes))
                     undo.record(self.run_id, self.chunks, actions)
                 self.chunks += 1
                 if progress:
@@ -229,37 +246,62 @@ class Writer:
             by_model.setdefault(type(instance), []).append(instance)
         user = self.user if getattr(self.user, "pk", None) else None
         actions: list[Action] = []
-        organizations: set[int] = set()
         for model in _dependency_order(list(by_model)):
             objects = by_model[model]
             for instance in objects:
                 if isinstance(instance, Organization):
                     instance.set_derived_fields()
-            try:
-                get_history_manager_for_model(model)
-            except NotHistoricalModelError:
+            history = _history_manager(model)
+            if history is None:
                 model._default_manager.bulk_create(objects)
-            else:
+            elif connection.features.can_return_rows_from_bulk_insert:
+                model._default_manager.bulk_create(objects)
+                history.bulk_history_create(objects, default_user=user)
+            else:  # the primary keys are not returned: simple-history finds them
                 bulk_create_with_history(objects, model, default_user=user)
             actions.append(["create", model._meta.label_lower, [o.pk for o in objects]])
             for instance in objects:
                 if isinstance(instance, Organization):
-                    organizations.add(instance.pk)
+                    self.to_index.add(instance.pk)
                 elif isinstance(instance, Designation):
-                    organizations.add(instance.organization_id)
+                    self.to_index.add(instance.organization_id)
         self.seconds_per_new = (time.monotonic() - started) / len(instances)
-        transaction.on_commit(pagecache.bump, robust=True)
-        if organizations:
-            organizations_written.send(
-                sender=type(self),
-                ids=sorted(organizations),
-                using=transaction.get_connection().alias,
-            )
         return actions
+
+    def _hand_over(self, *, last: bool) -> None:
+        """Send `organizations_written` (in the chunk's transaction) for the
+        organisations waiting in `to_index`, if enough are waiting, enough time has
+        passed, or this is the `last` chunk."""
+        now = time.monotonic()
+        if not self.to_index or not (
+            last or len(self.to_index) >= INDEX_BATCH or now - self.indexed_at >= INDEX_SECONDS
+        ):
+            return
+        organizations_written.send(
+            sender=type(self),
+            ids=sorted(self.to_index),
+            using=transaction.get_connection().alias,
+        )
+        self.to_index = set()
+        self.indexed_at = now
 
 
 def _nothing() -> None:
     return None
+
+
+# The history manager of each model (None: no history). simple-history makes a new
+# manager class on every `Model.history` access, a millisecond or two each time.
+_HISTORY: dict[type[Model], HistoryManager | None] = {}
+
+
+def _history_manager(model: type[Model]) -> HistoryManager | None:
+    if model not in _HISTORY:
+        try:
+            _HISTORY[model] = get_history_manager_for_model(model)
+        except NotHistoricalModelError:
+            _HISTORY[model] = None
+    return _HISTORY[model]
 
 
 def _dependency_order(models: list[type[Model]]) -> list[type[Model]]:

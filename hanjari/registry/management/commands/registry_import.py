@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hanjari.core import processes
+from hanjari.core.processes import background_nice
 from hanjari.registry.importers import reading
 from hanjari.registry.importers.layouts import LAYOUTS
 from hanjari.registry.models import ImportRun
@@ -55,6 +57,13 @@ class Command(BaseCommand):
             help="skip a file whose exact content was already imported successfully",
         )
         parser.add_argument(
+            "--nice",
+            type=int,
+            default=None,
+            help="run at least this nice (lower CPU priority, 0-19), so that the site's "
+            "requests get the CPU first (default: HANJARI_BACKGROUND_NICE, 10)",
+        )
+        parser.add_argument(
             "--report-csv",
             type=Path,
             default=None,
@@ -62,6 +71,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        processes.lower_priority(background_nice(opts["nice"]))
         console = Console(file=cast(IO[str], self.stdout))
         progress_console = Console(file=cast(IO[str], self.stderr))
         user = None
@@ -132,7 +142,8 @@ class Command(BaseCommand):
                     f"{report.unchanged} unchanged, {report.missing} not in this list; "
                     f"{report.organizations_created} new organisations, {report.linked} linked "
                     f"to existing ones, {report.queued} queued for review; "
-                    f"{len(report.warnings)} warnings."
+                    f"{len(report.warnings)} warnings; written in {report.transactions} "
+                    "transactions."
                 )
             else:
                 failed += 1
