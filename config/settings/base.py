@@ -363,6 +363,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Files that must not be served at /media/ (uploaded official lists hold 대표자명):
 # kept under here, read only by the server and the worker.
 HANJARI_PRIVATE_ROOT = Path(env.str("HANJARI_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
+# An import run by a process on another machine (or container) counts as stopped, and
+# is undone, once it has written nothing for this many seconds (a running import writes
+# several times a second; on the same machine a stopped process is seen at once).
+HANJARI_IMPORT_STALE_SECONDS = env.int("HANJARI_IMPORT_STALE_SECONDS", default=600)
+# The CPU priority (Unix niceness, 0-19) `manage.py db_worker` and `manage.py
+# registry_import` run at, at least: background work yields the CPU to requests. 0
+# leaves it as it is.
+HANJARI_BACKGROUND_NICE = env.int("HANJARI_BACKGROUND_NICE", default=10)
 # The directory CSV: downloads per client address per window (seconds; staff are not
 # limited), and how long one filter set's CSV is kept (seconds; any content change
 # makes a new one at once; 0 = not kept).

@@ -41,6 +41,8 @@ CACHES = {
 # Background tasks run at once, inside the request or test that enqueues them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 HANJARI_PRIVATE_ROOT = BASE_DIR / "var" / "test-private"
+# Commands run inside the test process must not lower its priority (for good).
+HANJARI_BACKGROUND_NICE = 0
 # Exports are built anew in tests, except where a test turns the cache on (test data is
 # rolled back without the commit that would start a new content generation).
 HANJARI_EXPORT_CACHE_SECONDS = 0

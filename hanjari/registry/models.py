@@ -462,18 +462,24 @@ class ImportRun(models.Model):
     and when, the outcome and the counts, and the row-by-row report
     (``report = {"errors": [...], "warnings": [...]}``; each item has ``row``,
     ``column``, ``value``, ``reason``). `status` is "running" while the rows are
-    written, then "succeeded" or "failed" with `finished_at` set.
+    written, then "succeeded", "failed" or "interrupted" with `finished_at` set.
+
+    While it runs, `owner` names the process writing it
+    (`hanjari.core.processes.current_owner`) and `heartbeat_at` is renewed by every
+    transaction it commits; each of those also records how to undo it (`ImportUndo`).
+    A run whose process is gone is undone from that log and marked "interrupted"
+    (`hanjari.registry.importers.recovery`).
     """
 
     class Status(models.TextChoices):
         SUCCEEDED = "succeeded", _("완료")
         FAILED = "failed", _("오류로 가져오지 않음")
         DRY_RUN = "dry_run", _("시험 실행")
-        # Being written (the rows written so far are visible). A run that stays
-        # "running" with no end time (`finished_at`) was interrupted: its process was
-        # killed between two chunks, and the rows it wrote are still there
-        # (docs/data.md, "Validation and writing").
+        # Being written (the rows written so far are visible until the run ends).
         RUNNING = "running", _("가져오는 중")
+        # Its process stopped while writing (killed, interrupted): everything it wrote
+        # was undone, so the file was not applied.
+        INTERRUPTED = "interrupted", _("중단됨 — 되돌림")
 
     dataset = models.ForeignKey(
         SourceDataset,
@@ -508,6 +514,9 @@ class ImportRun(models.Model):
     error_count = models.PositiveIntegerField(_("오류"), default=0)
     warning_count = models.PositiveIntegerField(_("경고"), default=0)
     report = models.JSONField(_("보고서"), default=dict, blank=True)
+    # The process writing the run ("" once it let go of it); see the docstring.
+    owner = models.CharField(_("쓰는 프로세스"), max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(_("마지막으로 쓴 때"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("가져오기 기록")
@@ -519,6 +528,39 @@ class ImportRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:import-run", kwargs={"pk": self.pk})
+
+
+class ImportUndo(models.Model):
+    """How to undo one committed transaction of an import (가져오기 되돌리기 기록).
+
+    Written in the same transaction as the writes it undoes (`importers.writer`), so
+    it exists exactly when they do. `chunk` numbers the run's transactions from 0;
+    `actions` lists, in the order they were done, JSON lists of the form
+    ``["create", "app.model", [pk, ...]]`` (rows inserted: undo deletes them),
+    ``["save", "app.model", pk, {column: value}]`` (a row saved with history: undo
+    saves the old values back) and ``["update", "app.model", pk, {column: value}]``
+    (bookkeeping columns updated without history: undo updates them back). Undoing
+    runs the run's chunks from the last to the first and each chunk's actions
+    backwards, removing what it has undone in the same transaction, so it can stop and
+    resume at any point (`importers.undo.undo_run`). A finished run has none.
+    """
+
+    run = models.ForeignKey(
+        ImportRun, verbose_name=_("가져오기"), on_delete=models.CASCADE, related_name="undo_log"
+    )
+    chunk = models.PositiveIntegerField(_("트랜잭션 번호"))
+    actions = models.JSONField(_("되돌릴 일"), default=list)
+
+    class Meta:
+        verbose_name = _("가져오기 되돌리기 기록")
+        verbose_name_plural = _("가져오기 되돌리기 기록")
+        ordering = ["run", "chunk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "chunk"], name="importundo_unique_chunk")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.chunk}"
 
 
 @deconstructible(path="hanjari.registry.models.PrivateStorage")
@@ -593,6 +635,8 @@ class ImportJob(models.Model):
     )
     report = models.JSONField(_("보고서"), default=dict, blank=True)
     message = models.TextField(_("알림"), blank=True)
+    # The process running the job (`hanjari.core.processes.current_owner`), from its start.
+    owner = models.CharField(_("작업 프로세스"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("가져오기 작업")

@@ -5,9 +5,11 @@ actions, management commands)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
+from collections.abc import Callable
 from typing import Any, TypedDict, cast
 
 from django.apps import apps
@@ -22,18 +24,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hanjari.accounts.actors import Actor
+from hanjari.core import processes
 from hanjari.core.audit import log_action, set_history_user
 from hanjari.core.images import clean_photo
 from hanjari.core.rules import Refusal, Step, allowed_steps
 from hanjari.core.services import apply_fields
 
 from . import contacts
-from .importers.pipeline import ImportReport, ProgressCallback, import_file, refuse_too_large
+from .importers import recovery
+from .importers.pipeline import (
+    ImportReport,
+    ProgressCallback,
+    RunCallback,
+    import_file,
+    refuse_too_large,
+)
 from .models import (
     PHOTO_LIMIT,
     Council,
     CouncilMembership,
     ImportJob,
+    ImportRun,
     MergeCandidate,
     Organization,
     OrganizationMerge,
@@ -62,6 +73,7 @@ def registry_import(
     dry_run: bool = False,
     user: Any = None,
     progress: ProgressCallback | None = None,
+    on_run: RunCallback | None = None,
 ) -> ImportReport:
     """Import one official file (XLSX/CSV bytes) into the registry.
 
@@ -71,9 +83,11 @@ def registry_import(
     file's title lines or name. All or nothing per file: with any error nothing is
     imported and the report lists each problem (row, column, value, reason). The file
     is read, validated and matched before anything is written, then written in short
-    transactions that other requests interleave with (undone together if one fails).
-    `progress(done, total)` is called, outside any transaction, as rows are written.
-    Returns the `ImportReport`; never raises for bad input.
+    transactions that other requests interleave with, each logging how to undo it
+    (undone together if one fails; after a killed process, by `import_runs_recover`).
+    `progress(done, total)` is called, outside any transaction, as rows are written;
+    `on_run(run)` when its `ImportRun` is saved. Returns the `ImportReport`; never
+    raises for bad input.
     """
     return import_file(
         data,
@@ -83,7 +97,88 @@ def registry_import(
         dry_run=dry_run,
         user=user,
         progress=progress,
+        on_run=on_run,
     )
+
+
+class RecoveredJob(TypedDict):
+    job_id: int
+    file_name: str
+    message: str
+
+
+class ImportRecovery(TypedDict):
+    runs: list[recovery.Recovered]
+    jobs: list[RecoveredJob]
+
+
+def import_runs_recover(
+    *, progress: Callable[[ImportRun, int], None] | None = None
+) -> ImportRecovery:
+    """End the imports whose process stopped while they ran (중단된 가져오기 복구).
+
+    Every "running" `ImportRun` whose process is gone is undone from its undo log and
+    marked "interrupted" (중단됨 — 되돌림), with its end time and a report that says
+    the file was not applied (`importers.recovery.recover_runs`; a run whose process
+    still runs is never touched). Then every running `ImportJob` whose process is gone
+    (or whose run was just ended) is marked failed with a message saying what
+    happened to the file. Called when a worker starts (``manage.py db_worker``), before
+    each import (the job task, ``manage.py registry_import``) and by ``manage.py
+    registry_recover_imports``. Idempotent. `progress(run, undone)` as in
+    `recover_runs`. Returns what was ended. Raises database errors only.
+    """
+    runs = recovery.recover_runs(progress=progress)
+    jobs: list[RecoveredJob] = []
+    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING).select_related("run"):
+        message = _stopped_job_message(job)
+        if message is None:
+            continue
+        with transaction.atomic():
+            locked = ImportJob.objects.select_for_update().filter(pk=job.pk).first()
+            if locked is None or locked.status != ImportJob.Status.RUNNING:
+                continue
+            _import_job_fail(locked, str(message))
+        jobs.append({"job_id": job.pk, "file_name": job.file_name, "message": str(message)})
+    return {"runs": runs, "jobs": jobs}
+
+
+def _stopped_job_message(job: ImportJob) -> str | None:
+    """Why the running `job` stopped, or None when it may still run."""
+    run = job.run
+    if run is not None and run.status == ImportRun.Status.RUNNING:
+        return None  # its run is still running (or about to be recovered by its own rule)
+    if processes.owner_state(job.owner) is not processes.OwnerState.GONE and not (
+        run is not None and run.status == ImportRun.Status.INTERRUPTED
+    ):
+        return None
+    if run is None:
+        return _(
+            "작업을 하던 프로세스가 파일을 쓰기 전에 멈췄습니다. 아무것도 가져오지 "
+            "않았습니다. 파일을 다시 올려 주세요."
+        )
+    if run.status == ImportRun.Status.INTERRUPTED:
+        return _(
+            "작업을 하던 프로세스가 멈췄습니다. 그때까지 쓴 내용을 모두 되돌렸으므로 이 "
+            "파일은 적용되지 않았습니다. 파일을 다시 올려 주세요."
+        )
+    return _(
+        "작업을 하던 프로세스가 결과를 적기 전에 멈췄습니다. 가져오기 결과는 가져오기 "
+        "기록에서 보세요."
+    )
+
+
+def import_runs_recover_quietly() -> None:
+    """`import_runs_recover`, with what it did logged and its errors logged instead of
+    raised: for the places that recover on the way to other work (an import's start)."""
+    try:
+        done = import_runs_recover()
+    except Exception:
+        logger.exception("recovering interrupted imports failed")
+        return
+    for run in done["runs"]:
+        logger.warning("interrupted import run %s (%s) undone", run.run_id, run.file_name)
+    for job in done["jobs"]:
+        logger.warning("stopped import job %s (%s) marked failed", job["job_id"], job["file_name"])
 
 
 # ---- background imports (가져오기 작업) -----------------------------------------------
@@ -186,13 +281,15 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     logged and raised again, so the task backend records it too). Returns the job, or
     None when there is no such job.
     """
+    import_runs_recover_quietly()
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or "start" not in allowed_steps(IMPORT_JOB_STEPS, job.status, None, job):
             return job
         _step(job, "start")
         job.started_at = timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.owner = processes.current_owner()
+        job.save(update_fields=["status", "started_at", "owner"])
     try:
         with job.file.open("rb") as stored:
             data = stored.read()
@@ -208,6 +305,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             dry_run=job.dry_run,
             user=job.created_by,
             progress=_progress_writer(job.pk),
+            on_run=functools.partial(_link_run, job.pk),
         )
     except Exception as exc:
         logger.exception("import job %s failed", job.pk)
@@ -233,6 +331,12 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             data={"status": job.status, "run": report.run_id, "errors": len(report.errors)},
         )
     return job
+
+
+def _link_run(job_id: int, run: ImportRun) -> None:
+    """Point job `job_id` at its run as soon as the run exists (in the run's
+    transaction), so that recovery can tell what became of the job's file."""
+    ImportJob.objects.filter(pk=job_id).update(run=run)
 
 
 def _import_job_fail(job: ImportJob, message: str) -> ImportJob:

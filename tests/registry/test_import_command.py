@@ -56,7 +56,8 @@ def test_success_output(village_file):
     assert out.strip().splitlines()[0] == (
         f"{VILLAGE_NAME}: village (15080745), reference date 2025-12-31, 2 rows: "
         "2 created, 0 changed, 0 unchanged, 0 not in this list; 2 new organisations, "
-        "0 linked to existing ones, 0 queued for review; 1 warnings."
+        "0 linked to existing ones, 0 queued for review; 1 warnings; written in 1 "
+        "transactions."
     )
     assert err == ""
     assert Organization.objects.count() == 2

@@ -11,23 +11,29 @@ otherwise keep missing the moment the lock is free.
 
 New rows (organisations, source records, designations) are not saved one at a time:
 the creates of a chunk are collected and inserted with one `bulk_create` per model, in
-the order their foreign keys need, with their history rows
-(django-simple-history's `bulk_create_with_history`). `bulk_create` sends no
-``post_save``, so the writer itself tells the page cache (a new generation on commit)
-and the apps above the registry (`signals.organizations_written`: the search app
-indexes the organisations in the background instead of after every chunk).
+the order their foreign keys need, with their history rows (django-simple-history's
+`bulk_history_create`). `bulk_create` sends no ``post_save``, so the writer itself
+tells the page cache (a new generation when the chunk commits) and the apps above the
+registry (`signals.organizations_written`: the search app indexes the organisations
+in the background), the latter for the organisations of several chunks at once (at
+most `INDEX_SECONDS` apart, `INDEX_BATCH` organisations, and with the last chunk):
+each chunk costs a few fixed milliseconds besides its rows, and chunks get smaller
+when the machine is busy (bench/import, docs/benchmarks.md).
 
-All or nothing, per file: every write records how to undo itself; if a chunk fails
+All or nothing, per file, even when the process is killed: each chunk's transaction
+first renews the run's hold (`undo.hold`: the run is still this process's), and records
+in the database, with its writes, how to undo them (`undo.record`, an `ImportUndo`
+row): the rows it inserted, the old values of the rows it changed. If a chunk fails
 (the database refuses a write, an organisation was deleted meanwhile), the chunk rolls
-back and the chunks already committed are undone in reverse order, in short
-transactions too. While the import runs the site sees the rows applied so far; a
-process killed between chunks leaves them (its `ImportRun` stays "running" without an
-end time, docs/data.md).
+back and the chunks already committed are undone from that log (`undo.undo_run`), in
+short transactions too. If the process dies instead, the log stays with its run, and
+the next worker or import to start undoes it (`recovery`). While the import runs the
+site sees the rows applied so far.
 """
 
 from __future__ import annotations
 
-import functools
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +42,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model
 from simple_history.exceptions import NotHistoricalModelError
+from simple_history.manager import HistoryManager
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from hanjari.core import pagecache
@@ -43,6 +50,10 @@ from hanjari.core.audit import set_history_user
 
 from ..models import Designation, Organization
 from ..signals import organizations_written
+from . import undo
+from .undo import Action, RunLost
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SECONDS = 0.1
 CHUNK_WRITES = 400
@@ -51,15 +62,29 @@ CHUNK_WRITES = 400
 # loaded machine inserts more slowly; bench/import).
 CHUNK_CREATES = 240
 PAUSE_SECONDS = 0.02
+# The organisations written are handed to the search index (`organizations_written`)
+# once this many are waiting or this many seconds after the last hand-over, and with
+# the last chunk. An organisation written but not yet handed over when the process dies
+# is undone by recovery anyway.
+INDEX_BATCH = 500
+INDEX_SECONDS = 2.0
 
-Undo = Callable[[], None]
+
+class UndoIncomplete(Exception):
+    """A chunk failed and undoing the chunks before it failed too: the run was let go
+    of (`undo.release`) so that recovery finishes the undo. `__cause__` is the error
+    of the undo, `failure` the error that made the import stop."""
+
+    def __init__(self, failure: BaseException) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
 
 
 @dataclass
 class Write:
-    """One planned write: `run()` does it and returns how to undo it (or None)."""
+    """One planned write: `run()` does it and returns its undo action (or None)."""
 
-    run: Callable[[], Undo | None]
+    run: Callable[[], Action | None]
     row: int = 0  # set on the last write of a row: its 1-based position in the file
     # A new instance, inserted with the other new rows of its chunk (`run` is unused).
     new: Model | None = None
@@ -73,8 +98,16 @@ class Writer:
     writes: list[Write] = field(default_factory=list)
     # Seconds one new row took to insert (with its history row) in the last bulk insert.
     seconds_per_new: float = 0.001
+    # The saved `ImportRun` the writes belong to, and the process holding it (its
+    # `owner`); set before `apply`.
+    run_id: int | None = None
+    owner: str = ""
+    chunks: int = 0
+    # Organisations written and not yet handed to the search index, and when it was last.
+    to_index: set[int] = field(default_factory=set)
+    indexed_at: float = 0.0
 
-    def add(self, run: Callable[[], Undo | None]) -> None:
+    def add(self, run: Callable[[], Action | None]) -> None:
         self.writes.append(Write(run))
 
     def row_done(self, position: int) -> None:
@@ -97,11 +130,11 @@ class Writer:
         created earlier in the same import is known only then)."""
         values = dict(values)
 
-        def run() -> Undo:
+        def run() -> Action:
             instance = model._default_manager.get(pk=key())
-            before = {name: getattr(instance, name) for name in values}
+            before = undo.snapshot(instance, list(values))
             _save(instance, values, self.user)
-            return lambda: _restore(model, instance.pk, before, self.user)
+            return ["save", model._meta.label_lower, instance.pk, before]
 
         self.add(run)
 
@@ -110,38 +143,42 @@ class Writer:
         values back."""
         values = dict(values)
 
-        def run() -> Undo:
+        def run() -> Action | None:
             pk = key()
             query = model._default_manager.filter(pk=pk)
-            before = query.values(*values).first() or {}
+            before = query.values(*undo.columns(model, list(values))).first()
             query.update(**values)
-
-            def undo() -> None:
-                model._default_manager.filter(pk=pk).update(**before)
-
-            return undo
+            if before is None:
+                return None
+            return ["update", model._meta.label_lower, pk, undo.rows_as_json(model, before)]
 
         self.add(run)
 
     # --- applying -----------------------------------------------------------------------
 
     def apply(self, progress: Callable[[int], None] | None = None) -> None:
-        """Run every write, in transactions of at most `CHUNK_SECONDS` / `CHUNK_WRITES`.
+        """Run every write, in transactions of at most `CHUNK_SECONDS` / `CHUNK_WRITES`,
+        each holding the run (`undo.hold`) and logging its undo actions (`undo.record`).
 
         `progress(position)` is called, outside the transaction, for each row whose
-        writes are committed (`row_done`). On any
-        exception the failing chunk is rolled back, the committed chunks are undone,
-        and the exception is raised again.
+        writes are committed (`row_done`). On any exception the failing chunk is rolled
+        back, the committed chunks are undone from the log, and the exception is raised
+        again; `RunLost` (another process took the run over) is raised without undoing
+        anything, `UndoIncomplete` when the undo failed too.
         """
-        undo: list[Undo] = []
+        if self.run_id is None:
+            raise ValueError("Writer.apply needs the saved run (run_id) and its owner")
         position = 0
         pause = connection.vendor == "sqlite" and not connection.in_atomic_block
+        self.indexed_at = time.monotonic()
         try:
             while position < len(self.writes):
                 started = time.monotonic()
                 first = position
-                done: list[Undo] = []
+                actions: list[Action] = []
+                count = 0  # writes done in this chunk, new rows included
                 with transaction.atomic():
+                    undo.hold(self.run_id, self.owner)
                     new: list[Model] = []
                     while position < len(self.writes):
                         write = self.writes[position]
@@ -158,19 +195,25 @@ class Writer:
                         if write.run is _nothing:
                             continue  # the end of a row: nothing to write
                         if new:
-                            done.extend(self._insert(new))
+                            actions.extend(self._insert(new))
+                            count += len(new)
                             new = []
                         back = write.run()
+                        count += 1
                         if back is not None:
-                            done.append(back)
+                            actions.append(back)
                         if (
-                            len(done) + len(new) >= CHUNK_WRITES
+                            count + len(new) >= CHUNK_WRITES
                             or time.monotonic() - started >= CHUNK_SECONDS
                         ):
                             break
                     if new:
-                        done.extend(self._insert(new))
-                undo.extend(done)
+                        actions.extend(self._insert(new))
+                    if any(action[0] == "create" for action in actions):
+                        transaction.on_commit(pagecache.bump, robust=True)
+                    self._hand_over(last=position >= len(self.writes))
+                    undo.record(self.run_id, self.chunks, actions)
+                self.chunks += 1
                 if progress:
                     for write in self.writes[first:position]:
                         if write.row:
@@ -178,63 +221,87 @@ class Writer:
                 if pause and position < len(self.writes):
                     # Varied, so that a writer retrying on a fixed timer cannot keep missing it.
                     time.sleep(PAUSE_SECONDS * (0.8, 1.0, 1.2)[position % 3])
-        except BaseException:
-            self.undo(undo, pause)
+        except RunLost:
+            raise
+        except BaseException as exc:
+            try:
+                undo.undo_run(
+                    self.run_id, self.owner, user=self.user, pause=PAUSE_SECONDS if pause else 0
+                )
+            except BaseException as failed:
+                logger.exception("import run %s: undoing failed; left to recovery", self.run_id)
+                undo.release(self.run_id, self.owner)
+                raise UndoIncomplete(exc) from failed
             raise
 
-    def _insert(self, instances: list[Model]) -> list[Undo]:
+    def _insert(self, instances: list[Model]) -> list[Action]:
         """Insert new `instances` (any models, in planning order) with one bulk insert
         per model, a model after those its foreign keys point to, with history rows
         attributed to the writer's user; tell the page cache and the apps above (see the
-        module docstring). Returns the undos, in insertion order."""
+        module docstring). Returns the undo actions (one ``create`` per model), in
+        insertion order."""
         started = time.monotonic()
         by_model: dict[type[Model], list[Model]] = {}
         for instance in instances:
             by_model.setdefault(type(instance), []).append(instance)
         user = self.user if getattr(self.user, "pk", None) else None
-        undos: list[Undo] = []
-        organizations: set[int] = set()
+        actions: list[Action] = []
         for model in _dependency_order(list(by_model)):
             objects = by_model[model]
             for instance in objects:
                 if isinstance(instance, Organization):
                     instance.set_derived_fields()
-            try:
-                get_history_manager_for_model(model)
-            except NotHistoricalModelError:
+            history = _history_manager(model)
+            if history is None:
                 model._default_manager.bulk_create(objects)
-            else:
+            elif connection.features.can_return_rows_from_bulk_insert:
+                model._default_manager.bulk_create(objects)
+                history.bulk_history_create(objects, default_user=user)
+            else:  # the primary keys are not returned: simple-history finds them
                 bulk_create_with_history(objects, model, default_user=user)
+            actions.append(["create", model._meta.label_lower, [o.pk for o in objects]])
             for instance in objects:
-                undos.append(functools.partial(_delete, model, instance.pk, self.user))
                 if isinstance(instance, Organization):
-                    organizations.add(instance.pk)
+                    self.to_index.add(instance.pk)
                 elif isinstance(instance, Designation):
-                    organizations.add(instance.organization_id)
+                    self.to_index.add(instance.organization_id)
         self.seconds_per_new = (time.monotonic() - started) / len(instances)
-        transaction.on_commit(pagecache.bump, robust=True)
-        if organizations:
-            organizations_written.send(
-                sender=type(self),
-                ids=sorted(organizations),
-                using=transaction.get_connection().alias,
-            )
-        return undos
+        return actions
 
-    @staticmethod
-    def undo(undo: list[Undo], pause: bool) -> None:
-        """Run `undo` in reverse order, in short transactions."""
-        while undo:
-            started = time.monotonic()
-            with transaction.atomic():
-                while undo and time.monotonic() - started < CHUNK_SECONDS:
-                    undo.pop()()
-            if pause and undo:
-                time.sleep(PAUSE_SECONDS)
+    def _hand_over(self, *, last: bool) -> None:
+        """Send `organizations_written` (in the chunk's transaction) for the
+        organisations waiting in `to_index`, if enough are waiting, enough time has
+        passed, or this is the `last` chunk."""
+        now = time.monotonic()
+        if not self.to_index or not (
+            last or len(self.to_index) >= INDEX_BATCH or now - self.indexed_at >= INDEX_SECONDS
+        ):
+            return
+        organizations_written.send(
+            sender=type(self),
+            ids=sorted(self.to_index),
+            using=transaction.get_connection().alias,
+        )
+        self.to_index = set()
+        self.indexed_at = now
 
 
 def _nothing() -> None:
     return None
+
+
+# The history manager of each model (None: no history). simple-history makes a new
+# manager class on every `Model.history` access, a millisecond or two each time.
+_HISTORY: dict[type[Model], HistoryManager | None] = {}
+
+
+def _history_manager(model: type[Model]) -> HistoryManager | None:
+    if model not in _HISTORY:
+        try:
+            _HISTORY[model] = get_history_manager_for_model(model)
+        except NotHistoricalModelError:
+            _HISTORY[model] = None
+    return _HISTORY[model]
 
 
 def _dependency_order(models: list[type[Model]]) -> list[type[Model]]:
@@ -259,16 +326,3 @@ def _save(instance: Model, values: dict[str, Any], user: Any) -> None:
         setattr(instance, name, value)
     set_history_user(instance, user)
     instance.save()
-
-
-def _restore(model: type[Model], pk: Any, values: dict[str, Any], user: Any) -> None:
-    instance = model._default_manager.filter(pk=pk).first()
-    if instance is not None:
-        _save(instance, values, user)
-
-
-def _delete(model: type[Model], pk: Any, user: Any) -> None:
-    instance = model._default_manager.filter(pk=pk).first()
-    if instance is not None:
-        set_history_user(instance, user)
-        instance.delete()

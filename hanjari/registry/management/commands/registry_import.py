@@ -13,10 +13,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hanjari.core import processes
+from hanjari.core.processes import background_nice
 from hanjari.registry.importers import reading
 from hanjari.registry.importers.layouts import LAYOUTS
 from hanjari.registry.models import ImportRun
-from hanjari.registry.services import registry_import, registry_import_refuse_size
+from hanjari.registry.services import (
+    import_runs_recover,
+    registry_import,
+    registry_import_refuse_size,
+)
 
 
 def _date(text: str) -> dt.date:
@@ -29,8 +35,9 @@ def _date(text: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Import official lists (XLSX/CSV) of village enterprises, self-sufficiency "
-        "enterprises, social enterprises or cooperatives. One transaction per file; a "
-        "file with errors imports nothing and the command exits non-zero."
+        "enterprises, social enterprises or cooperatives. All or nothing per file; a "
+        "file with errors imports nothing and the command exits non-zero. Imports left "
+        "half-written by a stopped process are undone first (registry_recover_imports)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,6 +57,13 @@ class Command(BaseCommand):
             help="skip a file whose exact content was already imported successfully",
         )
         parser.add_argument(
+            "--nice",
+            type=int,
+            default=None,
+            help="run at least this nice (lower CPU priority, 0-19), so that the site's "
+            "requests get the CPU first (default: HANJARI_BACKGROUND_NICE, 10)",
+        )
+        parser.add_argument(
             "--report-csv",
             type=Path,
             default=None,
@@ -57,6 +71,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        processes.lower_priority(background_nice(opts["nice"]))
         console = Console(file=cast(IO[str], self.stdout))
         progress_console = Console(file=cast(IO[str], self.stderr))
         user = None
@@ -64,6 +79,15 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=opts["user"]).first()
             if user is None:
                 raise CommandError(f"no user {opts['user']!r}")
+        if not opts["dry_run"]:
+            recovered = import_runs_recover()
+            for found in recovered["runs"]:
+                self.stderr.write(
+                    f"Import run {found.run_id} ({found.file_name}) had stopped while "
+                    "writing: undone and marked interrupted; import that file again."
+                )
+            for job in recovered["jobs"]:
+                self.stderr.write(f"Import job {job['job_id']} ({job['file_name']}): failed.")
         failed = 0
         for path in opts["files"]:
             if not path.is_file():
@@ -118,7 +142,8 @@ class Command(BaseCommand):
                     f"{report.unchanged} unchanged, {report.missing} not in this list; "
                     f"{report.organizations_created} new organisations, {report.linked} linked "
                     f"to existing ones, {report.queued} queued for review; "
-                    f"{len(report.warnings)} warnings."
+                    f"{len(report.warnings)} warnings; written in {report.transactions} "
+                    "transactions."
                 )
             else:
                 failed += 1
