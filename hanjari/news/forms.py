@@ -34,7 +34,7 @@ from hanjari.core.forms import BoundedDateTimeField, IdChoiceField, IdMultipleCh
 from hanjari.core.identifiers import is_object_id
 from hanjari.core.images import clean_photo
 from hanjari.core.names import normalize_name
-from hanjari.core.text import no_control_characters
+from hanjari.core.text import no_control_characters, replace_controls
 from hanjari.registry.models import Organization
 
 from .models import Article, ArticlePhoto, Section
@@ -69,8 +69,9 @@ def org_label(org: Organization) -> str:
 
 def search_organizations(query: str, *, limit: int = ORG_SEARCH_LIMIT) -> list[Organization]:
     """Organisations whose name or normalised name contains `query` (at least two
-    characters), shortest names first; [] for a shorter query."""
-    query = query.strip()
+    characters), shortest names first; [] for a shorter query. Control characters are
+    dropped first (PostgreSQL refuses a NUL in a query: a 500 found by the form fuzz)."""
+    query = replace_controls(query).strip()
     if len(query) < 2:
         return []
     key = normalize_name(query)

@@ -168,6 +168,16 @@ def test_organisation_search_htmx_and_without_js(client, reporter, org_a, org_b)
     assert not Article.objects.exists()
 
 
+def test_organisation_search_ignores_control_characters(client, reporter, org_a):
+    """A NUL in the search box was a 500 on PostgreSQL (found by the form fuzz)."""
+    client.force_login(reporter)
+    url = reverse("news:article-new")
+    response = client.get(url, {"org_q": "\x00\x00"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    response = client.get(url, {"org_q": "가나\x00다"}, headers={"HX-Request": "true"})
+    assert org_a.name in response.content.decode()
+
+
 def test_organisation_picker_never_lists_every_organisation(client, reporter):
     for i in range(30):
         OrganizationFactory(name=f"목록에없어야할조합{i}")
