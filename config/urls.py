@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("hanjari.news.urls")),
     path("", include("hanjari.events.urls")),
     path("", include("hanjari.recognition.urls")),
+    path("", include("hanjari.claims.urls")),
     path("", include("hanjari.search.urls")),
     path("accounts/", include("hanjari.accounts.urls")),
     # Choosing the language only sets the visitor's own language cookie, so the form

@@ -218,6 +218,11 @@ def test_every_form_page_is_fuzzed():
         "events:event-new",
         "events:event-edit",
         "events:register",
+        "claims:claim-new",
+        "claims:propose",
+        "claims:reply",
+        "claims:staff-decide",
+        "claims:endorse",
     } <= names
 
 

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hanjari.registry.models import ImportRun, MergeCandidate, Organization
+from tests.claims.permission_cases_claims import CLAIMS_TABLE, claims_post_data, claims_world
 from tests.core.picture_files import picture_bytes
 from tests.events.permission_cases_pages import PAGES_TABLE, pages_post_data, pages_world
 from tests.events.permission_cases_registration import (
@@ -195,6 +196,8 @@ TABLE: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
 TABLE += PAGES_TABLE + REGISTRATION_TABLE
 # Background imports and merge confirmation / undo / proposal: tests/registry.
 TABLE += TASKS_TABLE
+# Claims and proposals of organisations, endorsement, staff review: tests/claims.
+TABLE += CLAIMS_TABLE
 
 CASES = [
     pytest.param(
@@ -217,7 +220,7 @@ def member_b(db, org_b):
 
 
 @pytest.fixture
-def world(db, org_a, org_b, staff, plain_user):
+def world(db, org_a, org_b, staff, plain_user, council_admin_a):
     """Objects the table's URLs point at."""
     DesignationFactory(organization=org_a)
     council = CouncilFactory()
@@ -251,6 +254,7 @@ def world(db, org_a, org_b, staff, plain_user):
     objects["draft_event"] = pages_world(staff)["draft_event"]
     objects.update(registration_world(staff=staff, plain_user=plain_user))
     objects.update(tasks_world(staff))
+    objects.update(claims_world(plain_user, org_a))
     cache.clear()  # guest registration rate limits live in the default cache
     return objects
 
@@ -307,6 +311,9 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
     tasks_data = tasks_post_data(name, world)
     if tasks_data is not None:
         return tasks_data
+    claims_data = claims_post_data(name, world)
+    if claims_data is not None:
+        return claims_data
     if name == "set_language":
         return {"language": "ko", "next": reverse("registry:directory")}
     return {
