@@ -276,7 +276,7 @@ class ClaimEntry(models.Model):
     claim = models.ForeignKey(
         Claim, verbose_name=_("조직 신청"), on_delete=models.CASCADE, related_name="entries"
     )
-    action = models.CharField(_("일"), max_length=30, choices=Action.choices)
+    action = models.CharField(_("한 일"), max_length=30, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("한 사람"),
