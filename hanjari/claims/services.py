@@ -413,7 +413,13 @@ def registered_namesake(*, name: str, sido: str, sigungu: str) -> Organization |
 
 
 def _locked(claim: Claim) -> Claim:
-    return Claim.objects.select_for_update().select_related("organization", "user").get(pk=claim.pk)
+    """`claim` read again with its row locked (only its own row: PostgreSQL cannot lock
+    the nullable side of the join that loads the organisation)."""
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("organization", "user")
+        .get(pk=claim.pk)
+    )
 
 
 def _decide(claim: Claim, *, step: str, by: Actor, message: str) -> Claim:

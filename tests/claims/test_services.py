@@ -304,6 +304,19 @@ def test_a_decided_claim_cannot_be_decided_again(claimant, hanok, staff):
     assert not Membership.objects.exists()
 
 
+def test_a_claim_of_a_deleted_organisation_cannot_be_approved(claimant, staff):
+    org = OrganizationFactory(name="사라진협동조합")
+    claim = make_claim(user=claimant, organization=org)
+    org.delete()
+    claim.refresh_from_db()
+    assert (claim.organization, claim.organization_name) == (None, "사라진협동조합")
+    with pytest.raises(services.ClaimError) as caught:
+        services.claim_approve(claim=claim, by=staff)
+    assert caught.value.code == "gone"
+    services.claim_reject(claim=claim, by=staff, reason="조직이 없어졌습니다.")
+    assert Claim.objects.get().status == "rejected"
+
+
 def test_non_staff_cannot_approve(claimant, hanok):
     claim = make_claim(user=claimant, organization=hanok)
     with pytest.raises(services.ClaimError) as caught:
