@@ -136,7 +136,8 @@ def proposal_refusal(user: Any) -> Refusal | None:
 def endorsement_refusal(actor: Any, claim: Claim) -> Refusal | None:
     """Whether `actor` may answer the council endorsement asked for in `claim`: None,
     or a `Refusal` with code ``permission`` (not an admin, 협의회 관리자, of the council
-    asked — centre staff do not answer for a council) or ``state`` (the claim is closed
+    asked — centre staff do not answer for a council —, or the claimant themselves) or
+    ``state`` (the claim is closed
     or the council already answered)."""
     if (
         not _signed_in(actor)
@@ -144,6 +145,8 @@ def endorsement_refusal(actor: Any, claim: Claim) -> Refusal | None:
         or not CouncilRole.objects.filter(user=actor, council_id=claim.council_id).exists()
     ):
         return Refusal("permission", _("이 신청을 확인할 권한이 없습니다."))
+    if actor.pk == claim.user_id:
+        return Refusal("permission", _("자기 신청은 협의회의 다른 관리자가 확인해야 합니다."))
     if not claim.is_open:
         return Refusal("state", _("이미 처리가 끝난 신청입니다."))
     if claim.endorsement != Claim.Endorsement.REQUESTED:

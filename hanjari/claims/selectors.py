@@ -78,7 +78,7 @@ def review_queue(*, show: str = "pending", kind: str = "") -> QuerySet[Claim]:
 
 def endorsement_requests_for(user: Any) -> QuerySet[Claim]:
     """Open claims whose endorsement is asked of a council `user` administers (협의회
-    관리자), oldest first."""
+    관리자), but their own, oldest first."""
     if not getattr(user, "is_authenticated", False):
         return Claim.objects.none()
     return (
@@ -87,6 +87,7 @@ def endorsement_requests_for(user: Any) -> QuerySet[Claim]:
             endorsement=Claim.Endorsement.REQUESTED,
             council__admin_roles__user=user,
         )
+        .exclude(user=user)
         .select_related("organization", "user", "council")
         .order_by("created_at", "id")
         .distinct()

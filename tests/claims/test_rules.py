@@ -127,6 +127,22 @@ def test_only_the_council_asked_may_endorse(org_a, plain_user, staff):
     assert rules.endorsement_refusal(admin, claim).message == "이미 처리가 끝난 신청입니다."
 
 
+def test_a_council_admin_does_not_endorse_their_own_claim(org_a):
+    council = CouncilMembershipFactory(organization=org_a).council
+    admin = CouncilRoleFactory(council=council).user
+    claim = make_claim(user=admin, organization=org_a, council=council)
+    refusal = rules.endorsement_refusal(admin, claim)
+    assert (refusal.code, refusal.message) == (
+        "permission",
+        "자기 신청은 협의회의 다른 관리자가 확인해야 합니다.",
+    )
+    from hanjari.claims.selectors import endorsement_requests_for
+
+    assert list(endorsement_requests_for(admin)) == []
+    other_admin = CouncilRoleFactory(council=council).user
+    assert list(endorsement_requests_for(other_admin)) == [claim]
+
+
 def test_no_council_asked_means_nobody_endorses(org_a, plain_user):
     council = CouncilMembershipFactory(organization=org_a).council
     admin = CouncilRoleFactory(council=council).user
