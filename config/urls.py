@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("hanjari.events.urls")),
     path("", include("hanjari.recognition.urls")),
     path("", include("hanjari.membership.urls")),
+    path("", include("hanjari.claims.urls")),
     path("", include("hanjari.search.urls")),
     # Our account pages first (accounts:login and accounts:logout are allauth's views
     # under the names the site uses), then django-allauth's: sign-up, e-mail,

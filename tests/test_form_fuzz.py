@@ -226,6 +226,11 @@ def test_every_form_page_is_fuzzed():
         "recognition:staff-new",
         "recognition:staff-edit",
         "recognition:staff-delete",
+        "claims:claim-new",
+        "claims:propose",
+        "claims:reply",
+        "claims:staff-decide",
+        "claims:endorse",
     } <= names
 
 

@@ -1,10 +1,10 @@
 """Import direction: an app imports only from its own layer or the layers below.
 
 Layers, bottom up: core, accounts, registry, the domain apps (news, events,
-recognition, results, catalog, network, membership: one level, they may use each other's
-services and selectors), search, api, site. ``config`` may import anything. Every
-module under ``hanjari/`` is read with `ast` (nothing is imported); imports inside
-functions and ``TYPE_CHECKING`` blocks count too.
+recognition, results, catalog, network, membership, claims: one level, they may use
+each other's services and selectors), search, api, site. ``config`` may import anything.
+Every module under ``hanjari/`` is read with `ast` (nothing is imported); imports
+inside functions and ``TYPE_CHECKING`` blocks count too.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"core"},
     {"accounts"},
     {"registry"},
-    {"news", "events", "recognition", "results", "catalog", "network", "membership"},
+    {"news", "events", "recognition", "results", "catalog", "network", "membership", "claims"},
     {"search"},
     {"api"},
     {"site"},

@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hanjari.registry.models import ImportRun, MergeCandidate, Organization
 from tests.accounts.permission_cases_accounts import ACCOUNTS_TABLE, accounts_post_data
+from tests.claims.permission_cases_claims import CLAIMS_TABLE, claims_post_data, claims_world
 from tests.core.picture_files import picture_bytes
 from tests.events.permission_cases_pages import PAGES_TABLE, pages_post_data, pages_world
 from tests.events.permission_cases_registration import (
@@ -215,6 +216,8 @@ TABLE += STAFF_TABLE
 TABLE += PROFILE_TABLE
 # Members, invitations, council join requests, "내 조직": tests/membership.
 TABLE += MEMBERS_TABLE
+# Claims and proposals of organisations, endorsement, staff review: tests/claims.
+TABLE += CLAIMS_TABLE
 
 CASES = [
     pytest.param(
@@ -282,6 +285,7 @@ def world(db, org_a, org_b, staff, plain_user, member_a, council_admin_a):
             council=council,
         )
     )
+    objects.update(claims_world(plain_user, org_a))
     cache.clear()  # guest registration rate limits live in the default cache
     return objects
 
@@ -350,6 +354,9 @@ def _post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
     profile_data = profile_post_data(name, world)
     if profile_data is not None:
         return profile_data
+    claims_data = claims_post_data(name, world)
+    if claims_data is not None:
+        return claims_data
     if name == "set_language":
         return {"language": "ko", "next": reverse("registry:directory")}
     return {

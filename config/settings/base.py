@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hanjari.events",
     "hanjari.recognition",
     "hanjari.membership",
+    "hanjari.claims",
     "hanjari.search",
     "hanjari.site",
 ]
@@ -377,3 +378,8 @@ HANJARI_BACKGROUND_NICE = env.int("HANJARI_BACKGROUND_NICE", default=10)
 HANJARI_EXPORT_RATE_LIMIT = env.int("HANJARI_EXPORT_RATE_LIMIT", default=10)
 HANJARI_EXPORT_RATE_WINDOW = env.int("HANJARI_EXPORT_RATE_WINDOW", default=600)
 HANJARI_EXPORT_CACHE_SECONDS = env.int("HANJARI_EXPORT_CACHE_SECONDS", default=3600)
+# Claims and proposals (hanjari.claims): submissions and replies per person per window
+# (seconds; three times as many per client address), and the largest evidence file.
+HANJARI_CLAIM_RATE_LIMIT = env.int("HANJARI_CLAIM_RATE_LIMIT", default=10)
+HANJARI_CLAIM_RATE_WINDOW = env.int("HANJARI_CLAIM_RATE_WINDOW", default=3600)
+HANJARI_EVIDENCE_MAX_BYTES = env.int("HANJARI_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)

@@ -43,6 +43,7 @@ from .models import (
     PHOTO_LIMIT,
     Council,
     CouncilMembership,
+    Designation,
     ImportJob,
     ImportRun,
     MergeCandidate,
@@ -1389,3 +1390,47 @@ def organization_get_or_create(
     org.save()
     log_action("registry.organization.created", user=by, target=org, data={"name": name})
     return org, True
+
+
+@transaction.atomic
+def designation_add_confirmed(
+    *,
+    organization: Organization,
+    kind: str,
+    by: Actor,
+    number: str = "",
+    issuer: str = "",
+    start_date: dt.date | None = None,
+) -> Designation:
+    """Add to `organization` a designation (인증·지정·인정·설립) of `kind` (a
+    `DesignationKind` value) that the centre confirmed from documents rather than read
+    from an official list: its `dataset` is None, so pages give its source as "센터
+    확인" (confirmed by the centre). `number`, `issuer` and `start_date` are what the
+    certificate says.
+
+    Used when staff approve a proposed organisation (hanjari.claims). An official list
+    that later holds the organisation adds its own designation, linked by the import's
+    matching rules (docs/data.md, "Matching"). Returns the saved designation. Raises
+    `ValidationError` for invalid values and `PermissionDenied` when `by` is neither
+    None (system work) nor centre staff. Audit: ``registry.designation.confirmed``.
+    """
+    if by is not None and not by.is_centre_staff:
+        raise PermissionDenied(_("인증·지정은 센터 관리자만 더할 수 있습니다."))
+    designation = Designation(
+        organization=organization,
+        kind=kind,
+        number=number,
+        issuer=issuer,
+        start_date=start_date,
+        dataset=None,
+    )
+    designation.full_clean()
+    set_history_user(designation, by)
+    designation.save()
+    log_action(
+        "registry.designation.confirmed",
+        user=by,
+        target=organization,
+        data={"designation": designation.pk, "kind": kind, "number": number},
+    )
+    return designation

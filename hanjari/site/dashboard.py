@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hanjari.accounts.models import Membership
+from hanjari.claims import selectors as claims_selectors
+from hanjari.claims.models import Claim
 from hanjari.membership import selectors as membership_selectors
 from hanjari.registry.models import Organization
 
@@ -65,7 +67,31 @@ def membership_waiting(user: Any, memberships: Sequence[Membership]) -> list[Wai
     return items
 
 
-WAITING_PROVIDERS: list[WaitingProvider] = [membership_waiting]
+def claims_waiting(user: Any, memberships: Sequence[Membership]) -> list[WaitingItem]:
+    """The person's claims (우리 조직입니다) and proposals (새 조직 등록) still being
+    decided: what state each is in; a request for more information says so."""
+    items = []
+    for claim in claims_selectors.open_claims_for(user):
+        more = claim.status == Claim.Status.MORE_INFO_REQUESTED
+        if claim.organization is not None:  # shown under the organisation's name
+            text = (
+                _("소유 확인 신청: 센터가 보완을 요청했습니다")
+                if more
+                else _("소유 확인 신청: 센터가 검토하는 중")
+            )
+        elif more:
+            text = _("새 조직 등록 신청 ‘%(name)s’: 센터가 보완을 요청했습니다") % {
+                "name": claim.organization_name
+            }
+        else:
+            text = _("새 조직 등록 신청 ‘%(name)s’: 센터가 검토하는 중") % {
+                "name": claim.organization_name
+            }
+        items.append(WaitingItem(claim.organization, text, claim.get_absolute_url(), "claim"))
+    return items
+
+
+WAITING_PROVIDERS: list[WaitingProvider] = [membership_waiting, claims_waiting]
 """The providers the dashboard asks, in order."""
 
 

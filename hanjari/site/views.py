@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from hanjari.claims import selectors as claims_selectors
 from hanjari.core import regions
 from hanjari.core.text import CONTROL_CHARS
 from hanjari.events import selectors as events_selectors
@@ -102,6 +103,7 @@ class OrganizationView(DetailView):
         ctx["can_edit"] = registry_permissions.can_edit_organization(self.request.user, org)
         ctx["can_view_history"] = registry_permissions.can_view_history(self.request.user, org)
         ctx["can_view_members"] = membership_permissions.can_view_members(self.request.user, org)
+        ctx["offer"] = claims_selectors.claim_offer(user=self.request.user, organization=org)
         ctx["brn_public"] = public_brn(org)
         ctx["contacts"] = contacts = public_contacts(org)
         ctx["hours"] = opening_hours_lines(org.opening_hours)

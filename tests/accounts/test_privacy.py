@@ -200,9 +200,15 @@ def test_data_download_is_rate_limited(client, kim):
 
 
 def test_the_apps_register_their_personal_data():
-    assert [p.key for p in providers()] == ["events.registrations", "membership", "news"]
+    keys = ["claims", "events.registrations", "membership", "news"]
+    assert [p.key for p in providers()] == keys
     erasers = {p.key: p.erase is not None for p in providers()}
-    assert erasers == {"events.registrations": True, "membership": True, "news": False}
+    assert erasers == {
+        "claims": True,
+        "events.registrations": True,
+        "membership": True,
+        "news": False,
+    }
 
 
 # --- deletion ------------------------------------------------------------------------
@@ -242,6 +248,22 @@ def test_the_last_owner_of_an_organisation_with_members_cannot_delete(client, ki
     assert response.status_code in (302, 303)
     kim.refresh_from_db()
     assert kim.withdrawn_at is not None
+
+
+def test_delete_removes_the_users_claims_and_download_lists_them(client, kim):
+    from hanjari.claims.models import Claim, Evidence
+    from tests.claims.support import make_claim
+
+    org = OrganizationFactory(name="전주한옥마을협동조합")
+    claim = make_claim(user=kim, organization=org)
+    data = json.loads(client.get(reverse("accounts:data-export")).content)
+    assert [c["organization_name"] for c in data["apps"]["claims"]["claims"]] == [
+        "전주한옥마을협동조합"
+    ]
+    assert Evidence.objects.filter(claim=claim).count() == 1
+    response = client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code in (302, 303)
+    assert not Claim.objects.exists() and not Evidence.objects.exists()
 
 
 def test_delete_removes_pending_invitations_to_the_users_address(client, kim):

@@ -141,3 +141,29 @@ def test_header_links_my_organizations_for_members_and_council_admins(client):
     client.force_login(CouncilRoleFactory(user=person("cadmin")).user)
     html = client.get(URL).content.decode()
     assert f'{link} class="btn-navi hj-my-orgs" aria-current="page"' in html
+
+
+def test_open_claims_and_proposals_are_listed(client):
+    """The claims app's provider: a claim being reviewed, a proposal asked for more."""
+    from hanjari.claims import services as claims_services
+    from tests.claims.support import make_claim, make_proposal
+    from tests.factories import UserFactory
+
+    me = person("me", "me@example.kr")
+    claimed = OrganizationFactory(name="라마바영농조합법인")
+    claim = make_claim(user=me, organization=claimed)
+    proposal = make_proposal(user=me, name="햇살나눔사회적협동조합")
+    staff = UserFactory(is_staff=True)
+    claims_services.claim_request_info(
+        claim=proposal, by=staff, message="지정서를 다시 올려 주세요."
+    )
+    html = page(client, me)
+    other = html.split("진행 중인 신청", 1)[1]
+    assert (
+        f'<li data-kind="claim">라마바영농조합법인: <a href="/claims/{claim.pk}/">'
+        "소유 확인 신청: 센터가 검토하는 중</a></li>"
+    ) in other
+    assert (
+        f'<a href="/claims/{proposal.pk}/">'
+        "새 조직 등록 신청 ‘햇살나눔사회적협동조합’: 센터가 보완을 요청했습니다</a>"
+    ) in other
