@@ -223,6 +223,8 @@ HANJARI_STAFF_MFA_REQUIRED = env.bool("HANJARI_STAFF_MFA_REQUIRED", default=True
 # allauth's own failed-login limit is off; sign-ups: HANJARI_SIGNUP_RATE per address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": None,
+    # Successful and failed sign-ins per address (allauth's own default).
+    "login": env.str("HANJARI_LOGIN_RATE", default="30/m/ip"),
     "signup": env.str("HANJARI_SIGNUP_RATE", default="10/h/ip"),
 }
 # Login rate limit (django-axes): lock a username+IP pair after 5 failures for 15 min,
