@@ -461,3 +461,49 @@ def test_every_url_pattern_has_a_row():
 def test_every_role_is_in_every_row():
     for _method, name, _kwargs, expected in TABLE:
         assert len(expected) == len(ROLES), name
+
+
+def _succeeds(expected: Any) -> bool:
+    """Whether a row's expected answer lets the role in (2xx, or a redirect that is
+    not to a login page)."""
+    status, location = expected if isinstance(expected, tuple) else (expected, None)
+    if 200 <= status < 300:
+        return True
+    return status in (301, 302, 303) and location not in ("login", "admin_login")
+
+
+def test_every_staff_or_council_page_needs_two_factor():
+    """Every URL that only centre staff or council admins may use (by this table: in
+    no row does a plain user or an organisation member get in, and in some row they are
+    refused — 403 or the login page — while staff or a council admin get in) is a staff
+    page for the two-factor requirement (hanjari.accounts.middleware), so a new staff
+    page cannot ship reachable without an authenticator app. Rows where others get 404
+    hide one object (a draft) on a public page: not a staff page by themselves."""
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from hanjari.accounts.middleware import is_staff_page
+
+    index = {role: i for i, role in enumerate(ROLES)}
+    others = ("plain_user", "member_a", "member_b")
+    rows: dict[str, list[tuple[dict[str, str], tuple[Any, ...]]]] = {}
+    for _method, name, kwargs, expected in TABLE:
+        rows.setdefault(name, []).append((kwargs, expected))
+    unguarded = []
+    for name, found in rows.items():
+        if any(_succeeds(exp[index[r]]) for _kw, exp in found for r in others):
+            continue
+        staff_only = [
+            kwargs
+            for kwargs, exp in found
+            if (_succeeds(exp[index["staff"]]) or _succeeds(exp[index["council_admin_a"]]))
+            and all(exp[index[r]] == 403 for r in others)
+        ]
+        if not staff_only:
+            continue
+        path = reverse(name, kwargs={key: "1" for key in staff_only[0]})
+        request = RequestFactory().get(path)
+        request.resolver_match = resolve(path)
+        if not is_staff_page(request):
+            unguarded.append(name)
+    assert not unguarded, f"staff pages without the two-factor requirement: {sorted(unguarded)}"
