@@ -3,6 +3,9 @@ rate limits kept in the cache that all server processes share."""
 
 from __future__ import annotations
 
+import math
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -33,12 +36,25 @@ def rate_allows(key: str, *, limit: int, window: int) -> bool:
     (database cache by default, Redis when configured), so two workers do not double a
     limit. Inputs: a key naming the action and who does it (e.g.
     ``"events:guest:<ip>"``), `limit` ≥ 1, `window` in seconds. Never raises on a cache
-    entry that expired between the two calls (it starts a new window)."""
+    entry that expired between the two calls (it starts a new window).
+
+    The window's end is kept beside the count and put back on the count after each
+    increment: the database cache increments by reading and writing the entry again
+    with the default timeout (300 s), which made a day's window last five minutes after
+    the last action."""
     full = f"hanjari:rate:{key}"
+    end_key = f"{full}:end"
+    now = time.time()
     if cache.add(full, 1, timeout=window):
+        cache.set(end_key, now + window, timeout=window)
         return limit >= 1
     try:
-        return int(cache.incr(full)) <= limit
+        count = int(cache.incr(full))
     except ValueError:
         cache.set(full, 1, timeout=window)
+        cache.set(end_key, now + window, timeout=window)
         return limit >= 1
+    end = cache.get(end_key)
+    remaining = end - now if isinstance(end, int | float) else window
+    cache.touch(full, max(1, math.ceil(remaining)))
+    return count <= limit

@@ -48,6 +48,46 @@ def test_rate_allows_counts_per_key_up_to_the_limit():
     assert rate_allows("t:b", limit=3, window=60) is True
 
 
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hanjari_test_rate_cache",
+    }
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caches", [None, DATABASE_CACHE], ids=["test-cache", "database-cache"])
+def test_rate_windows_last_as_long_as_asked(settings, caches):
+    """With the database cache (the production default), an increment used to re-set
+    the entry with the default timeout (300 s): a day's limit reset five minutes after
+    the last action (found by trying to break the invitation limits)."""
+    import datetime as dt
+
+    import time_machine
+    from django.core.cache import caches as all_caches
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    if caches is not None:
+        settings.CACHES = caches
+        call_command("createcachetable", verbosity=0)
+    from django.core.cache import cache as current
+
+    current.clear()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert rate_allows("t:day", limit=2, window=86400) is True
+        assert rate_allows("t:day", limit=2, window=86400) is True
+    with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
+        assert rate_allows("t:day", limit=2, window=86400) is False  # still the same day
+    with time_machine.travel(start + dt.timedelta(hours=23), tick=False):
+        assert rate_allows("t:day", limit=2, window=86400) is False
+    with time_machine.travel(start + dt.timedelta(hours=24, minutes=1), tick=False):
+        assert rate_allows("t:day", limit=2, window=86400) is True  # a new window
+    all_caches["default"].clear()
+
+
 def test_client_ip_trusts_forwarded_for_only_behind_the_configured_proxy():
     request = RequestFactory().get(
         "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 5.6.7.8"
