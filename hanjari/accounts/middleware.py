@@ -9,8 +9,11 @@ for everyone else, are untouched. Staff pages are the paths under
 whose URL names match `HANJARI_STAFF_MFA_VIEWS` (shell-style patterns such as
 ``registry:import*``; council member management is ``registry:council-members``). An
 app that adds a staff page outside those paths adds its URL name there.
-`HANJARI_STAFF_MFA_REQUIRED` = False turns the requirement off (the test settings do,
-except in the tests of this feature).
+Any write (a POST …) by such a user is held the same way, wherever it goes, except to
+`EXEMPT_VIEWS` (signing in and out, their own account, two-factor set-up): staff and
+council admins use their powers on ordinary pages too (another organisation's members
+page, its profile, council endorsements). `HANJARI_STAFF_MFA_REQUIRED` = False turns
+the requirement off (the test settings do, except in the tests of this feature).
 """
 
 from __future__ import annotations
@@ -71,6 +74,18 @@ def has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+# Views a person without an authenticator app must still reach: signing in and out,
+# their own account, turning two-factor on, and the language switch.
+EXEMPT_VIEWS = ("account_*", "mfa_*", "usersessions_*", "accounts:*", "set_language")
+
+
+def is_exempt(request: HttpRequest) -> bool:
+    """Whether the request is for a view in `EXEMPT_VIEWS` (see the module docstring)."""
+    match = getattr(request, "resolver_match", None)
+    name = match.view_name if match is not None else ""
+    return bool(name) and any(fnmatchcase(name, pattern) for pattern in EXEMPT_VIEWS)
+
+
 def is_staff_page(request: HttpRequest) -> bool:
     """Whether the request is for a staff page (see the module docstring)."""
     paths = getattr(settings, "HANJARI_STAFF_MFA_PATHS", DEFAULT_PATHS)
@@ -102,7 +117,12 @@ class StaffMFAMiddleware:
         if not getattr(settings, "HANJARI_STAFF_MFA_REQUIRED", True):
             return None
         user = getattr(request, "user", None)
-        if not needs_two_factor(user) or not is_staff_page(request):
+        if not needs_two_factor(user):
+            return None
+        # Staff pages, and any write: a staff member or council admin acts with their
+        # powers on ordinary pages too (another organisation's members, its profile).
+        writes = request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+        if not (is_staff_page(request) or (writes and not is_exempt(request))):
             return None
         assert isinstance(user, User)  # noqa: S101 — needs_two_factor checked it
         if has_totp(user):

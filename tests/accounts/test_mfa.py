@@ -205,3 +205,33 @@ def test_council_admins_decide_join_requests_only_with_two_factor(client, counci
     assert response.status_code == 302 and response["Location"] == SETUP
     request.refresh_from_db()
     assert request.status == CouncilJoinRequest.Status.PENDING
+
+
+def test_staff_writes_anywhere_need_two_factor(client, staff):
+    """Found by trying to break it: a staff member without an authenticator app could
+    invite an owner into any organisation (the members page is not under /staff/)."""
+    from hanjari.membership.models import Invitation
+    from tests.factories import OrganizationFactory
+
+    org = OrganizationFactory()
+    client.force_login(staff)
+    url = reverse("membership:invite", args=[org.pk])
+    response = client.post(url, {"email": "evil@example.kr", "role": "owner"})
+    assert response.status_code == 302 and response["Location"] == SETUP
+    assert not Invitation.objects.exists()
+    response = client.post(reverse("registry:organization-edit", args=[org.pk]), {})
+    assert response.status_code == 302 and response["Location"] == SETUP
+    # Reading ordinary pages, the own account and signing out still work.
+    assert client.get(reverse("registry:organization", args=[org.pk])).status_code == 200
+    assert client.get(reverse("accounts:consents")).status_code == 200
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302 and response["Location"] != SETUP
+
+
+def test_members_without_staff_powers_write_without_two_factor(client, member_a):
+    """An organisation's owner or editor who is neither staff nor a council admin is not
+    asked for an authenticator app."""
+    org = member_a.memberships.get().organization
+    client.force_login(member_a)
+    response = client.post(reverse("registry:organization-edit", args=[org.pk]), {})
+    assert response.status_code == 400  # the form's own answer to an empty form
