@@ -83,6 +83,7 @@ def test_the_search_page_shows_did_you_mean(client, corpus):
     # One notice, not a second "did you mean" line saying the same.
     assert html.count("hj-search-suggestion") == 1
     assert "이것을 찾으셨나요" not in html
+    assert "{#" not in html and "#}" not in html  # a two-line {# #} comment was printed
 
 
 TOFU = next(
