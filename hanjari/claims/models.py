@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hanjari.core.models import TimeStampedModel
 from hanjari.core.uploads import RandomName
@@ -72,11 +73,11 @@ class Claim(TimeStampedModel):
         PROPOSAL = "proposal", _("새 조직 등록")
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("접수")
+        SUBMITTED = "submitted", pgettext_lazy("claim state", "접수")
         MORE_INFO_REQUESTED = "more_info_requested", _("보완 요청")
         RESUBMITTED = "resubmitted", _("보완 제출")
-        APPROVED = "approved", _("승인")
-        REJECTED = "rejected", _("반려")
+        APPROVED = "approved", pgettext_lazy("claim state", "승인")
+        REJECTED = "rejected", pgettext_lazy("claim state", "반려")
         WITHDRAWN = "withdrawn", _("신청 취소")
 
     class Role(models.TextChoices):
@@ -104,7 +105,7 @@ class Claim(TimeStampedModel):
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("신청한 사람"),
+        verbose_name=pgettext_lazy("claim", "신청한 사람"),
         on_delete=models.CASCADE,
         related_name="claims",
     )
@@ -263,14 +264,14 @@ class ClaimEntry(models.Model):
     claimant; the claim's state is its `Claim.status` column, not these rows."""
 
     class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("신청")
+        SUBMITTED = "submitted", pgettext_lazy("claim state", "신청")
         INFO_REQUESTED = "info_requested", _("보완 요청")
         REPLIED = "replied", _("보완 제출")
         FILE_ADDED = "file_added", _("파일 추가")
         ENDORSED = "endorsed", _("협의회 확인")
         ENDORSEMENT_DECLINED = "endorsement_declined", _("협의회가 확인하지 않음")
-        APPROVED = "approved", _("승인")
-        REJECTED = "rejected", _("반려")
+        APPROVED = "approved", pgettext_lazy("claim state", "승인")
+        REJECTED = "rejected", pgettext_lazy("claim state", "반려")
         WITHDRAWN = "withdrawn", _("신청 취소")
 
     claim = models.ForeignKey(
