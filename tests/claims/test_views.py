@@ -109,6 +109,9 @@ def test_claim_then_staff_approval_through_the_pages(
     assert response["Location"] == reverse("claims:staff-queue")
     assert Membership.objects.get(user=person, organization=hanok).role == "owner"
     assert mail.outbox[-1].subject == "[한자리] 조직 신청이 승인되었습니다: 전주한옥마을협동조합"
+    # Decided: no more "approving adds another owner" about the claimant themself.
+    detail = main(client.get(reverse("claims:staff-detail", args=[claim.pk])))
+    assert "승인하면 대표 관리자가 한 명 더 생깁니다" not in detail
 
     client.force_login(person)
     html = main(client.get(claim.get_absolute_url()))
