@@ -327,6 +327,11 @@ def test_directory_sorts(client, sample):
     assert by_region[-1] == "햇살마을협동조합"
 
 
+def test_directory_leads_to_proposing_a_missing_organisation(client, db):
+    html = client.get("/organizations/").content.decode()
+    assert '<a href="/claims/propose/">새 조직 등록을 신청하세요</a>' in html
+
+
 def test_directory_is_bookmarkable_and_the_form_shows_the_filters(client, sample):
     response = client.get(
         "/organizations/?sido=전북&sigungu=전주시&kind=village&subtype=일반식품&q=두부"

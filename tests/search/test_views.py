@@ -71,6 +71,8 @@ def test_empty_and_unknown_queries(client, corpus):
     assert "찾을 낱말을 넣어 주세요" in html
     html = main(client.get(URL, {"q": "없는낱말입니다"}).content.decode())
     assert "‘없는낱말입니다’에 맞는 결과가 없습니다" in html
+    # An organisation nobody has listed yet can be proposed from here.
+    assert '<a href="/claims/propose/">새 조직 등록을 신청하세요</a>' in html
 
 
 def test_user_text_is_escaped(client, corpus):
