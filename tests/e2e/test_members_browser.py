@@ -88,7 +88,7 @@ def test_owner_invites_an_editor_who_accepts_and_sees_the_dashboard(
     page.screenshot(path=str(screenshot_dir / "invitation-anonymous.png"), full_page=True)
     page.get_by_role("link", name="로그인하고 수락하기").click()
     page.wait_for_url(re.compile(r"/accounts/login/\?next=/invite/"))
-    page.fill("#id_username", "newcomer")
+    page.fill("#id_login", "newcomer")
     page.fill("#id_password", "pw-Hanjari-123")
     page.get_by_role("button", name="로그인").last.click()
     page.wait_for_url(f"**/invite/{token}/")
