@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -38,6 +38,7 @@ __all__ = [
     "account_delete",
     "consent_agree",
     "consent_withdraw",
+    "organizations_lock",
     "signup_consents_record",
     "staff_account_create",
     "totp_enrol",
@@ -203,6 +204,28 @@ def consent_agree(
     return consent
 
 
+def organizations_lock(organization_ids: Iterable[int]) -> None:
+    """Lock the organisations (조직) with `organization_ids` until the transaction ends
+    (``SELECT … FOR UPDATE``, in id order so that two transactions never wait for each
+    other in a circle; SQLite's ``BEGIN IMMEDIATE`` already serialises writers).
+
+    Every write that can take an owner (대표 관리자) away from an organisation — account
+    deletion, leaving, removal, a role change, staff changing owners — calls this first
+    and only then reads the last-owner rule, so the rule sees the other writes'
+    committed result. Must run inside a transaction (`transaction.atomic`); ids of
+    organisations that do not exist are ignored. Returns nothing."""
+    ids = sorted({int(pk) for pk in organization_ids})
+    if not ids:
+        return
+    organization = Membership._meta.get_field("organization").related_model
+    list(
+        organization._default_manager.select_for_update()  # type: ignore[union-attr]
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def account_delete(*, user: User, by: Actor, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete `user`'s account (회원 탈퇴) at their own request.
@@ -219,8 +242,13 @@ def account_delete(*, user: User, by: Actor, now: dt.datetime | None = None) -> 
     Only the user themself (`by`) may (`PermissionDenied`); the caller checks their
     password first. Raises `AccountError` (rules.account_delete_refusal: ``staff``,
     ``withdrawn``). Returns counts per erased kind. Audit: ``accounts.user.deleted``
-    (counts only, no personal data)."""
+    (counts only, no personal data).
+
+    The organisations the user belongs to are locked (`organizations_lock`) before the
+    last-owner rule is read, so two owners deleting their accounts at once, or one
+    deleting while another leaves, cannot leave an organisation without an owner."""
     _require_self(user, by)
+    organizations_lock(Membership.objects.filter(user=user).values_list("organization", flat=True))
     if refusal := rules.account_delete_refusal(user):
         raise AccountError(refusal)
     erased: dict[str, int] = {}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hanjari.accounts.actors import Actor
 from hanjari.accounts.models import Membership, User
+from hanjari.accounts.services import organizations_lock
 from hanjari.core.audit import log_action
 from hanjari.core.http import rate_allows
 from hanjari.core.rules import Refusal
@@ -239,8 +240,13 @@ def invitation_accept(
     ``expired``, ``wrong_email``, ``already_member``). Audit:
     ``membership.invitation.accepted``."""
     now = now or timezone.now()
+    # The organisation first, as every membership write locks it (a new member must not
+    # slip in while the last owner deletes their account).
+    organizations_lock([invitation.organization_id])
     invitation = (
-        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=invitation.pk)
     )
     _refuse(rules.invitation_accept_refusal(invitation, user=by, now=now))
     membership = Membership(user=by, organization=invitation.organization, role=invitation.role)
@@ -271,12 +277,29 @@ def _promote(successor: Membership, by: Actor) -> None:
         )
 
 
-def _locked(membership: Membership) -> Membership:
-    return (
-        Membership.objects.select_for_update()
+def _locked(
+    membership: Membership, successor: Membership | None = None
+) -> tuple[Membership, Membership | None]:
+    """`membership` (and `successor`) read again and locked for the transaction: the
+    organisation row first (`organizations_lock`, which every write that can take an
+    owner away takes first), then the membership rows alone (not the joined
+    organisation or user: locking a user row would block the audit entry's reference
+    to it in the other transaction), in id order. The last-owner rule is read after
+    this. Raises `MembershipError` (``gone``) when a membership was deleted meanwhile."""
+    organizations_lock([membership.organization_id])
+    pks = sorted({membership.pk} | ({successor.pk} if successor is not None else set()))
+    rows = {
+        row.pk: row
+        for row in Membership.objects.select_for_update(of=("self",))
         .select_related("organization", "user")
-        .get(pk=membership.pk)
-    )
+        .filter(pk__in=pks)
+        .order_by("pk")
+    }
+    if membership.pk not in rows or (successor is not None and successor.pk not in rows):
+        raise MembershipError(
+            Refusal("gone", _("이미 이 조직의 회원이 아닙니다. 목록을 새로 고쳐 주세요."))
+        )
+    return rows[membership.pk], rows[successor.pk] if successor is not None else None
 
 
 @transaction.atomic
@@ -288,7 +311,7 @@ def membership_change_role(
     organisation) becomes owner first. Raises `MembershipError`
     (`rules.role_change_refusal`), `ValidationError` for an unknown role. Audit:
     ``accounts.membership.role_changed``."""
-    membership = _locked(membership)
+    membership, successor = _locked(membership, successor)
     _refuse(
         rules.role_change_refusal(actor=by, membership=membership, role=role, successor=successor)
     )
@@ -298,7 +321,7 @@ def membership_change_role(
     membership.role = role
     membership.full_clean()
     if successor is not None and role == Membership.Role.EDITOR and old == Membership.Role.OWNER:
-        _promote(_locked(successor), by)
+        _promote(successor, by)
     membership.save(update_fields=["role"])
     log_action(
         "accounts.membership.role_changed",
@@ -314,7 +337,7 @@ def membership_remove(*, membership: Membership, by: Actor) -> None:
     """Remove another member from their organisation (회원 빼기). Raises
     `MembershipError` (`rules.member_remove_refusal`). Audit:
     ``accounts.membership.removed``."""
-    membership = _locked(membership)
+    membership = _locked(membership)[0]
     _refuse(rules.member_remove_refusal(actor=by, membership=membership))
     data = {"membership": membership.pk, "user": membership.user_id, "role": membership.role}
     org = membership.organization
@@ -329,10 +352,10 @@ def membership_leave(
     """`by` leaves the organisation of their own `membership` (조직에서 나가기). The
     last owner names a `successor` among the other members, who becomes owner. Raises
     `MembershipError` (`rules.leave_refusal`). Audit: ``accounts.membership.left``."""
-    membership = _locked(membership)
+    membership, successor = _locked(membership, successor)
     _refuse(rules.leave_refusal(actor=by, membership=membership, successor=successor))
     if successor is not None and membership.role == Membership.Role.OWNER:
-        _promote(_locked(successor), by)
+        _promote(successor, by)
     data = {"membership": membership.pk, "user": membership.user_id, "role": membership.role}
     if successor is not None:
         data["successor"] = successor.user_id
@@ -357,6 +380,7 @@ def organization_owner_change(
         raise PermissionDenied(_("센터 관리자만 대표 관리자를 바꿀 수 있습니다."))
     if previous not in ("keep", "editor", "remove"):
         raise ValueError(f"previous must be keep, editor or remove, not {previous!r}")
+    organizations_lock([organization.pk])
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=new_owner, organization=organization, defaults={"role": Membership.Role.OWNER}
     )

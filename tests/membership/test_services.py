@@ -234,6 +234,17 @@ def test_remove_another_member(org, owner):
     assert caught.value.code == "self"
 
 
+def test_removing_a_member_removed_meanwhile_is_refused_not_an_error(org, owner):
+    # Two owners removing the same editor: the second finds the row gone (``gone``, a
+    # 400 page), instead of Membership.DoesNotExist (a 500).
+    editor = join(person("editor"), org)
+    services.membership_remove(membership=editor, by=owner)
+    with pytest.raises(MembershipError) as caught:
+        services.membership_remove(membership=editor, by=owner)
+    assert caught.value.code == "gone"
+    assert actions() == ["accounts.membership.removed"]
+
+
 def test_leave_with_a_successor(org, owner):
     editor = join(person("editor"), org)
     with pytest.raises(MembershipError) as caught:
