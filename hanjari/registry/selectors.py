@@ -457,12 +457,14 @@ def brn_provenance(organization: Organization, *, at: Any = None) -> BrnProvenan
         previous = entry.brn
     if not seen:  # no history (written without it): the record is all there is
         trusted = organization.brn
+    # The JSON is read whole: a key lookup gives a digit string back as a number on
+    # SQLite.
     rows = [
-        (brn, title, ref)
-        for brn, title, ref in SourceRecord.objects.filter(organization=organization)
+        (values["brn"], title, ref)
+        for values, title, ref in SourceRecord.objects.filter(organization=organization)
         .order_by("-reference_date", "-pk")
-        .values_list("values__brn", "dataset__title", "reference_date")
-        if isinstance(brn, str) and brn
+        .values_list("values", "dataset__title", "reference_date")
+        if isinstance(values, dict) and isinstance(values.get("brn"), str) and values["brn"]
     ]
     listed = {brn: (title, ref) for brn, title, ref in reversed(rows)}  # newest wins
     if trusted and trusted in listed:
