@@ -89,7 +89,8 @@ def test_a_number_a_member_typed_earlier_is_not_compared_and_is_flagged(client, 
     assert claim.brn_check == Claim.BrnCheck.MISMATCH
     html = _detail(client, staff, claim)
     assert "(기록: 124-81-00998)" in html
-    assert "124-81-00998 — 공식 목록 「행정안전부 마을기업 현황」(2024-03-31 기준)에 있는 번호" in html
+    listed = "124-81-00998 — 공식 목록 「행정안전부 마을기업 현황」(2024-03-31 기준)에 있는 번호"
+    assert listed in html
     assert "이 신청인이 조직 정보에서 사업자등록번호를 바꾼 적이 있습니다" in html
     assert "editor · 220-81-01126" in html
 
