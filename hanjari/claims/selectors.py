@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from hanjari.accounts.models import Membership, User
 from hanjari.core.names import normalize_name
 from hanjari.registry.models import Organization
+from hanjari.registry.selectors import BrnChange, BrnProvenance, brn_provenance
 
 from . import rules
 from .models import Claim
@@ -126,13 +127,20 @@ def claim_offer(*, user: Any, organization: Organization) -> ClaimOffer:
 class ReviewFacts:
     """What a reviewer sees beside the claim: the organisation's current owners, other
     organisations holding the typed 사업자등록번호, registered organisations with the
-    proposed name in its region (a proposal that may duplicate one), and the
-    claimant's other claims."""
+    proposed name in its region (a proposal that may duplicate one), the
+    claimant's other claims, and for a claim where the number it was compared with
+    came from (`brn_source`, as the record stood when the claim was made; None for a
+    proposal) with the changes of that number by users who are not centre staff
+    (`member_brn_changes`) and whether the claimant made one of them
+    (`claimant_changed_brn`)."""
 
     owners: list[User]
     same_number: list[Organization]
     namesakes: list[Organization]
     other_claims: list[Claim]
+    brn_source: BrnProvenance | None = None
+    member_brn_changes: tuple[BrnChange, ...] = ()
+    claimant_changed_brn: bool = False
 
 
 def review_facts(claim: Claim) -> ReviewFacts:
@@ -160,4 +168,18 @@ def review_facts(claim: Claim) -> ReviewFacts:
         .exclude(pk=claim.pk)
         .select_related("organization")[:10]
     )
-    return ReviewFacts(owners, same_number, namesakes, other_claims)
+    source = None
+    if claim.kind == Claim.Kind.CLAIM and claim.organization is not None:
+        source = brn_provenance(claim.organization, at=claim.created_at)
+    changes = source.member_changes if source is not None else ()
+    return ReviewFacts(
+        owners,
+        same_number,
+        namesakes,
+        other_claims,
+        brn_source=source,
+        member_brn_changes=changes,
+        claimant_changed_brn=any(
+            change.by is not None and change.by.pk == claim.user_id for change in changes
+        ),
+    )

@@ -37,6 +37,7 @@ from hanjari.core import identifiers
 from hanjari.core.audit import log_action
 from hanjari.core.names import detect_legal_form, normalize_name
 from hanjari.core.text import replace_controls
+from hanjari.registry import selectors as registry_selectors
 from hanjari.registry import services as registry_services
 from hanjari.registry.models import Council, Organization
 
@@ -103,13 +104,16 @@ def _text(text: str, limit: int = 2000) -> str:
 
 
 def brn_check(organization: Organization, brn: str) -> str:
-    """How the typed 사업자등록번호 `brn` (digits) compares with `organization`'s own:
-    `Claim.BrnCheck` ``match``, ``mismatch``, or ``no_number`` when the record has none.
-    Information for the reviewer only: a number matching the record proves nothing by
-    itself (anyone can read a corporation's number off its receipts)."""
-    if not organization.brn:
+    """How the typed 사업자등록번호 `brn` (digits) compares with `organization`'s number
+    as an official list or centre staff set it (`registry.selectors.brn_provenance`:
+    never a number a member typed on the profile page): `Claim.BrnCheck` ``match``,
+    ``mismatch``, or ``no_number`` when there is no such number. Information for the
+    reviewer only: a number matching the record proves nothing by itself (anyone can
+    read a corporation's number off its receipts)."""
+    official = registry_selectors.brn_provenance(organization).number
+    if not official:
         return Claim.BrnCheck.NO_NUMBER
-    return Claim.BrnCheck.MATCH if organization.brn == brn else Claim.BrnCheck.MISMATCH
+    return Claim.BrnCheck.MATCH if official == brn else Claim.BrnCheck.MISMATCH
 
 
 def _entry(claim: Claim, action: str, by: Actor, message: str = "") -> ClaimEntry:

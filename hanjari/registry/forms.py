@@ -23,7 +23,7 @@ from . import contacts, selectors
 from .importers.layouts import LAYOUTS
 from .models import Designation, DesignationKind, Organization, OrganizationPhoto
 from .selectors import PICKER_LIMIT
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, IDENTIFYING_FIELDS, identifying_changes, identity_refusal
 
 DATASET_CHOICES = [("auto", _("자동 인식"))] + [
     (layout.key, f"{layout.title} ({layout.dataset_id})") for layout in LAYOUTS.values()
@@ -194,8 +194,14 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, identity_editable: bool = True, **kwargs: Any) -> None:
+        """`identity_editable`: False for members (not centre staff): the
+        `IDENTIFYING_FIELDS` are then shown read-only and a value sent for one of them
+        that differs from the stored one is a form error."""
         super().__init__(*args, **kwargs)
+        self.locked_fields = () if identity_editable else IDENTIFYING_FIELDS
+        for name in self.locked_fields:
+            self.fields[name].disabled = True
         self.stored_hours = contacts.sorted_hours(self.instance.opening_hours)
         for item in self.stored_hours:
             for which in ("opens", "closes"):
@@ -220,7 +226,25 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
     ABOUT_FIELDS = ("description", "logo")
 
     def basic_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.BASIC_FIELDS if name in self.fields]
+        return [
+            self[name]
+            for name in self.BASIC_FIELDS
+            if name in self.fields and name not in self.locked_fields
+        ]
+
+    def locked_rows(self) -> list[tuple[str, str]]:
+        """(label, stored value as shown) of each read-only identifying field."""
+        org = self.instance
+        shown = {
+            "legal_form": org.get_legal_form_display(),
+            "status": org.get_status_display(),
+            "brn": org.brn_display if org.brn else "",
+            "crn": org.crn_display,
+        }
+        return [
+            (str(self.fields[name].label), str(shown.get(name, getattr(org, name)) or "-"))
+            for name in self.locked_fields
+        ]
 
     def about_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.ABOUT_FIELDS if name in self.fields]
@@ -252,8 +276,24 @@ class OrganizationForm(KrdsWidgetsMixin, forms.ModelForm):
         contacts.validate_phone(typed)
         return contacts.phone_format(typed) or ""
 
+    def _refuse_locked_values(self) -> None:
+        """A form error when a value was sent for a read-only identifying field and
+        differs from the stored one (the page does not send them: a crafted request)."""
+        sent = {}
+        for name in self.locked_fields:
+            raw = self.data.get(self.add_prefix(name))
+            if raw is None:
+                continue
+            try:
+                sent[name] = self.fields[name].clean(raw)
+            except forms.ValidationError:
+                sent[name] = raw
+        if identifying_changes(self.instance, sent):
+            self.add_error(None, identity_refusal().message)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._refuse_locked_values()
         hours = []
         for day in contacts.WEEKDAYS:
             opens_name, closes_name = f"hours_{day.key}_opens", f"hours_{day.key}_closes"

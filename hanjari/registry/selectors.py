@@ -378,3 +378,104 @@ def council_kind_counts(*, council: Any) -> dict[str, Any]:
             }
         )
     return {"total": total, "without": total - len(kinds_of), "sectors": sectors}
+
+
+# ---- where an organisation's 사업자등록번호 came from (번호의 출처) ------------------------
+
+
+@dataclass(frozen=True)
+class BrnChange:
+    """One change of an organisation's 사업자등록번호 in its history: the new number
+    (digits, "" when emptied), who made it (a user, or None for system work such as
+    an import without a user) and when (an aware datetime)."""
+
+    brn: str
+    by: Any
+    at: Any
+
+
+@dataclass(frozen=True)
+class BrnProvenance:
+    """The 사업자등록번호 of an organisation that its members cannot have typed, and
+    where it came from.
+
+    `number` is the digits to compare a claimant's number with ("" when there is no
+    such number). `origin` is ``list`` (a row of an official list held it: `dataset`,
+    the list's title, and `reference_date`, its 기준일), ``staff`` (set by centre staff:
+    `set_by`, `set_at`), ``system`` (set by system work: an import without a user, or
+    a record without history) or "" (none). `member_changes` are the changes made by
+    users who are not centre staff (members typing on the profile page before the
+    number became staff-only), oldest first: a reviewer should know of them.
+    """
+
+    number: str
+    origin: str
+    dataset: str = ""
+    reference_date: Any = None
+    set_by: Any = None
+    set_at: Any = None
+    member_changes: tuple[BrnChange, ...] = ()
+
+
+def _by_staff(user: Any) -> bool:
+    """Whether a history entry's user counts as centre staff: None (system work) or a
+    user with `is_staff` / `is_superuser` (a staff account deactivated later still made
+    its past changes as staff)."""
+    return user is None or bool(user.is_staff or user.is_superuser)
+
+
+def brn_provenance(organization: Organization, *, at: Any = None) -> BrnProvenance:
+    """The `BrnProvenance` of `organization`'s 사업자등록번호, as its history stood at
+    `at` (an aware datetime; None: now).
+
+    Reads the record's history (who set each number) and its source records (the rows
+    of official lists it was imported from). The number is the last one set by centre
+    staff or system work (imports, merges); a number typed by a member is never it.
+    When there is none, the newest official row's number. Two or three queries."""
+    from .models import SourceRecord
+
+    history = organization.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    )
+    if at is not None:
+        history = history.filter(history_date__lte=at)
+    previous = ""
+    trusted = ""
+    set_by: Any = None
+    set_at: Any = None
+    seen = False
+    member_changes: list[BrnChange] = []
+    for entry in history:
+        seen = True
+        if entry.history_type == "-" or entry.brn == previous:
+            continue
+        user = entry.history_user
+        if _by_staff(user):
+            trusted, set_by, set_at = entry.brn, user, entry.history_date
+        else:
+            member_changes.append(BrnChange(entry.brn, user, entry.history_date))
+        previous = entry.brn
+    if not seen:  # no history (written without it): the record is all there is
+        trusted = organization.brn
+    # The JSON is read whole: a key lookup gives a digit string back as a number on
+    # SQLite.
+    rows = [
+        (values["brn"], title, ref)
+        for values, title, ref in SourceRecord.objects.filter(organization=organization)
+        .order_by("-reference_date", "-pk")
+        .values_list("values", "dataset__title", "reference_date")
+        if isinstance(values, dict) and isinstance(values.get("brn"), str) and values["brn"]
+    ]
+    listed = {brn: (title, ref) for brn, title, ref in reversed(rows)}  # newest wins
+    if trusted and trusted in listed:
+        title, ref = listed[trusted]
+        return BrnProvenance(trusted, "list", title, ref, member_changes=tuple(member_changes))
+    if trusted:
+        origin = "staff" if set_by is not None else "system"
+        return BrnProvenance(
+            trusted, origin, set_by=set_by, set_at=set_at, member_changes=tuple(member_changes)
+        )
+    if rows:
+        brn, title, ref = rows[0]
+        return BrnProvenance(brn, "list", title, ref, member_changes=tuple(member_changes))
+    return BrnProvenance("", "", member_changes=tuple(member_changes))

@@ -1120,8 +1120,58 @@ class ProfileFields(TypedDict, total=False):
 
 
 EDITABLE_FIELDS = tuple(ProfileFields.__annotations__)
+# The fields that say which legal entity the record is (이름, 법인격, 사업자등록번호,
+# 법인등록번호, 운영 상태) and where it is registered (시도, 시군구): imports link an
+# official row to a record by its 사업자등록번호 or by its name in its 시군구, merges
+# compare the numbers, and claim reviews compare a claimant's number with it. Only
+# centre staff change them; members ask the centre. The street address stays with the
+# members (they correct it when they move): it links a row only together with the
+# same name in the same 시군구, which members cannot change.
+IDENTIFYING_FIELDS = ("name", "legal_form", "brn", "crn", "status", "sido", "sigungu")
 # The 공개 switches among them.
 PUBLIC_FIELDS = tuple(PUBLIC_SWITCHES.values())
+
+
+def identifying_changes(organization: Organization, data: Any) -> list[str]:
+    """The names of the `IDENTIFYING_FIELDS` whose value in `data` (a mapping of
+    profile fields) differs from `organization`'s stored one. The numbers are compared
+    as digits (the model stores them so); an empty value and "" are the same."""
+    from hanjari.core import identifiers
+
+    changed = []
+    for name in IDENTIFYING_FIELDS:
+        if name not in data:
+            continue
+        value, stored = data[name], getattr(organization, name)
+        if name in ("brn", "crn"):
+            value = identifiers.normalize_digits(str(value or ""))
+        if (value or "") != (stored or ""):
+            changed.append(name)
+    return changed
+
+
+def identity_edit_refusal(by: Actor, organization: Organization, data: Any) -> Refusal | None:
+    """Whether `by` may set the values `data` (a mapping of profile fields) on
+    `organization`: None, or a `Refusal` (code ``identity``) when `data` changes one of
+    the `IDENTIFYING_FIELDS` (`identifying_changes`) and `by` is neither centre staff
+    nor None (system work). The edit page shows those fields read-only to members and
+    refuses a value sent for them by it; `organization_update` refuses by it."""
+    if by is None or getattr(by, "is_centre_staff", False):
+        return None
+    if not identifying_changes(organization, data):
+        return None
+    return identity_refusal()
+
+
+def identity_refusal() -> Refusal:
+    """The `Refusal` (code ``identity``) of a member's change to an identifying field."""
+    return Refusal(
+        "identity",
+        _(
+            "이름·법인격·등록번호·상태·시도·시군구는 센터 관리자만 고칠 수 있습니다. "
+            "고쳐야 하면 센터에 요청해 주세요."
+        ),
+    )
 
 
 @transaction.atomic
@@ -1133,11 +1183,15 @@ def organization_update(
     Validates with `full_clean()` (raises `ValidationError` with field messages, or
     naming any field that is not a profile field), saves with history attributed to
     `by`, and writes the audit log with the names of the fields that changed. Returns
-    the organisation.
+    the organisation. Raises `PermissionDenied` (nothing changed) when `by`, not centre
+    staff, changes an identifying field (`identity_edit_refusal`).
     """
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("고칠 수 없는 항목입니다: %s") % ", ".join(sorted(unknown)))
+    refusal = identity_edit_refusal(by, organization, data)
+    if refusal is not None:
+        raise PermissionDenied(refusal.message)
     values: dict[str, Any] = dict(data)
     if "opening_hours" in values and values["opening_hours"] is None:
         values["opening_hours"] = []  # an emptied JSON box (the admin): no hours

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Q
@@ -352,7 +352,8 @@ class OrganizationEditView(ObjectPermissionMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         org = self.get_object()
-        return self._render(request, org, OrganizationForm(instance=org), 200)
+        form = OrganizationForm(instance=org, identity_editable=_identity_editable(request))
+        return self._render(request, org, form, 200)
 
     def _render(
         self, request: HttpRequest, org: Organization, form: OrganizationForm, status: int
@@ -371,8 +372,12 @@ class OrganizationEditView(ObjectPermissionMixin, View):
         org = self.get_object()
         # The form gets its own copy: validation must not touch `org` before the service.
         form = OrganizationForm(
-            request.POST, request.FILES, instance=Organization.objects.get(pk=org.pk)
+            request.POST,
+            request.FILES,
+            instance=Organization.objects.get(pk=org.pk),
+            identity_editable=_identity_editable(request),
         )
+        status = 400
         if form.is_valid():
             try:
                 services.organization_update(
@@ -382,10 +387,19 @@ class OrganizationEditView(ObjectPermissionMixin, View):
                 )
             except ValidationError as exc:
                 _add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+                status = 403
             else:
                 messages.success(request, _("조직 정보를 저장했습니다."))
                 return HttpResponseRedirect(org.get_absolute_url())
-        return self._render(request, org, form, 400)
+        return self._render(request, org, form, status)
+
+
+def _identity_editable(request: HttpRequest) -> bool:
+    """Whether the edit page lets this person change the identifying fields
+    (`services.IDENTIFYING_FIELDS`): centre staff only."""
+    return permissions.is_centre_staff(request.user)
 
 
 def _add_service_errors(form: Any, exc: ValidationError) -> None:

@@ -703,14 +703,13 @@ def test_member_saves_a_valid_change(client, org_a, member_a):
     assert 'name="representative"' not in form.content.decode()
 
     response = client.post(
-        url, edit_data(org_a, industry="카페", brn="124-81-00998", website="hanjari.kr")
+        url, edit_data(org_a, industry="카페", address="전주시 완산구 1", website="hanjari.kr")
     )
     assert response.status_code == 302
     assert response["Location"] == org_a.get_absolute_url()
     org_a.refresh_from_db()
     assert org_a.industry == "카페"
-    assert org_a.brn == "1248100998"
-    assert org_a.brn_verified
+    assert org_a.address == "전주시 완산구 1"
     assert org_a.website == "https://hanjari.kr"
     latest = org_a.history.latest()
     assert latest.history_user == member_a
@@ -718,7 +717,7 @@ def test_member_saves_a_valid_change(client, org_a, member_a):
     entry = AuditEntry.objects.get(action="registry.organization.updated")
     assert entry.user == member_a
     assert entry.target_id == str(org_a.pk)
-    assert set(entry.data["fields"]) == {"industry", "brn", "website"}
+    assert set(entry.data["fields"]) == {"industry", "address", "website"}
     assert "조직 정보를 저장했습니다" in client.get(org_a.get_absolute_url()).content.decode()
 
 
@@ -731,8 +730,8 @@ def test_council_admin_cannot_edit_a_member_profile(client, org_a, council_admin
     assert org_a.phone != "063-123-4567"
 
 
-def test_invalid_brn_is_refused_with_a_korean_message(client, org_a, member_a):
-    client.force_login(member_a)
+def test_invalid_brn_is_refused_with_a_korean_message(client, org_a, staff):
+    client.force_login(staff)
     history_before = org_a.history.count()
     response = client.post(
         reverse("registry:organization-edit", args=[org_a.pk]),
@@ -754,8 +753,8 @@ def test_invalid_brn_is_refused_with_a_korean_message(client, org_a, member_a):
     assert 'id="id_brn_error"' in html
 
 
-def test_invalid_edit_has_an_error_summary_linking_to_the_fields(client, org_a, member_a):
-    client.force_login(member_a)
+def test_invalid_edit_has_an_error_summary_linking_to_the_fields(client, org_a, staff):
+    client.force_login(staff)
     url = reverse("registry:organization-edit", args=[org_a.pk])
     assert "data-hj-error-summary" not in client.get(url).content.decode()
     response = client.post(url, edit_data(org_a, brn="124-81-00999", founded_on="not-a-date"))
@@ -959,8 +958,8 @@ def test_profile_edit_keeps_web_addresses(client, org_a, member_a, website, stor
     assert org_a.website == stored
 
 
-def test_edit_refuses_a_sigungu_of_another_sido_silently_normalised(client, org_a, member_a):
-    client.force_login(member_a)
+def test_edit_refuses_a_sigungu_of_another_sido_silently_normalised(client, org_a, staff):
+    client.force_login(staff)
     response = client.post(
         reverse("registry:organization-edit", args=[org_a.pk]),
         edit_data(org_a, sido="전북특별자치도", sigungu="전주시 완산구"),
@@ -1558,12 +1557,12 @@ def test_council_member_id_must_be_ascii_digits(client, staff, org_a):
 
 
 @pytest.mark.parametrize("field", ["brn", "crn"])
-def test_non_digit_identifier_is_refused_not_erased(client, org_a, member_a, field):
+def test_non_digit_identifier_is_refused_not_erased(client, org_a, staff, field):
     """Regression: crn=abc was accepted and silently erased the stored number."""
     org_a.crn = "1301110006246"
     org_a.brn = "1248100998"
     org_a.save()
-    client.force_login(member_a)
+    client.force_login(staff)
     response = client.post(
         reverse("registry:organization-edit", args=[org_a.pk]), edit_data(org_a, **{field: "abc"})
     )
