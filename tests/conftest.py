@@ -43,6 +43,19 @@ SELF_SUFFICIENCY_CSV = OFFICIAL / "self_sufficiency_enterprises_15091502_2025-12
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language (Korean): a request with
+    ``Accept-Language: en`` leaves English active in the thread, and services run
+    outside a request afterwards (e-mails, messages) then spoke English in later tests."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.HANJARI_PRIVATE_ROOT = tmp_path / "private"
