@@ -165,16 +165,17 @@ def test_csrf_is_enforced_on_profile_edit(db):
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
     url = reverse("registry:organization-edit", args=[org.pk])
-    data = {"name": "바뀐이름", "status": "active"}
+    # Members edit the description (the name is centre staff's: registry.services).
+    data = {"description": "바뀐 소개"}
     assert client.post(url, data).status_code == 403
     org.refresh_from_db()
-    assert org.name == "씨에스알에프협동조합"
+    assert org.description == ""
     # htmx sends the token in a header (base.html's hx-headers): that is accepted.
     client.get(url)
     token = client.cookies["csrftoken"].value
     assert client.post(url, data, HTTP_X_CSRFTOKEN=token).status_code == 302
     org.refresh_from_db()
-    assert org.name == "바뀐이름"
+    assert org.description == "바뀐 소개"
 
 
 def test_csrf_is_enforced_on_logout_not_on_language(db):
