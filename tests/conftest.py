@@ -15,6 +15,37 @@ from tests.factories import (
 )
 
 
+def _restore_without_strays(original):  # type: ignore[no-untyped-def]
+    """Wrap `TransactionTestCase._fixture_setup` (a classmethod): before the serialized
+    migration data is put back, delete content types (and, by cascade, permissions) that
+    were created since the last flush — by a request the live server was still
+    answering, or any `ContentType.objects.get_for_model` after the flush — so that they
+    do not collide with the restored rows of the same models ("UNIQUE constraint failed:
+    django_content_type…" in the next browser test, after tests/e2e/test_news_browser.py).
+    Right after a flush the table holds only such strays; the serialized data brings
+    every content type back with its id."""
+
+    def _fixture_setup(cls):  # type: ignore[no-untyped-def]
+        if cls.serialized_rollback:
+            from django.contrib.contenttypes.models import ContentType
+            from django.db import connections
+
+            for alias in cls._databases_names(include_mirrors=False):
+                if hasattr(connections[alias], "_test_serialized_contents"):
+                    ContentType.objects.using(alias).all().delete()
+            ContentType.objects.clear_cache()
+        return original.__func__(cls)
+
+    return classmethod(_fixture_setup)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.test import testcases
+
+    setup = testcases.TransactionTestCase.__dict__["_fixture_setup"]
+    testcases.TransactionTestCase._fixture_setup = _restore_without_strays(setup)  # type: ignore[method-assign]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every transactional test restores the migration data it started with
     (``serialized_rollback=True``), whatever its module asked for.
