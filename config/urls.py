@@ -21,6 +21,8 @@ admin.site.site_title = _("한자리 관리")
 admin.site.index_title = _("센터 관리자 화면")
 # The admin signs in through the site's login page (allauth: two-factor, lockout), never
 # with its own form, which would skip the second factor.
+# method-assign: AdminSite has no setting for its login view; wrapping the default
+# site's bound method is the one place it changes.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [

@@ -218,8 +218,12 @@ def organizations_lock(organization_ids: Iterable[int]) -> None:
     if not ids:
         return
     organization = Membership._meta.get_field("organization").related_model
+    if not isinstance(
+        organization, type
+    ):  # a relation Django has not resolved (never, once apps load)
+        raise TypeError("Membership.organization is not resolved to a model")
     list(
-        organization._default_manager.select_for_update()  # type: ignore[union-attr]
+        organization._default_manager.select_for_update()
         .filter(pk__in=ids)
         .order_by("pk")
         .values_list("pk", flat=True)

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -157,7 +157,11 @@ class _StoredFiles:
 
 
 def _evidence_storage() -> Any:
-    return Evidence._meta.get_field("file").storage  # type: ignore[union-attr]
+    """The private storage evidence files are kept in (`Evidence.file`'s)."""
+    field = Evidence._meta.get_field("file")
+    if not isinstance(field, models.FileField):
+        raise TypeError("Evidence.file is not a file field")
+    return field.storage
 
 
 def _require(refusal: Any) -> None:
